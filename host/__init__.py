@@ -1,0 +1,1 @@
+"""The Repetend process: startup, profiles, plugin manager, CLI and the Qt shell."""
