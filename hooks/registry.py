@@ -1,0 +1,22 @@
+"""Every hookspec module, so the host adds them all and the meta-tests check them all.
+
+A new spec module must be added to `SPEC_MODULES`; tests/hooks fails until it is.
+"""
+
+from collections.abc import Callable
+from types import ModuleType
+
+from repetend.hooks import app, collection, notes, reviewer
+from repetend.hooks.markers import PROJECT
+
+SPEC_MODULES: tuple[ModuleType, ...] = (app, collection, notes, reviewer)
+
+
+def hookspecs() -> dict[str, Callable[..., object]]:
+    """Every hook specification by hook name, in `SPEC_MODULES` order."""
+    specs: dict[str, Callable[..., object]] = {}
+    for module in SPEC_MODULES:
+        for name, value in vars(module).items():
+            if callable(value) and getattr(value, f"{PROJECT}_spec", None) is not None:
+                specs[name] = value
+    return specs
