@@ -22,6 +22,7 @@ from repetend.core.scheduler.card import (
 )
 from repetend.core.scheduler.config import FilteredDeckSettings, LeechAction, SchedulingConfig
 from repetend.core.scheduler.context import StateContext, fuzz_seed_for
+from repetend.core.scheduler.labels import answer_button_label, describe_next_states
 from repetend.core.scheduler.states import (
     CardState,
     FilteredState,
@@ -61,8 +62,10 @@ __all__ = [
     "SchedulingConfig",
     "SchedulingStates",
     "StateContext",
+    "answer_button_label",
     "apply_state",
     "current_state_from_card",
+    "describe_next_states",
     "fuzz_seed_for",
     "is_leech",
     "is_leeched",
