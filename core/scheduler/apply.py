@@ -121,16 +121,17 @@ def _return_home_restoring_queue(card: CardSchedulingFields) -> CardSchedulingFi
 
 
 def apply_state(card: CardSchedulingFields, current: CardState, next_state: CardState,
-                ctx: StateContext, leech_action: LeechAction | None = None) -> AppliedState:
+                ctx: StateContext) -> AppliedState:
     """The card after answering with the button that leads to `next_state`.
 
-    `ctx` must be the context the states were computed with (its `now`, `today`,
-    `secs_until_rollover` and fuzz seed place (re)learning dues). `leech_action` defaults to
-    the context's deck options.
+    `ctx` must be the context the states were computed with: its `now`, `today`,
+    `secs_until_rollover` and fuzz seed place (re)learning dues, its options give the leech
+    action.
     """
     if isinstance(next_state, PreviewState):
         if next_state.finished:
-            return AppliedState(_return_home_restoring_queue(card), returned_home=True)
+            return AppliedState(_return_home_restoring_queue(card),
+                                returned_home=card.in_filtered_deck)
         # Preview repeats stay in seconds however long (no conversion to days).
         due = ctx.now + learning_fuzz_secs(next_state.scheduled_secs, ctx.fuzz_seed)
         return AppliedState(replace(card, queue=CardQueue.PREVIEW, due=due))
@@ -145,8 +146,7 @@ def apply_state(card: CardSchedulingFields, current: CardState, next_state: Card
         card, position = _apply_normal(card, current, next_state, ctx)
 
     leeched = is_leeched(next_state)
-    action = ctx.config.leech_action if leech_action is None else leech_action
-    suspended = leeched and action == LeechAction.SUSPEND
+    suspended = leeched and ctx.config.leech_action == LeechAction.SUSPEND
     if suspended:
         card = replace(card, queue=CardQueue.SUSPENDED)
     return AppliedState(card, leeched=leeched, suspended=suspended, original_position=position,

@@ -90,8 +90,12 @@ def queue_from_type(card_type: int, due: int) -> int:
 
 def _learning_elapsed_secs(card: CardSchedulingFields, due: int, delay_secs: int, today: int,
                            now: int, fuzz: bool) -> int:
-    intraday = card.queue in (CardQueue.LEARN, CardQueue.PREVIEW) or (
-        card.queue not in (CardQueue.DAY_LEARN,) and due > TIMESTAMP_THRESHOLD)
+    if card.queue == CardQueue.DAY_LEARN:
+        intraday = False
+    elif card.queue in (CardQueue.LEARN, CardQueue.PREVIEW):
+        intraday = True
+    else:  # suspended, buried, or pulled into a preview deck: tell by the due's size
+        intraday = due > TIMESTAMP_THRESHOLD
     if intraday:
         # The due was `previous answer + delay (+ learning fuzz drawn with the seed of that
         # answer)`, so undo that to find when the card was last answered.
