@@ -33,7 +33,7 @@ def _wanted_stamp() -> str:
 
 def ensure_venv() -> None:
     """Create the virtual environment and install the project if it is out of date."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run.py may be started by an old Python
         sys.exit(f"Repetend needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PYTHON.exists():
         print(f"Creating {VENV} …", flush=True)

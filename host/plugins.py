@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, TypedDict, TypeVar
 
 import pluggy
+
 from repetend.hooks.markers import PROJECT
 from repetend.hooks.registry import SPEC_MODULES
 from repetend.plugins import BUILTIN, ESSENTIAL

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 import repetend.hooks
 from repetend.hooks import API_VERSION, hookimpl, hookspec
 from repetend.hooks.markers import PROJECT

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
 import repetend.plugins.reviewer
 from repetend.hooks import hookimpl
 from repetend.hooks.registry import hookspecs

@@ -1,0 +1,81 @@
+"""One running Repetend: a profile, its open collection, and the plugins wired into it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from repetend.core.cards import Card
+from repetend.core.collection import Collection
+from repetend.host.plugins import PluginError, PluginHost
+from repetend.host.profiles import Profile, ProfileManager, default_base
+
+SAFE_MODE_ENV = "REPETEND_SAFE_MODE"
+
+
+def _report_plugin_error(error: PluginError) -> None:
+    print(f"repetend: {error}", file=sys.stderr)
+
+
+class Host:
+    """Starts plugins, opens a profile's collection and closes both in order.
+
+    Use as a context manager: `with Host(base, profile) as host: host.col ...`.
+    """
+
+    def __init__(self, base: Path | None = None, profile: str | None = None,
+                 safe_mode: bool = False) -> None:
+        self.profiles = ProfileManager(base or default_base())
+        self.safe_mode = safe_mode or os.environ.get(SAFE_MODE_ENV) == "1"
+        # Resolve the profile before anything is created, so a wrong name changes nothing.
+        self.profile: Profile = (self.profiles.get(profile) if profile
+                                 else self.profiles.default())
+        self.plugins = PluginHost(on_error=_report_plugin_error)
+        self.col: Collection | None = None
+
+    def open(self) -> Host:
+        col = Collection(self.profile.collection_path)
+        col.callbacks.note_will_be_added = self.plugins.note_will_be_added
+        col.callbacks.note_did_add = self.plugins.note_did_add
+        self.col = col
+        self.profiles.set_last(self.profile.name)
+        self.plugins.app_did_start(self)
+        self.plugins.collection_did_open(col)
+        return self
+
+    def close(self) -> None:
+        if self.col is not None:
+            self.plugins.collection_will_close(self.col)
+            self.col.close()
+            self.col = None
+        self.plugins.app_will_stop(self)
+
+    def __enter__(self) -> Host:
+        return self.open()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def render(self, card: Card) -> dict[str, Any]:
+        """A card as the reviewer shows it: rendered, then passed through `card_will_show`."""
+        assert self.col is not None
+        out = self.col.render_card(card)
+        nt = self.col.notetypes.get(self.col.get_note(card.nid).ntid)
+        return {
+            "id": card.id,
+            "question": self.plugins.card_will_show(out.question, card, "question"),
+            "answer": self.plugins.card_will_show(out.answer, card, "answer"),
+            "question_av_tags": [_av_json(t) for t in out.question_av_tags],
+            "answer_av_tags": [_av_json(t) for t in out.answer_av_tags],
+            "css": nt.css,
+            "error": out.error,
+        }
+
+
+def _av_json(tag: object) -> dict[str, Any]:
+    if hasattr(tag, "filename"):
+        return {"kind": "sound", "filename": tag.filename}
+    return {"kind": "tts", "text": tag.text, "lang": tag.lang, "voices": list(tag.voices),
+            "speed": tag.speed}

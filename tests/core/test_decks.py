@@ -1,0 +1,78 @@
+"""Decks as a tree by '::', renaming, deleting, presets."""
+
+import pytest
+
+from repetend.core.errors import InvalidInput
+
+
+def test_creating_a_child_creates_its_parents(col):
+    col.decks.id("Languages::Arabic::Verbs")
+    assert [d.name for d in col.decks.all()] == [
+        "Default", "Languages", "Languages::Arabic", "Languages::Arabic::Verbs"]
+    tree = col.decks.tree()
+    lang = next(n for n in tree if n.deck.name == "Languages")
+    assert [c.deck.basename for c in lang.children] == ["Arabic"]
+
+
+def test_names_are_trimmed_and_case_insensitive(col):
+    did = col.decks.id("  Spanish :: Verbs ")
+    assert col.decks.get(did).name == "Spanish::Verbs"
+    assert col.decks.id("spanish::verbs", create=False) == did
+    with pytest.raises(InvalidInput, match="empty"):
+        col.decks.id(" :: ")
+
+
+def test_rename_moves_children(col):
+    col.decks.id("A::B::C")
+    col.decks.rename(col.decks.id("A::B"), "X::B")
+    names = [d.name for d in col.decks.all()]
+    assert "X::B::C" in names and "A::B::C" not in names and "A" in names
+
+
+def test_rename_refuses_clash_and_self_nesting(col):
+    a = col.decks.id("A")
+    col.decks.id("B")
+    with pytest.raises(InvalidInput, match="already exists"):
+        col.decks.rename(a, "b")
+    with pytest.raises(InvalidInput, match="under itself"):
+        col.decks.rename(a, "A::Inner")
+
+
+def test_delete_deck_removes_children_and_cards_and_undoes(col, add):
+    add("Basic", "parent card", "", deck="A")
+    add("Basic", "child card", "", deck="A::B")
+    kept = add("Basic", "elsewhere", "")
+    assert col.decks.remove([col.decks.id("A")]) == 2
+    assert [d.name for d in col.decks.all()] == ["Default"]
+    assert col.note_ids() == [kept.id]
+    assert col.undo() == "Delete Deck"
+    assert len(col.note_ids()) == 3
+
+
+def test_default_deck_cannot_be_deleted(col):
+    with pytest.raises(InvalidInput, match="Default deck cannot be deleted"):
+        col.decks.remove([1])
+
+
+def test_preset_validation_names_the_option(col):
+    conf = col.deck_config(1)
+    conf.initial_ease = 1.2
+    with pytest.raises(InvalidInput, match="initial ease must be between 1.31 and 5"):
+        col.save_deck_config(conf)
+    conf = col.deck_config(1)
+    conf.learn_steps = [1, -5]
+    with pytest.raises(InvalidInput, match="learn steps"):
+        col.save_deck_config(conf)
+    conf = col.deck_config(1)
+    conf.maximum_review_interval = 0
+    with pytest.raises(InvalidInput, match="maximum review interval"):
+        col.save_deck_config(conf)
+
+
+def test_preset_changes_persist_and_invalid_stored_values_fall_back(col):
+    conf = col.deck_config(1)
+    conf.new_per_day = 50
+    col.save_deck_config(conf)
+    assert col.deck_config(1).new_per_day == 50
+    col.db.execute("UPDATE deck_configs SET config = json_set(config, '$.hard_multiplier', 9)")
+    assert col.deck_config(1).hard_multiplier == 1.2
