@@ -9,6 +9,7 @@ variants, so they live here, private to the template engine.
 from __future__ import annotations
 
 import html
+import html.entities
 import re
 
 _MINIMAL = {'"': "&quot;", "&": "&amp;", "'": "&#x27;", "<": "&lt;", ">": "&gt;"}
@@ -45,8 +46,39 @@ def strip_html_preserving_entities(text: str) -> str:
     return _HTML.sub("", text)
 
 
+def _entity(body: str) -> str | None:
+    """The character for the entity `&body;`, or None if htmlescape would reject it."""
+    if body.startswith("#x"):
+        digits, base = body[2:], 16
+        ok = digits != "" and all(c in "0123456789abcdefABCDEF" for c in digits)
+    elif body.startswith("#"):
+        digits, base = body[1:], 10
+        ok = digits != "" and all(c in "0123456789" for c in digits)
+    else:
+        value = html.entities.html5.get(body + ";")
+        return value if value is not None and len(value) == 1 else None
+    if not ok:
+        return None
+    code = int(digits, base)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return None
+    return chr(code)
+
+
 def decode_entities(text: str) -> str:
-    """Decode entities the way Anki does for media names: a no-break space becomes a space."""
+    """Decode entities as Anki does for sound file names: all or nothing (one malformed or
+    unknown entity leaves the text unchanged, like htmlescape), and a no-break space
+    becomes a plain space."""
     if "&" not in text:
         return text
-    return html.unescape(text).replace("\xa0", " ")
+    out: list[str] = []
+    pos = 0
+    while (amp := text.find("&", pos)) != -1:
+        end = text.find(";", amp + 1)
+        char = _entity(text[amp + 1:end]) if end != -1 else None
+        if char is None:
+            return text
+        out += [text[pos:amp], char]
+        pos = end + 1
+    out.append(text[pos:])
+    return "".join(out).replace("\xa0", " ")

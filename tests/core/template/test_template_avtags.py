@@ -70,3 +70,22 @@ def test_strip_av_tags():
     assert strip_av_tags("foo [sound:bar] baz") == "foo  baz"
     assert strip_av_tags("[anki:tts lang=x]spam[/anki:tts]") == ""
     assert strip_av_tags("[anki:foo bar=baz]spam[/anki:foo]") == "[anki:foo bar=baz]spam[/anki:foo]"
+
+
+def test_sound_names_with_a_malformed_entity_are_kept_as_written():
+    assert extract_av_tags("[sound:a&b.mp3]", True)[1] == (SoundTag("a&b.mp3"),)
+    assert extract_av_tags("[sound:&amp;&nosuch;.mp3]", True)[1] == (
+        SoundTag("&amp;&nosuch;.mp3"),)
+    assert extract_av_tags("[sound:&#x41;&#66;.mp3]", True)[1] == (SoundTag("AB.mp3"),)
+
+
+def test_tts_of_a_cloze_reads_the_hidden_part_as_blank(render):
+    fields = {"Text": "{{c1::Paris}} is in {{c2::France}}", "Back Extra": ""}
+    template = "{{tts fr_FR:cloze:Text}}"
+    card = render(template, template, fields=fields, is_cloze=True)
+    assert (card.question, card.answer) == ("[anki:play:q:0]", "[anki:play:a:0]")
+    assert card.question_av_tags == (TTSTag("blank is in France", "fr_FR", (), 1.0, ()),)
+    assert card.answer_av_tags == (TTSTag("Paris is in France", "fr_FR", (), 1.0, ()),)
+    blanked = "[anki:tts lang=fr_FR cloze_blank=]{{cloze:Text}}[/anki:tts]"
+    card = render(blanked, "", fields=fields, is_cloze=True)
+    assert card.question_av_tags[0].text == " is in France"
