@@ -16,11 +16,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 def strip_html(text: str) -> str:
-    """Remove tags, comments and style/script blocks, then decode entities (Anki's `text:`)."""
+    """Remove tags, comments and style/script blocks, then decode entities (Anki's `text:`).
+
+    As in Anki, `&nbsp;` becomes a plain space and surrounding whitespace is kept.
+    """
     text = _COMMENT.sub("", text)
     text = _BLOCK.sub("", text)
     text = _TAG.sub("", text)
-    return html.unescape(text).strip()
+    return html.unescape(text.replace("&nbsp;", " "))
 
 
 def strip_html_preserving_media_filenames(text: str) -> str:

@@ -150,7 +150,7 @@ def _tts_tag(directive: _Directive) -> TTSTag | str:
             other[key] = value
     if not lang:
         return "[Error in directive 'anki:tts': 'lang' not set]"
-    text = strip_html(_LINEBREAK_TAGS.sub(" ", directive.content))
+    text = strip_html(_LINEBREAK_TAGS.sub(" ", directive.content)).strip()
     text = text.replace("[...]", TTS_BLANK if blank is None else blank)
     return TTSTag(text, lang, voices, speed, tuple(f"{k}={v}" for k, v in other.items()))
 
