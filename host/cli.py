@@ -28,6 +28,7 @@ Command = Callable[[argparse.Namespace], int]
 #: Modules contributing subcommands, in help order.
 COMMAND_MODULES = [
     "repetend.host.commands.collection",
+    "repetend.host.commands.cardops",
 ]
 
 
