@@ -1,4 +1,4 @@
-"""Note hooks: a new note is about to be added, a new note has been added."""
+"""Note hooks: a note is about to be added or saved, a new note has been added."""
 
 from __future__ import annotations
 
@@ -42,4 +42,20 @@ def note_did_add(col: Collection, note: Note, cards: Sequence[Card]) -> None:
     :param cards: the cards generated for it, possibly none.
 
     When it is called: after each note added through the collection has been saved.
+    """
+
+
+@hookspec
+def note_will_be_saved(col: Collection, note: Note) -> None:
+    """Changes to an existing note are about to be saved; change it in place before they are.
+
+    As `note_will_be_added` is for new notes: an implementation may change the note's
+    fields and tags and returns nothing. If it raises, the error is recorded against it and
+    the note is still saved, with the changes it made before raising.
+
+    :param col: the collection the note belongs to.
+    :param note: the note with the user's changes, not yet saved.
+
+    When it is called: once per save of an existing note (editor, browser, find and replace
+    and add-ons alike), inside the operation that saves it.
     """

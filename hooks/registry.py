@@ -6,10 +6,31 @@ A new spec module must be added to `SPEC_MODULES`; tests/hooks fails until it is
 from collections.abc import Callable
 from types import ModuleType
 
-from repetend.hooks import app, collection, notes, reviewer
+from repetend.hooks import (
+    app,
+    browser,
+    collection,
+    editor,
+    exporting,
+    importing,
+    main_window,
+    notes,
+    printing,
+    profile,
+    reviewer,
+    scheduling,
+    tts,
+)
 from repetend.hooks.markers import PROJECT
 
-SPEC_MODULES: tuple[ModuleType, ...] = (app, collection, notes, reviewer)
+#: In the order of a session: start, profile, collection, notes, studying, tools, window.
+SPEC_MODULES: tuple[ModuleType, ...] = (
+    app, profile, collection, notes, editor, scheduling, reviewer, browser, importing,
+    exporting, tts, printing, main_window,
+)
+
+#: Hooks whose name starts with this collect contributions through a `register` callback.
+REGISTER_PREFIX = "register_"
 
 
 def hookspecs() -> dict[str, Callable[..., object]]:

@@ -1,4 +1,4 @@
-"""Reviewer hooks: what the study screen shows."""
+"""Reviewer hooks: what the study screen shows and which answer buttons it offers."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ if TYPE_CHECKING:
 
 #: Which side of a card is being shown.
 Side = Literal["question", "answer"]
+
+#: One answer button: the ease it answers with (1 Again, 2 Hard, 3 Good, 4 Easy) and its label.
+AnswerButton = tuple[int, str]
+
+#: The buttons the reviewer offers when none of the add-ons change them.
+DEFAULT_ANSWER_BUTTONS: tuple[AnswerButton, ...] = (
+    (1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))
 
 
 @hookspec
@@ -31,4 +38,49 @@ def card_will_show(html: str, card: Card, side: Side) -> str:
     :returns: the HTML to show.
 
     When it is called: each time the reviewer shows a question or an answer.
+    """
+
+
+@hookspec
+def reviewer_did_show_question(card: Card) -> None:
+    """The reviewer is showing a card's question.
+
+    A notification: use it to start a timer, play something or log; the HTML is already
+    final (change it in `card_will_show`).
+
+    :param card: the card whose question is shown.
+
+    When it is called: each time a question is shown, after `card_will_show`.
+    """
+
+
+@hookspec
+def reviewer_did_show_answer(card: Card) -> None:
+    """The reviewer is showing a card's answer.
+
+    A notification, as `reviewer_did_show_question` is for the question side.
+
+    :param card: the card whose answer is shown.
+
+    When it is called: each time an answer is shown, after `card_will_show`.
+    """
+
+
+@hookspec
+def reviewer_will_init_answer_buttons(buttons: tuple[AnswerButton, ...],
+                                      card: Card) -> tuple[AnswerButton, ...]:
+    """Choose the answer buttons offered for a card; return the buttons to show.
+
+    A filter, as Anki's hook of the same name: each implementation receives the buttons
+    returned by the one before it, `((1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy"))`
+    to begin with, and may drop buttons, reorder them or relabel them. Eases are 1–4, each
+    at most once, and at least one button must remain; a result that breaks these rules is
+    an error recorded against the implementation, and the buttons from before it are used.
+    The interval shown above each button comes from the card's next states, not the label.
+
+    :param buttons: (ease, label) pairs, in the order they are shown.
+    :param card: the card the buttons will answer.
+    :returns: the buttons to show.
+
+    When it is called: each time the reviewer shows an answer, before the buttons appear.
     """

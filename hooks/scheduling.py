@@ -1,0 +1,68 @@
+"""Scheduling hooks: the next states of a card before an answer is committed, and the answer.
+
+The scheduler computes the four states the answer buttons would lead to (Anki's
+`SchedulingStates`: `current`, `again`, `hard`, `good`, `easy`; ANKI-FACTS §2). Between
+computing and committing, `scheduling_will_answer` may replace them; user scheduling scripts
+run after the add-ons (ARCHITECTURE.md, "The path of an answer").
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from repetend.hooks.markers import hookspec
+
+if TYPE_CHECKING:
+    from repetend.core.cards import Card
+    from repetend.core.collection import Collection
+    from repetend.core.scheduler import SchedulingStates
+
+
+@hookspec
+def scheduling_will_answer(states: SchedulingStates, card: Card,
+                           col: Collection) -> SchedulingStates:
+    """Inspect or replace the next states of a card before the answer is committed.
+
+    A filter: each implementation receives the states returned by the one before it and
+    returns the states to use (return `states` to leave them alone). The states are frozen;
+    build changed ones with `dataclasses.replace`, e.g. cap the interval `good` leads to.
+    Only `again`, `hard`, `good` and `easy` may change: `current` is the card's state as
+    stored and must come back equal.
+
+    Returned states are checked before they are passed on: something that is not a
+    `SchedulingStates`, a changed `current`, or a state whose numbers are not whole and
+    non-negative (Anki's uint32 fields) is an error recorded against the implementation,
+    and the states from before it are used. The answer buttons show intervals from the
+    final states, and the chosen one is stored exactly as returned.
+
+    Like Anki's custom scheduling (ANKI-FACTS §2.2), this runs before the buttons are
+    shown, so they can show the changed intervals; it does not know which button will be
+    pressed.
+
+    :param states: the current state and the four next states, as the scheduler computed
+        them, changed by the implementations before this one.
+    :param card: the card being answered, as stored (do not change it).
+    :param col: the collection the card belongs to, e.g. to read the deck's name or options.
+    :returns: the states to use.
+
+    When it is called: once each time a card is put up for answering (the reviewer's
+    question, or the command-line study loop), after the scheduler has computed its next
+    states and before any user scheduling script.
+    """
+
+
+@hookspec
+def scheduling_did_answer(card: Card, button: int, col: Collection) -> None:
+    """A card has been answered and the answer is committed.
+
+    A notification: the card already holds its new scheduling state and the review log has
+    its row. Changes made to `card` here are not saved; write through `col` in an operation
+    of your own if you must (it becomes its own undo step).
+
+    :param card: the card after the answer, as stored.
+    :param button: the button pressed: 1 Again, 2 Hard, 3 Good, 4 Easy.
+    :param col: the collection the card belongs to.
+
+    When it is called: once per answer, after the "Answer Card" operation has committed;
+    not when an answer is undone.
+    """
