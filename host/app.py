@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from repetend.core.cards import Card
 from repetend.core.collection import Collection
+from repetend.host.addons import LoadedAddons, load_addons
 from repetend.host.plugins import PluginError, PluginHost
 from repetend.host.profiles import Profile, ProfileManager, default_base
 
@@ -19,6 +21,10 @@ def _report_plugin_error(error: PluginError) -> None:
     print(f"repetend: {error}", file=sys.stderr)
 
 
+def _report_notice(message: str) -> None:
+    print(f"repetend: {message}", file=sys.stderr)
+
+
 class Host:
     """Starts plugins, opens a profile's collection and closes both in order.
 
@@ -26,7 +32,8 @@ class Host:
     """
 
     def __init__(self, base: Path | None = None, profile: str | None = None,
-                 safe_mode: bool = False) -> None:
+                 safe_mode: bool = False, *, disabled_addons: Iterable[str] = (),
+                 quarantine: bool = True) -> None:
         self.profiles = ProfileManager(base or default_base())
         self.safe_mode = safe_mode or os.environ.get(SAFE_MODE_ENV) == "1"
         # Resolve the profile before anything is created, so a wrong name changes nothing.
@@ -34,15 +41,26 @@ class Host:
                                  else self.profiles.default())
         self.plugins = PluginHost(on_error=_report_plugin_error)
         self.col: Collection | None = None
+        #: Add-ons not to load this run (--disable-addon), and whether a crash while one
+        #: starts quarantines it (off with --no-quarantine): see repetend.host.addons.
+        self.disabled_addons = tuple(disabled_addons)
+        self.quarantine = quarantine
+        self.addons: LoadedAddons | None = None
 
     def open(self) -> Host:
+        # After the built-ins (registered by PluginHost), so add-ons run first.
+        self.addons = load_addons(
+            self.plugins, self.profile.addons_folder, safe_mode=self.safe_mode,
+            disabled=self.disabled_addons, quarantine=self.quarantine,
+            on_error=_report_plugin_error, notify=_report_notice)
         col = Collection(self.profile.collection_path)
         col.callbacks.note_will_be_added = self.plugins.note_will_be_added
         col.callbacks.note_did_add = self.plugins.note_did_add
         self.col = col
         self.profiles.set_last(self.profile.name)
-        self.plugins.app_did_start(self)
-        self.plugins.collection_did_open(col)
+        with self.addons.starting():  # a crash in here quarantines the add-on running
+            self.plugins.app_did_start(self)
+            self.plugins.collection_did_open(col)
         return self
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ Command = Callable[[argparse.Namespace], int]
 #: Modules contributing subcommands, in help order.
 COMMAND_MODULES = [
     "repetend.host.commands.collection",
+    "repetend.host.commands.addons",
     "repetend.host.commands.cardops",
 ]
 
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--profile", help="profile to open (default: the last one used)")
     parser.add_argument("--safe-mode", action="store_true",
                         help="start with only the built-in plugins")
+    parser.add_argument("--disable-addon", action="append", default=[], metavar="PACKAGE",
+                        help="do not load this add-on this time (repeatable; not saved)")
+    parser.add_argument("--no-quarantine", action="store_true",
+                        help="never quarantine an add-on after a crash while it started "
+                        "(for unattended runs; also REPETEND_NO_QUARANTINE=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -76,7 +82,8 @@ def open_host(args: argparse.Namespace) -> Host:
     """The host for the global options; open it with `with open_host(args) as host:`."""
     from repetend.host.app import Host
 
-    return Host(args.base, args.profile, args.safe_mode)
+    return Host(args.base, args.profile, args.safe_mode,
+                disabled_addons=args.disable_addon, quarantine=not args.no_quarantine)
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
