@@ -35,9 +35,9 @@ def scheduling_will_answer(states: SchedulingStates, card: Card,
     and the states from before it are used. The answer buttons show intervals from the
     final states, and the chosen one is stored exactly as returned.
 
-    Like Anki's custom scheduling (ANKI-FACTS §2.2), this runs before the buttons are
-    shown, so they can show the changed intervals; it does not know which button will be
-    pressed.
+    It does not know which button will be pressed, and it may run more than once for one
+    card (for the intervals on the buttons and again at commit), so return the same states
+    for the same arguments.
 
     :param states: the current state and the four next states, as the scheduler computed
         them, changed by the implementations before this one.
@@ -45,9 +45,10 @@ def scheduling_will_answer(states: SchedulingStates, card: Card,
     :param col: the collection the card belongs to, e.g. to read the deck's name or options.
     :returns: the states to use.
 
-    When it is called: once each time a card is put up for answering (the reviewer's
-    question, or the command-line study loop), after the scheduler has computed its next
-    states and before any user scheduling script.
+    When it is called: before each answer is committed, after the scheduler has computed
+    the next states and before any user scheduling script; and wherever the intervals the
+    buttons will show are computed, as Anki runs its custom scheduling when a question is
+    shown (ANKI-FACTS §2.2).
     """
 
 
