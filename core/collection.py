@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,8 @@ from repetend.core.text import field_checksum, strip_html_preserving_media_filen
 
 if TYPE_CHECKING:
     from repetend.core.emptycards import EmptyCardsReport
+    from repetend.core.scheduler.answering import Scheduler
+    from repetend.core.scheduler.states import SchedulingStates
     from repetend.core.template import RenderedCard
 
 #: Tables whose changes are recorded for undo.
@@ -55,6 +58,10 @@ class CollectionCallbacks:
     note_did_add: Callable[[Collection, Note, list[Card]], None] | None = None
     #: (filter_name, text, field_name) -> text or None; for template filters core lacks.
     field_filter: Callable[[str, str, str], str | None] | None = None
+    #: (col, card, states) -> states; may replace the next states just before an answer is
+    #: committed. The result is validated; invalid states are never stored (core/scheduler).
+    scheduling_states_will_commit: Callable[
+        [Collection, Card, SchedulingStates], SchedulingStates] | None = None
 
 
 class Collection:
@@ -423,6 +430,15 @@ class Collection:
         from repetend.core.emptycards import remove_empty_cards
 
         return remove_empty_cards(self, report, keep_notes=keep_notes)
+
+    # --- scheduling ------------------------------------------------------------------------
+
+    @cached_property
+    def sched(self) -> Scheduler:
+        """The v3 scheduler: next card, answering, counts (`core/scheduler/answering.py`)."""
+        from repetend.core.scheduler.answering import Scheduler
+
+        return Scheduler(self)
 
     # --- time --------------------------------------------------------------------------
 

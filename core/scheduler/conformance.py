@@ -31,11 +31,11 @@ TODAY = 5_000
 _HOME_DECK, _FILTERED_DECK = 1, 2
 
 
-def _absolute(value: int, unit: str) -> int:
+def _absolute(value: int, unit: str, now: int = NOW, today: int = TODAY) -> int:
     if unit == "days":
-        return TODAY + value
+        return today + value
     if unit == "secs":
-        return NOW + value
+        return now + value
     return value  # "position", "filteredPosition": stored as they are
 
 
@@ -59,38 +59,41 @@ def _home_unit(card_type: int, odue: int) -> str:
     return "secs" if odue > TIMESTAMP_THRESHOLD else "days"
 
 
-def _relative(value: int, unit: str) -> int:
+def _relative(value: int, unit: str, now: int = NOW, today: int = TODAY) -> int:
     if unit == "days":
-        return value - TODAY
+        return value - today
     if unit == "secs":
-        return value - NOW
+        return value - now
     return value
 
 
-def card_from_json(obj: dict[str, Any]) -> CardSchedulingFields:
-    """A vector's `card` object as stored columns, at our NOW/TODAY."""
+def card_from_json(obj: dict[str, Any], now: int = NOW,
+                   today: int = TODAY) -> CardSchedulingFields:
+    """A vector's `card` object as stored columns, at `now`/`today` (default NOW/TODAY)."""
     filtered = bool(obj.get("inFilteredDeck"))
     return CardSchedulingFields(
-        type=obj["type"], queue=obj["queue"], due=_absolute(obj["due"], obj["dueUnit"]),
+        type=obj["type"], queue=obj["queue"],
+        due=_absolute(obj["due"], obj["dueUnit"], now, today),
         ivl=obj["ivl"], factor=obj["factor"], reps=obj["reps"], lapses=obj["lapses"],
         left=obj["left"],
-        odue=_absolute(obj["odue"], obj["odueUnit"]) if filtered else 0,
+        odue=_absolute(obj["odue"], obj["odueUnit"], now, today) if filtered else 0,
         odid=_HOME_DECK if filtered else 0,
         did=_FILTERED_DECK if filtered else _HOME_DECK,
     )
 
 
-def card_to_json(card: CardSchedulingFields, leech_tagged: bool) -> dict[str, Any]:
-    """Stored columns in a vector's `card`/`after` shape."""
+def card_to_json(card: CardSchedulingFields, leech_tagged: bool, now: int = NOW,
+                 today: int = TODAY) -> dict[str, Any]:
+    """Stored columns in a vector's `card`/`after` shape, relative to `now`/`today`."""
     unit = _unit_for(card.type, card.queue, card.due)
     out: dict[str, Any] = {
-        "type": card.type, "queue": card.queue, "due": _relative(card.due, unit),
+        "type": card.type, "queue": card.queue, "due": _relative(card.due, unit, now, today),
         "dueUnit": unit, "ivl": card.ivl, "factor": card.factor, "left": card.left,
         "lapses": card.lapses, "reps": card.reps, "inFilteredDeck": card.in_filtered_deck,
     }
     if card.in_filtered_deck:
         odue_unit = _home_unit(card.type, card.odue)
-        out["odue"] = _relative(card.odue, odue_unit)
+        out["odue"] = _relative(card.odue, odue_unit, now, today)
         out["odueUnit"] = odue_unit
     out["leechTagged"] = leech_tagged
     return out

@@ -1,0 +1,615 @@
+"""Studying a collection: `col.sched` gives the next card and commits answers (§1.9, §3).
+
+`Scheduler.get_next_card(deck)` returns the card to show, its four next states and the
+labels for the answer buttons; `answer_card(card, button)` writes the chosen state to the
+card, a review-log row, the leech tag, sibling burying and today's counters in ONE
+operation ("Answer Card"), so one undo restores all of it.
+
+Between computing the states and committing them, `col.callbacks.scheduling_states_will_commit`
+(filled by the host with add-on hooks and user scripts) may replace them; the replacement is
+checked (`validation.check_states`) and, if it fails, the original states are committed and
+the failure is recorded in `Scheduler.state_errors` and on the result.
+
+The clock is `Scheduler.clock` (a callable returning epoch seconds) and the time zone
+`Scheduler.tz` (None = the system's), so tests can put the scheduler at any moment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
+
+from repetend.core.cards import Card
+from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
+from repetend.core.decks import SEPARATOR, Deck
+from repetend.core.errors import InvalidInput, NotFoundError
+from repetend.core.notes import canonical_tags, str_to_tags, tags_to_str
+from repetend.core.scheduler.apply import apply_state, revlog_values
+from repetend.core.scheduler.card import (
+    CardQueue,
+    CardSchedulingFields,
+    current_state_from_card,
+    queue_from_type,
+)
+from repetend.core.scheduler.config import FilteredDeckSettings, SchedulingConfig
+from repetend.core.scheduler.context import StateContext, fuzz_seed_for
+from repetend.core.scheduler.labels import (
+    DEFAULT_LEARN_AHEAD_SECS,
+    describe_next_states,
+    format_interval,
+    state_delay_secs,
+)
+from repetend.core.scheduler.limits import (
+    LEARN_TODAY,
+    NEW_TODAY,
+    REVIEW_TODAY,
+    TIME_TODAY,
+    bump_studied,
+)
+from repetend.core.scheduler.queues import (
+    Counts,
+    StudyQueue,
+    build_queue,
+    subtree,
+    unbury_on_new_day,
+)
+from repetend.core.scheduler.states import CardState, PreviewState, SchedulingStates
+from repetend.core.scheduler.timing import DEFAULT_ROLLOVER, SchedTiming, sched_timing
+from repetend.core.scheduler.transitions import next_states
+from repetend.core.scheduler.validation import StatesInvalid, check_states
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+__all__ = ["BUTTON_NAMES", "NO_FUZZ_ENV", "AnswerResult", "DeckDueCounts", "QueuedCard",
+           "Scheduler", "parse_button"]
+
+BUTTON_NAMES = ("again", "hard", "good", "easy")
+#: Either variable set to 1 switches fuzz off (the second is the one Anki's tests use).
+NO_FUZZ_ENV = ("REPETEND_NO_FUZZ", "ANKI_TEST_MODE")
+LEECH_TAG = "leech"
+
+# Sibling burying reaches only queues gathered no earlier than the answered card's (§3.3):
+# intraday learning, then interday learning, then reviews, then new cards.
+_GATHER_RANK = {CardQueue.LEARN: 0, CardQueue.PREVIEW: 0, CardQueue.DAY_LEARN: 1,
+                CardQueue.REVIEW: 2, CardQueue.NEW: 3}
+
+
+def parse_button(button: int | str) -> int:
+    """1–4, or again/hard/good/easy (any case)."""
+    if isinstance(button, str):
+        name = button.strip().lower()
+        if name in BUTTON_NAMES:
+            return BUTTON_NAMES.index(name) + 1
+        if name.isdigit():
+            button = int(name)
+    if isinstance(button, int) and not isinstance(button, bool) and 1 <= button <= 4:
+        return button
+    raise InvalidInput(f"answer must be 1–4 or again/hard/good/easy, not {button!r}")
+
+
+@dataclass(frozen=True)
+class QueuedCard:
+    """The card to show, what each button would do, and the counts before answering it."""
+
+    card: Card
+    states: SchedulingStates
+    #: Again, Hard, Good, Easy labels ("<1m", "10m", "4d", "1.2mo")
+    labels: tuple[str, str, str, str]
+    #: "new", "intraday", "interday" or "review"
+    kind: str
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    card: Card
+    button: int
+    state: CardState
+    revlog_id: int
+    #: the delay until the card is due again, in seconds, and as Anki would write it
+    interval_secs: int
+    interval: str
+    leeched: bool = False
+    suspended: bool = False
+    buried_siblings: tuple[int, ...] = ()
+    #: why replacement states from `scheduling_states_will_commit` were refused, if they were
+    states_error: str | None = None
+
+
+@dataclass(frozen=True)
+class DeckDueCounts:
+    id: int
+    name: str
+    depth: int
+    new: int
+    learn: int
+    review: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "depth": self.depth, "new": self.new,
+                "learn": self.learn, "review": self.review}
+
+
+def _sched_fields(card: Card) -> CardSchedulingFields:
+    return CardSchedulingFields(type=card.type, queue=card.queue, due=card.due, ivl=card.ivl,
+                                factor=card.factor, reps=card.reps, lapses=card.lapses,
+                                left=card.left, odue=card.odue, odid=card.odid, did=card.did,
+                                id=card.id)
+
+
+def scheduling_config(conf: DeckConfig) -> SchedulingConfig:
+    """The options of a preset the state machine reads."""
+    return SchedulingConfig(
+        learn_steps=tuple(conf.learn_steps), relearn_steps=tuple(conf.relearn_steps),
+        graduating_interval_good=conf.graduating_interval_good,
+        graduating_interval_easy=conf.graduating_interval_easy,
+        initial_ease=conf.initial_ease, easy_multiplier=conf.easy_multiplier,
+        hard_multiplier=conf.hard_multiplier, lapse_multiplier=conf.lapse_multiplier,
+        interval_multiplier=conf.interval_multiplier,
+        maximum_review_interval=conf.maximum_review_interval,
+        minimum_lapse_interval=conf.minimum_lapse_interval,
+        leech_threshold=conf.leech_threshold, leech_action=conf.leech_action)
+
+
+def filtered_settings(deck: Deck) -> FilteredDeckSettings:
+    """A filtered deck's answering settings from its `extra` (Anki's schema-11 names, with
+    the modern names accepted too)."""
+    extra = deck.extra
+    default = FilteredDeckSettings()
+
+    def secs(*keys: str, fallback: int) -> int:
+        for key in keys:
+            value = extra.get(key)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                return max(int(value), 0)
+        return fallback
+
+    reschedule = extra.get("resched", extra.get("reschedule", default.reschedule))
+    return FilteredDeckSettings(
+        reschedule=bool(reschedule),
+        preview_again_secs=secs("previewAgainSecs", "preview_again_secs",
+                                fallback=default.preview_again_secs),
+        preview_hard_secs=secs("previewHardSecs", "preview_hard_secs",
+                               fallback=default.preview_hard_secs),
+        preview_good_secs=secs("previewGoodSecs", "preview_good_secs",
+                               fallback=default.preview_good_secs))
+
+
+@dataclass
+class _Caches:
+    """Decks and presets read during one state of the collection (dropped on any change)."""
+
+    key: tuple[Any, ...] = ()
+    decks: dict[int, Deck] = field(default_factory=dict)
+    configs: dict[int, DeckConfig] = field(default_factory=dict)
+    sched_configs: dict[int, SchedulingConfig] = field(default_factory=dict)
+
+
+class Scheduler:
+    """Anki's v3 study session over a collection (`col.sched`)."""
+
+    def __init__(self, col: Collection, clock: Callable[[], float] | None = None,
+                 tz: tzinfo | None = None) -> None:
+        self.col = col
+        #: epoch seconds now; replace to move the scheduler in time (tests, simulations)
+        self.clock: Callable[[], float] = clock or time.time
+        #: time zone of the day cutoff; None = the system's local zone
+        self.tz = tz
+        #: force fuzz on/off; None = collection config `fuzz` unless switched off by env
+        self.fuzz: bool | None = None
+        #: messages for replacement states that were refused (newest last)
+        self.state_errors: list[str] = []
+        self._queue: StudyQueue | None = None
+        self._queue_key: tuple[Any, ...] = ()
+        self._caches = _Caches()
+        self._answer_steps: dict[int, int] = {}
+        self._front_card: int | None = None
+
+    # --- clock, day and options ---------------------------------------------------------
+
+    def set_now(self, now: float) -> None:
+        """Stop the clock at `now` (epoch seconds)."""
+        self.clock = lambda: now
+
+    def now(self) -> int:
+        return int(self.clock())
+
+    def timing(self) -> SchedTiming:
+        """Today's day number and the next day cutoff for the collection, at the clock's now."""
+        col = self.col
+        rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
+        offset = col.get_config("creationOffset", None)
+        return sched_timing(col.crt, self.now(),
+                            rollover if isinstance(rollover, int) else DEFAULT_ROLLOVER,
+                            offset if isinstance(offset, int) else None, self.tz)
+
+    def fuzz_enabled(self) -> bool:
+        if self.fuzz is not None:
+            return self.fuzz
+        if any(os.environ.get(name) == "1" for name in NO_FUZZ_ENV):
+            return False
+        return bool(self.col.get_config("fuzz", True))
+
+    def learn_ahead_secs(self) -> int:
+        value = self.col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
+        return value if isinstance(value, int) and value >= 0 else DEFAULT_LEARN_AHEAD_SECS
+
+    def _change_key(self) -> tuple[Any, ...]:
+        """Changes whenever any operation (here or in another process) or undo changed the
+        collection: its modification time and the newest undo step."""
+        row = self.col.db.execute(
+            "SELECT (SELECT mod FROM col), (SELECT max(id) FROM undo_steps)").fetchone()
+        return (row[0], row[1])
+
+    def _fresh_caches(self, key: tuple[Any, ...] | None = None) -> _Caches:
+        key = key if key is not None else self._change_key()
+        if self._caches.key != key:
+            self._caches = _Caches(key=key)
+        return self._caches
+
+    def _deck(self, did: int) -> Deck:
+        caches = self._caches
+        deck = caches.decks.get(did)
+        if deck is None:
+            deck = caches.decks[did] = self.col.decks.get(did)
+        return deck
+
+    def _preset(self, did: int) -> DeckConfig:
+        """The preset of the normal deck `did`."""
+        caches = self._caches
+        try:
+            conf_id = self._deck(did).config_id
+        except NotFoundError:
+            conf_id = DEFAULT_CONFIG_ID
+        conf = caches.configs.get(conf_id)
+        if conf is None:
+            conf = caches.configs[conf_id] = self.col.deck_config(conf_id)
+        return conf
+
+    def _sched_config(self, did: int) -> SchedulingConfig:
+        caches = self._caches
+        conf = self._preset(did)
+        sc = caches.sched_configs.get(conf.id)
+        if sc is None:
+            sc = caches.sched_configs[conf.id] = scheduling_config(conf)
+        return sc
+
+    def _context(self, card: Card, timing: SchedTiming) -> StateContext:
+        filtered = filtered_settings(self._deck(card.did)) if card.odid else None
+        seed = fuzz_seed_for(card.id, card.reps) if self.fuzz_enabled() else None
+        return StateContext(config=self._sched_config(card.odid or card.did),
+                            secs_until_rollover=timing.secs_until_rollover, today=timing.today,
+                            now=timing.now, fuzz_seed=seed, filtered=filtered)
+
+    # --- states -----------------------------------------------------------------------
+
+    def current_state(self, card: Card, timing: SchedTiming | None = None) -> CardState:
+        timing = timing or self.timing()
+        self._fresh_caches()
+        ctx = self._context(card, timing)
+        return current_state_from_card(_sched_fields(card), ctx.config, timing.today,
+                                       timing.now, ctx.filtered, fuzz=self.fuzz_enabled())
+
+    def states_for(self, card: Card, timing: SchedTiming | None = None) -> SchedulingStates:
+        """The card's current state and the four next states, at the clock's now."""
+        timing = timing or self.timing()
+        self._fresh_caches()
+        ctx = self._context(card, timing)
+        current = current_state_from_card(_sched_fields(card), ctx.config, timing.today,
+                                          timing.now, ctx.filtered, fuzz=ctx.fuzz_seed is not None)
+        return next_states(current, ctx)
+
+    def labels_for(self, states: SchedulingStates,
+                   timing: SchedTiming | None = None) -> tuple[str, str, str, str]:
+        timing = timing or self.timing()
+        a, h, g, e = describe_next_states(states, timing.secs_until_rollover,
+                                          self.learn_ahead_secs())
+        return a, h, g, e
+
+    # --- queues -----------------------------------------------------------------------
+
+    def resolve_deck(self, deck: Deck | int | str | None) -> Deck:
+        """A deck from an id, a name or None (the current deck, config `curDeck`)."""
+        if isinstance(deck, Deck):
+            return deck
+        if deck is None:
+            current = self.col.get_config("curDeck", 1)
+            try:
+                return self.col.decks.get(int(current))
+            except (NotFoundError, TypeError, ValueError):
+                return self.col.decks.get(1)
+        if isinstance(deck, int):
+            return self.col.decks.get(deck)
+        return self.col.decks.by_name(deck)
+
+    def _build(self, deck: Deck, timing: SchedTiming) -> StudyQueue:
+        unbury_on_new_day(self.col, timing.today)
+        return build_queue(self.col, deck, timing, self.learn_ahead_secs())
+
+    def _session(self, deck: Deck, timing: SchedTiming) -> StudyQueue:
+        """The study queue of `deck`, rebuilt when the deck, the day or the collection changed."""
+        key = self._change_key()
+        queue = self._queue
+        if (queue is None or queue.deck_id != deck.id or queue.today != timing.today
+                or self._queue_key != key):
+            queue = self._queue = self._build(deck, timing)
+            self._queue_key = self._change_key()
+        return queue
+
+    def _session_is_current(self, timing: SchedTiming) -> bool:
+        return (self._queue is not None and self._queue.today == timing.today
+                and self._queue_key == self._change_key())
+
+    def get_next_card(self, deck: Deck | int | str | None = None) -> QueuedCard | None:
+        """The next card of `deck` (default: the current deck) and its next states, or None
+        when nothing is due now (learning cards may still be waiting: see `counts`)."""
+        deck = self.resolve_deck(deck)
+        timing = self.timing()
+        queue = self._session(deck, timing)
+        self._fresh_caches(self._queue_key)
+        entry = None
+        if self._front_card is not None:
+            entry = queue.entry(self._front_card)
+            self._front_card = None
+        if entry is None:
+            entry = queue.next_entry(timing.now)
+        if entry is None:
+            return None
+        card = self.col.get_card(entry.card_id)
+        states = self.states_for(card, timing)
+        kind = entry.kind
+        return QueuedCard(card=card, states=states, labels=self.labels_for(states, timing),
+                          kind=kind, counts=queue.counts(timing.now))
+
+    def counts(self, deck: Deck | int | str | None = None) -> Counts:
+        """New, learning and review counts of `deck`'s session right now."""
+        deck = self.resolve_deck(deck)
+        timing = self.timing()
+        return self._session(deck, timing).counts(timing.now)
+
+    def due_tree(self, deck: Deck | int | str | None = None) -> list[DeckDueCounts]:
+        """Counts for every deck (or `deck` and its descendants), each as if it were the deck
+        being studied, in deck-list order."""
+        timing = self.timing()
+        unbury_on_new_day(self.col, timing.today)
+        decks = self.col.decks.all()
+        if deck is not None:
+            decks = subtree(decks, self.resolve_deck(deck))
+        ahead = self.learn_ahead_secs()
+        out = []
+        for d in decks:
+            counts = build_queue(self.col, d, timing, ahead).counts(timing.now)
+            out.append(DeckDueCounts(d.id, d.name, d.name.count(SEPARATOR), counts.new,
+                                     counts.learn, counts.review))
+        return out
+
+    # --- answering --------------------------------------------------------------------
+
+    def _not_due_reason(self, card: Card, timing: SchedTiming, deck: Deck) -> str:
+        where = f"today's session of deck {deck.name!r}"
+        if card.queue == CardQueue.SUSPENDED:
+            return f"card {card.id} is suspended"
+        if card.queue in (CardQueue.SIBLING_BURIED, CardQueue.MANUALLY_BURIED):
+            return f"card {card.id} is buried"
+        if card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN) and card.due > timing.today \
+                and not card.odid:
+            return f"card {card.id} is not due until day {card.due} (today is {timing.today})"
+        if card.queue in (CardQueue.LEARN, CardQueue.PREVIEW) and \
+                card.due > timing.now + self.learn_ahead_secs():
+            return f"card {card.id} is not due for another {format_interval(card.due - timing.now)}"
+        return f"card {card.id} is not in {where} (a daily limit or sibling burying holds it back)"
+
+    def _check_answerable(self, card: Card, timing: SchedTiming) -> StudyQueue:
+        queue = self._queue
+        if queue is None or not self._session_is_current(timing):
+            try:
+                deck = self._deck(queue.deck_id if queue is not None else card.did)
+            except NotFoundError:
+                deck = self._deck(card.did)
+            queue = self._session(deck, timing)
+        if not queue.is_answerable(card.id, timing.now):
+            raise InvalidInput(self._not_due_reason(card, timing, self._deck(queue.deck_id)))
+        return queue
+
+    def _commit_states(self, card: Card, states: SchedulingStates) -> tuple[SchedulingStates,
+                                                                            str | None]:
+        hook = self.col.callbacks.scheduling_states_will_commit
+        if hook is None:
+            return states, None
+        try:
+            replaced = hook(self.col, card, states)
+        except Exception as exc:  # an extension point must not break answering
+            error = f"replacing the states failed: {type(exc).__name__}: {exc}"
+        else:
+            if replaced is None or replaced is states:
+                return states, None
+            try:
+                return check_states(replaced, states.current), None
+            except StatesInvalid as exc:
+                error = f"replacement states refused: {exc}"
+        self.state_errors.append(f"card {card.id}: {error}")
+        return states, error
+
+    def answer_card(self, card: Card | int, button: int | str,
+                    states: SchedulingStates | dict[str, Any] | None = None,
+                    time_taken_ms: int = 0, check_due: bool = True) -> AnswerResult:
+        """Answer `card` with button 1–4 (Again, Hard, Good, Easy) as one undoable step.
+
+        `card` must be as it was shown (a stale copy means it was answered already) and, with
+        `check_due`, due in the current study session (`get_next_card`'s deck, or the card's
+        own deck when no session is open). `states` are the states shown, possibly changed by
+        the caller; they must pass validation. `time_taken_ms` is capped by the preset's
+        maximum answer seconds. Without `check_due` any card can be answered as it stands
+        (Anki's "Grade Now").
+        """
+        button = parse_button(button)
+        timing = self.timing()
+        self._fresh_caches()
+        cid = card if isinstance(card, int) else card.id
+        stored = self.col.get_card(cid)
+        if not isinstance(card, int) and _sched_fields(card) != _sched_fields(stored):
+            raise InvalidInput(f"card {cid} changed since it was shown (was it answered "
+                               "already?); fetch it again")
+        queue = self._check_answerable(stored, timing) if check_due else None
+        computed = self.states_for(stored, timing)
+        if states is not None:
+            try:
+                chosen = check_states(states, computed.current)
+            except StatesInvalid as exc:
+                raise InvalidInput(f"card {cid}: the given states are invalid: {exc}") from exc
+        else:
+            chosen = computed
+        chosen, states_error = self._commit_states(stored, chosen)
+        next_state = chosen.for_button(button)
+        ctx = self._context(stored, timing)
+        applied = apply_state(_sched_fields(stored), computed.current, next_state, ctx)
+        session_valid = self._session_is_current(timing)
+
+        with self.col.op("Answer Card"):
+            updated = self._write_card(stored, applied, next_state, timing)
+            revlog_id = self._write_revlog(stored, button, computed.current, next_state,
+                                           timing, time_taken_ms)
+            if applied.leeched:
+                self._tag_leech(stored.nid)
+            buried = self._bury_siblings(stored)
+            self._count_answer(stored, timing, time_taken_ms)
+        step = self.col.db.execute(
+            "SELECT max(id) FROM undo_steps WHERE redo = 0").fetchone()[0]
+        if step is not None:
+            self._answer_steps[step] = cid
+
+        if queue is None and session_valid:
+            queue = self._queue
+        if queue is not None and session_valid:
+            self._update_queue(queue, updated, buried, timing)
+            self._queue_key = self._change_key()
+
+        delay = state_delay_secs(next_state, timing.secs_until_rollover)
+        return AnswerResult(card=updated, button=button, state=next_state, revlog_id=revlog_id,
+                            interval_secs=delay, interval=format_interval(delay) if delay
+                            else "(end)", leeched=applied.leeched, suspended=applied.suspended,
+                            buried_siblings=tuple(buried), states_error=states_error)
+
+    def _write_card(self, card: Card, applied: Any, next_state: CardState,
+                    timing: SchedTiming) -> Card:
+        new = applied.card
+        data = dict(card.data)
+        if applied.original_position is not None:
+            data["pos"] = applied.original_position
+        if not isinstance(next_state, PreviewState):
+            data["lrt"] = timing.now
+        updated = Card(nid=card.nid, did=new.did, ord=card.ord, id=card.id, mtime=timing.now,
+                       usn=-1, type=new.type, queue=new.queue, due=new.due, ivl=new.ivl,
+                       factor=new.factor, reps=new.reps, lapses=new.lapses, left=new.left,
+                       odue=new.odue, odid=new.odid, flags=card.flags, data=data)
+        self.col.db.execute(
+            "UPDATE cards SET did = ?, mtime = ?, usn = -1, type = ?, queue = ?, due = ?, "
+            "ivl = ?, factor = ?, reps = ?, lapses = ?, left = ?, odue = ?, odid = ?, "
+            "data = ? WHERE id = ?",
+            (updated.did, updated.mtime, updated.type, updated.queue, updated.due, updated.ivl,
+             updated.factor, updated.reps, updated.lapses, updated.left, updated.odue,
+             updated.odid, json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+             card.id))
+        return updated
+
+    def _write_revlog(self, card: Card, button: int, current: CardState, next_state: CardState,
+                      timing: SchedTiming, time_taken_ms: int) -> int:
+        values = revlog_values(button, current, next_state, timing.secs_until_rollover)
+        cap = self._preset(card.odid or card.did).cap_answer_time_to_secs
+        taken = min(max(int(time_taken_ms), 0), cap * 1000)
+        revlog_id = int(self.clock() * 1000)
+        while self.col.db.execute("SELECT 1 FROM revlog WHERE id = ?",
+                                  (revlog_id,)).fetchone():
+            revlog_id += 1
+        self.col.db.execute(
+            "INSERT INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, type) "
+            "VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+            (revlog_id, card.id, values.ease, values.ivl, values.last_ivl, values.factor, taken,
+             int(values.type)))
+        return revlog_id
+
+    def _tag_leech(self, nid: int) -> None:
+        row = self.col.db.execute("SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()
+        if row is None:
+            return
+        tags = str_to_tags(row[0])
+        if any(t.casefold() == LEECH_TAG for t in tags):
+            return
+        known = {r[0].casefold(): r[0] for r in self.col.db.execute("SELECT tag FROM tags")}
+        tags = canonical_tags([*tags, LEECH_TAG], known)
+        self.col.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES (?)", (LEECH_TAG,))
+        self.col.db.execute("UPDATE notes SET tags = ?, mtime = ?, usn = -1 WHERE id = ?",
+                            (tags_to_str(tags), self.now(), nid))
+
+    def _bury_siblings(self, card: Card) -> list[int]:
+        conf = self._preset(card.odid or card.did)
+        rank = _GATHER_RANK.get(card.queue)
+        if rank is None:  # answered while suspended or buried: go by its type
+            rank = _GATHER_RANK[CardQueue(queue_from_type(card.type, card.due))]
+        queues = [q for q, enabled in ((CardQueue.DAY_LEARN, conf.bury_interday_learning),
+                                       (CardQueue.REVIEW, conf.bury_reviews),
+                                       (CardQueue.NEW, conf.bury_new))
+                  if enabled and _GATHER_RANK[q] >= rank]
+        if not queues:
+            return []
+        marks = ",".join(str(int(q)) for q in queues)
+        ids = [r[0] for r in self.col.db.execute(
+            f"SELECT id FROM cards WHERE nid = ? AND id != ? AND queue IN ({marks})",
+            (card.nid, card.id))]
+        if ids:
+            self.col.db.executemany(
+                "UPDATE cards SET queue = ?, mtime = ?, usn = -1 WHERE id = ?",
+                [(int(CardQueue.SIBLING_BURIED), self.now(), i) for i in ids])
+        return ids
+
+    def _count_answer(self, card: Card, timing: SchedTiming, time_taken_ms: int) -> None:
+        """Today's counters of the card's deck and its parents (they feed the limits)."""
+        if card.queue == CardQueue.NEW:
+            key = NEW_TODAY
+        elif card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN):
+            key = REVIEW_TODAY
+        else:
+            key = LEARN_TODAY
+        deck = self._deck(card.did)
+        targets = [deck]
+        for depth in range(1, len(deck.components)):
+            try:
+                targets.append(self.col.decks.by_name(SEPARATOR.join(deck.components[:depth])))
+            except NotFoundError:
+                continue
+        cap = self._preset(card.odid or card.did).cap_answer_time_to_secs
+        taken = min(max(int(time_taken_ms), 0), cap * 1000)
+        for target in targets:
+            extra = dict(target.extra)
+            bump_studied(extra, key, timing.today, 1)
+            bump_studied(extra, TIME_TODAY, timing.today, taken)
+            self.col.db.execute(
+                "UPDATE decks SET extra = ?, mtime = ?, usn = -1 WHERE id = ?",
+                (json.dumps(extra, ensure_ascii=False, separators=(",", ":")), timing.now,
+                 target.id))
+
+    def _update_queue(self, queue: StudyQueue, card: Card, buried: list[int],
+                      timing: SchedTiming) -> None:
+        queue.remove(card.id)
+        for sibling in buried:
+            queue.remove(sibling)
+        if card.queue in (CardQueue.LEARN, CardQueue.PREVIEW) and card.did in queue.deck_ids:
+            queue.requeue_learning(card.id, card.nid, card.did, card.due, timing.now)
+
+    # --- undo -------------------------------------------------------------------------
+
+    def undo(self) -> str:
+        """Undo the latest step; an undone answer puts its card back at the front."""
+        top = self.col.db.execute("SELECT max(id) FROM undo_steps WHERE redo = 0").fetchone()[0]
+        name = self.col.undo()
+        card_id = self._answer_steps.pop(top, None) if top is not None else None
+        if card_id is not None:
+            self._front_card = card_id
+        return name
+

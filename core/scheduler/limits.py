@@ -1,0 +1,188 @@
+"""Daily limits (ANKI-FACTS §3.1–3.2): per-deck limits, today's counters, the limit tree.
+
+Decks keep their overrides and counters in `Deck.extra` under Anki's schema-11 names, so they
+travel unchanged through .apkg/.colpkg files:
+
+- `newLimit`, `reviewLimit`: the "This deck" override (int or None),
+- `newLimitToday`, `reviewLimitToday`: the "Today only" override, `{"limit": n, "today": day}`,
+- `newToday`, `revToday`, `lrnToday`, `timeToday`: `[day, amount]` studied on that day
+  (new cards, reviews incl. interday learning, intraday learning, milliseconds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from repetend.core.deckconfig import DeckConfig
+from repetend.core.decks import SEPARATOR, Deck
+
+__all__ = [
+    "LEARN_TODAY",
+    "NEW_LIMIT",
+    "NEW_LIMIT_TODAY",
+    "NEW_TODAY",
+    "REVIEW_LIMIT",
+    "REVIEW_LIMIT_TODAY",
+    "REVIEW_TODAY",
+    "TIME_TODAY",
+    "UNLIMITED",
+    "LimitTree",
+    "Remaining",
+    "bump_studied",
+    "effective_limits",
+    "remaining_limits",
+    "studied_today",
+]
+
+NEW_TODAY, REVIEW_TODAY, LEARN_TODAY, TIME_TODAY = "newToday", "revToday", "lrnToday", "timeToday"
+NEW_LIMIT, REVIEW_LIMIT = "newLimit", "reviewLimit"
+NEW_LIMIT_TODAY, REVIEW_LIMIT_TODAY = "newLimitToday", "reviewLimitToday"
+
+#: Filtered decks have no daily limits.
+UNLIMITED = 1 << 30
+
+
+def studied_today(extra: Mapping[str, Any], key: str, today: int) -> int:
+    """The counter `key` if it was last written today, else 0 (counters reset each day)."""
+    value = extra.get(key)
+    if (isinstance(value, list) and len(value) == 2 and value[0] == today
+            and isinstance(value[1], int)):
+        return value[1]
+    return 0
+
+
+def bump_studied(extra: dict[str, Any], key: str, today: int, delta: int) -> None:
+    """Add `delta` to today's counter `key` (starting from 0 on a new day)."""
+    extra[key] = [today, studied_today(extra, key, today) + delta]
+
+
+def _override(extra: Mapping[str, Any], key: str, today_key: str, today: int) -> int | None:
+    today_only = extra.get(today_key)
+    if isinstance(today_only, dict) and today_only.get("today") == today:
+        limit = today_only.get("limit")
+        if isinstance(limit, int) and not isinstance(limit, bool):
+            return max(limit, 0)
+    this_deck = extra.get(key)
+    if isinstance(this_deck, int) and not isinstance(this_deck, bool):
+        return max(this_deck, 0)
+    return None
+
+
+def effective_limits(deck: Deck, conf: DeckConfig, today: int) -> tuple[int, int]:
+    """(new, review) limit of a deck: "Today only", else "This deck", else its preset's."""
+    new = _override(deck.extra, NEW_LIMIT, NEW_LIMIT_TODAY, today)
+    review = _override(deck.extra, REVIEW_LIMIT, REVIEW_LIMIT_TODAY, today)
+    return (conf.new_per_day if new is None else new,
+            conf.reviews_per_day if review is None else review)
+
+
+@dataclass
+class Remaining:
+    """What a deck may still show today."""
+
+    new: int
+    review: int
+
+
+def remaining_limits(deck: Deck, conf: DeckConfig | None, today: int,
+                     new_ignores_review_limit: bool) -> Remaining:
+    """Today's remaining limits of one deck (§3.1). New cards studied today count against the
+    review limit too, and the new limit is capped by it, unless the collection option "New
+    cards ignore review limit" is on."""
+    if deck.is_filtered or conf is None:
+        return Remaining(UNLIMITED, UNLIMITED)
+    new_limit, review_limit = effective_limits(deck, conf, today)
+    new_done = studied_today(deck.extra, NEW_TODAY, today)
+    review_left = review_limit - studied_today(deck.extra, REVIEW_TODAY, today)
+    new_left = new_limit - new_done
+    if not new_ignores_review_limit:
+        review_left -= new_done
+        new_left = min(new_left, review_left)
+    return Remaining(max(new_left, 0), max(review_left, 0))
+
+
+@dataclass
+class _Node:
+    remaining: Remaining
+    parent: _Node | None = None
+    path: list[_Node] = field(default_factory=list)
+
+
+class LimitTree:
+    """Remaining limits of the studied deck (the root) and every deck below it (§3.2).
+
+    Taking a card uses up one of its deck's limit and of every ancestor up to the root; a
+    card can be taken only while all of them have room, which is the same as capping each
+    child's limits to its parent's. Intraday learning cards are not limited.
+    """
+
+    def __init__(self, root_id: int, remaining: Mapping[int, Remaining],
+                 parents: Mapping[int, int | None], new_ignores_review_limit: bool) -> None:
+        self.root_id = root_id
+        self.new_ignores_review_limit = new_ignores_review_limit
+        self._nodes = {did: _Node(rem) for did, rem in remaining.items()}
+        for did, node in self._nodes.items():
+            parent = parents.get(did)
+            node.parent = self._nodes.get(parent) if parent is not None else None
+        for node in self._nodes.values():
+            cursor: _Node | None = node
+            while cursor is not None:
+                node.path.append(cursor)
+                cursor = cursor.parent
+
+    @classmethod
+    def build(cls, root: Deck, decks: Iterable[Deck], configs: Mapping[int, DeckConfig],
+              today: int, new_ignores_review_limit: bool) -> LimitTree:
+        """The tree for `decks` (the root and its descendants, possibly the root's ancestors
+        first when "limits start from top"), each deck's limits from its own preset."""
+        decks = list(decks)
+        by_name = {d.name.casefold(): d.id for d in decks}
+        remaining: dict[int, Remaining] = {}
+        parents: dict[int, int | None] = {}
+        for deck in decks:
+            remaining[deck.id] = remaining_limits(
+                deck, configs.get(deck.config_id), today, new_ignores_review_limit)
+            parent_name = SEPARATOR.join(deck.components[:-1]).casefold()
+            parents[deck.id] = by_name.get(parent_name) if deck.id != root.id else None
+        return cls(root.id, remaining, parents, new_ignores_review_limit)
+
+    def __contains__(self, did: int) -> bool:
+        return did in self._nodes
+
+    def remaining(self, did: int) -> Remaining:
+        """Room left for deck `did` itself, taking its ancestors into account."""
+        path = self._nodes[did].path
+        new = min(n.remaining.new for n in path)
+        review = min(n.remaining.review for n in path)
+        if not self.new_ignores_review_limit:
+            new = min(new, review)
+        return Remaining(new, review)
+
+    def root_exhausted(self, new: bool) -> bool:
+        root = self._nodes[self.root_id].remaining
+        if new:
+            return root.new <= 0 or (not self.new_ignores_review_limit and root.review <= 0)
+        return root.review <= 0
+
+    def take(self, did: int, new: bool) -> bool:
+        """Use up one card of deck `did` if it and all its ancestors have room."""
+        node = self._nodes.get(did)
+        if node is None:
+            return False
+        path = node.path
+        cap_new = not self.new_ignores_review_limit
+        if new:
+            if any(n.remaining.new <= 0 or (cap_new and n.remaining.review <= 0) for n in path):
+                return False
+            for n in path:
+                n.remaining.new -= 1
+                if cap_new:
+                    n.remaining.review -= 1
+            return True
+        if any(n.remaining.review <= 0 for n in path):
+            return False
+        for n in path:
+            n.remaining.review -= 1
+        return True

@@ -1,0 +1,462 @@
+"""The study queues of a deck (ANKI-FACTS §3): what to show next and the due counts.
+
+Building a queue for the selected deck and its descendants gathers, in this order:
+
+1. intraday learning cards due before the next day starts (no limit; shown when due, or
+   early within the learn-ahead limit `collapseTime` when nothing else is left),
+2. interday learning cards due today (they use up the **review** limit),
+3. reviews due today (review limit), in the preset's review order,
+4. new cards (new limit, itself capped by the review limit unless
+   `newCardsIgnoreReviewLimit`), in the preset's gather priority, then sorted.
+
+Limits come from a `LimitTree` rooted at the selected deck (or at its top-level ancestor when
+`applyAllParentLimits` is on). Siblings are skipped while gathering as the presets' bury
+options say (§3.3). Interday learning is mixed into the reviews, then new cards into that,
+as the "display order" options of the selected deck's preset say (§3.4).
+
+Everything is done with indexed SQL that stops as soon as the limits are used up, so the
+cost depends on the limits, not on the size of the collection.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
+from repetend.core.decks import SEPARATOR, Deck
+from repetend.core.scheduler.limits import LimitTree
+from repetend.core.scheduler.timing import SchedTiming
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from repetend.core.collection import Collection
+
+__all__ = [
+    "KIND_DAY_LEARN",
+    "KIND_INTRADAY",
+    "KIND_NEW",
+    "KIND_REVIEW",
+    "Counts",
+    "QueueEntry",
+    "StudyQueue",
+    "build_queue",
+    "mix_evenly",
+    "subtree",
+    "unbury_on_new_day",
+]
+
+KIND_INTRADAY, KIND_DAY_LEARN, KIND_REVIEW, KIND_NEW = "intraday", "interday", "review", "new"
+
+# Display-order option values (Anki's enums, §3.4).
+GATHER_DECK, GATHER_ASCENDING, GATHER_DESCENDING = 0, 1, 2
+GATHER_RANDOM_NOTES, GATHER_RANDOM_CARDS, GATHER_DECK_RANDOM_NOTES = 3, 4, 5
+SORT_TYPE_THEN_GATHERED, SORT_GATHERED, SORT_TYPE_THEN_RANDOM = 0, 1, 2
+SORT_RANDOM_NOTE_THEN_TYPE, SORT_RANDOM = 3, 4
+MIX_WITH_REVIEWS, MIX_AFTER_REVIEWS, MIX_BEFORE_REVIEWS = 0, 1, 2
+
+_HASH_MOD = 2_147_483_647  # a prime; keeps the SQL hash inside 64-bit integers
+
+
+def day_salt(today: int) -> int:
+    """Random orders change every day but are stable within one (Anki salts with the day)."""
+    return (today * 2_654_435_761) % _HASH_MOD
+
+
+def _sql_hash(column: str, salt: int) -> str:
+    return f"((({column} % {_HASH_MOD}) * 48271 + {salt}) % {_HASH_MOD})"
+
+
+def py_hash(value: int, salt: int) -> int:
+    """The same pseudo-random key in Python (for sorting gathered new cards)."""
+    return ((value % _HASH_MOD) * 48271 + salt) % _HASH_MOD
+
+
+@dataclass(slots=True)
+class QueueEntry:
+    card_id: int
+    note_id: int
+    deck_id: int
+    kind: str
+    #: epoch seconds for intraday learning, else the stored due
+    due: int
+    ord: int = 0
+    removed: bool = False
+
+
+@dataclass(frozen=True)
+class Counts:
+    """The three numbers above the answer buttons: new, learning, review."""
+
+    new: int = 0
+    learn: int = 0
+    review: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"new": self.new, "learn": self.learn, "review": self.review}
+
+    def total(self) -> int:
+        return self.new + self.learn + self.review
+
+
+@dataclass
+class StudyQueue:
+    """The cards one deck shows today, consumed as they are answered."""
+
+    deck_id: int
+    today: int
+    next_day_at: int
+    learn_ahead_secs: int
+    #: the studied deck and its descendants
+    deck_ids: frozenset[int] = frozenset()
+    learning: list[QueueEntry] = field(default_factory=list)
+    main: deque[QueueEntry] = field(default_factory=deque)
+    _by_id: dict[int, QueueEntry] = field(default_factory=dict)
+    _main_counts: dict[str, int] = field(default_factory=lambda: {
+        KIND_NEW: 0, KIND_REVIEW: 0, KIND_DAY_LEARN: 0})
+
+    def _add_main(self, entry: QueueEntry) -> None:
+        self.main.append(entry)
+        self._by_id[entry.card_id] = entry
+        self._main_counts[entry.kind] += 1
+
+    def add_learning(self, entry: QueueEntry) -> None:
+        keys = [(e.due, e.card_id) for e in self.learning]
+        self.learning.insert(bisect.bisect(keys, (entry.due, entry.card_id)), entry)
+        self._by_id[entry.card_id] = entry
+
+    def _live_main_head(self) -> QueueEntry | None:
+        while self.main and self.main[0].removed:
+            self.main.popleft()
+        return self.main[0] if self.main else None
+
+    def next_entry(self, now: int) -> QueueEntry | None:
+        """Learning cards due now, then the main queue, then learning within the
+        learn-ahead limit; None when nothing is left for now."""
+        if self.learning and self.learning[0].due <= now:
+            return self.learning[0]
+        head = self._live_main_head()
+        if head is not None:
+            return head
+        if self.learning and self.learning[0].due <= now + self.learn_ahead_secs:
+            return self.learning[0]
+        return None
+
+    def counts(self, now: int) -> Counts:
+        cutoff = now + self.learn_ahead_secs
+        intraday = sum(1 for e in self.learning if e.due <= cutoff)
+        return Counts(new=self._main_counts[KIND_NEW],
+                      learn=intraday + self._main_counts[KIND_DAY_LEARN],
+                      review=self._main_counts[KIND_REVIEW])
+
+    def entry(self, card_id: int) -> QueueEntry | None:
+        return self._by_id.get(card_id)
+
+    def is_answerable(self, card_id: int, now: int) -> bool:
+        """In the main queue, or an intraday learning card due within the learn-ahead limit."""
+        entry = self._by_id.get(card_id)
+        if entry is None:
+            return False
+        if entry.kind == KIND_INTRADAY:
+            return entry.due <= now + self.learn_ahead_secs
+        return True
+
+    def remove(self, card_id: int) -> QueueEntry | None:
+        entry = self._by_id.pop(card_id, None)
+        if entry is None:
+            return None
+        if entry.kind == KIND_INTRADAY:
+            self.learning.remove(entry)
+        else:
+            entry.removed = True
+            self._main_counts[entry.kind] -= 1
+        return entry
+
+    def main_is_empty(self) -> bool:
+        return self._live_main_head() is None
+
+    def requeue_learning(self, card_id: int, note_id: int, deck_id: int, due: int,
+                         now: int) -> None:
+        """Put an answered card that is still in intraday learning back in the queue."""
+        if due >= self.next_day_at:
+            return
+        entry = QueueEntry(card_id, note_id, deck_id, KIND_INTRADAY, due)
+        # Do not show the same card twice in a row while another learning card is waiting:
+        # with nothing else to do, it goes just behind the next one (as Anki does).
+        if (self.main_is_empty() and self.learning and due < self.learning[0].due
+                and self.learning[0].due <= now + self.learn_ahead_secs):
+            entry.due = self.learning[0].due + 1
+        self.add_learning(entry)
+
+
+def mix_evenly(first: list[QueueEntry], second: list[QueueEntry]) -> list[QueueEntry]:
+    """Spread `second` evenly through `first` (Anki's "mix with reviews")."""
+    if not second:
+        return list(first)
+    if not first:
+        return list(second)
+    ratio = (len(first) + 1) / (len(second) + 1)
+    out: list[QueueEntry] = []
+    i1 = i2 = 0
+    while i1 < len(first) or i2 < len(second):
+        if i2 < len(second) and (i1 >= len(first) or (i2 + 1) * ratio < i1 + 1):
+            out.append(second[i2])
+            i2 += 1
+        else:
+            out.append(first[i1])
+            i1 += 1
+    return out
+
+
+def _mix(mode: int, base: list[QueueEntry], other: list[QueueEntry]) -> list[QueueEntry]:
+    if mode == MIX_AFTER_REVIEWS:
+        return base + other
+    if mode == MIX_BEFORE_REVIEWS:
+        return other + base
+    return mix_evenly(base, other)
+
+
+def subtree(decks: Iterable[Deck], deck: Deck) -> list[Deck]:
+    """`deck` and its descendants, in the deck list's (preorder) order."""
+    prefix = deck.name.casefold() + SEPARATOR
+    return [d for d in decks if d.id == deck.id or d.name.casefold().startswith(prefix)]
+
+
+def _ancestors(decks: Iterable[Deck], deck: Deck) -> list[Deck]:
+    names = {SEPARATOR.join(deck.components[:i]).casefold()
+             for i in range(1, len(deck.components))}
+    return [d for d in decks if d.name.casefold() in names]
+
+
+def unbury_on_new_day(col: Collection, today: int) -> None:
+    """Return buried cards to their queues at the first queue build of a new day (§3.3).
+
+    Like Anki, this is bookkeeping rather than a user action: it is not an undo step (and does
+    not mark cards modified). Inside an operation it joins that operation.
+    """
+    last = col.get_config("lastUnburied", None)
+    if isinstance(last, int) and last >= today:
+        return
+    own_transaction = not col.db.in_transaction
+    if own_transaction:
+        col.db.execute("BEGIN IMMEDIATE")
+    try:
+        col.db.execute(
+            "UPDATE cards SET queue = CASE type WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE "
+            "(CASE WHEN due > 1000000000 THEN 1 ELSE 3 END) END WHERE queue IN (-2, -3)")
+        col._write_config("lastUnburied", today)
+        if own_transaction:
+            col.db.execute("COMMIT")
+    except BaseException:
+        if own_transaction:
+            col.db.execute("ROLLBACK")
+        raise
+
+
+# Review orders (ReviewCardOrder, §3.4) as SQL ORDER BY terms; `{h}` is the random tiebreak,
+# `{deck}` the deck's position in the deck list, `{today}` the day number.
+_REVIEW_ORDERS = {
+    0: "due, {h}",
+    1: "due, {deck}, {h}",
+    2: "{deck}, due, {h}",
+    3: "ivl, {h}",
+    4: "ivl DESC, {h}",
+    5: "factor, {h}",
+    6: "factor DESC, {h}",
+    # SM-2 has no memory model; retrievability falls as the share of the interval elapsed
+    # grows, so "ascending retrievability" shows the most overdue (relative) first.
+    7: "(({today} - due + ivl) * 1.0 / max(ivl, 1)) DESC, {h}",
+    11: "(({today} - due + ivl) * 1.0 / max(ivl, 1)), {h}",
+    8: "{h}",
+    9: "nid, ord",
+    10: "nid DESC, ord",
+    12: "(-(1 + ({today} - due + 0.001) / max(ivl, 1))), {h}",
+}
+
+_COLUMNS = "id, nid, did, odid, due, ord"
+
+
+class _BuryModes:
+    """Per note, which sibling kinds the first gathered card's preset says to hide (§3.3)."""
+
+    def __init__(self, flags_for_deck: Callable[[int], tuple[bool, bool, bool]]) -> None:
+        self._flags_for_deck = flags_for_deck
+        self._modes: dict[int, tuple[bool, bool, bool]] = {}
+
+    def skip(self, nid: int, kind: str) -> bool:
+        mode = self._modes.get(nid)
+        if mode is None:
+            return False
+        new, review, interday = mode
+        return (kind == KIND_NEW and new) or (kind == KIND_REVIEW and review) or \
+            (kind == KIND_DAY_LEARN and interday)
+
+    def seen(self, nid: int, home_did: int) -> None:
+        flags = self._flags_for_deck(home_did)
+        old = self._modes.get(nid)
+        self._modes[nid] = flags if old is None else tuple(  # type: ignore[assignment]
+            a or b for a, b in zip(old, flags, strict=True))
+
+
+@dataclass
+class _Context:
+    col: Collection
+    timing: SchedTiming
+    selected: Deck
+    decks: list[Deck]
+    deck_ids: list[int]
+    configs: dict[int, DeckConfig]
+    preset: DeckConfig
+    tree: LimitTree
+    bury: _BuryModes
+    salt: int
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        return self.col.db
+
+    def in_decks(self) -> str:
+        return ",".join(str(d) for d in self.deck_ids)
+
+    def deck_order_sql(self) -> str:
+        cases = " ".join(f"WHEN {did} THEN {i}" for i, did in enumerate(self.deck_ids))
+        return f"(CASE did {cases} ELSE {len(self.deck_ids)} END)"
+
+
+def _home_flags_lookup(col: Collection, decks: dict[int, Deck],
+                       configs: dict[int, DeckConfig]) -> Callable[[int], tuple[bool, bool, bool]]:
+    cache: dict[int, tuple[bool, bool, bool]] = {}
+
+    def flags(did: int) -> tuple[bool, bool, bool]:
+        if did not in cache:
+            deck = decks.get(did)
+            conf = configs.get(deck.config_id if deck is not None else DEFAULT_CONFIG_ID)
+            conf = conf or configs.get(DEFAULT_CONFIG_ID) or DeckConfig()
+            cache[did] = (conf.bury_new, conf.bury_reviews, conf.bury_interday_learning)
+        return cache[did]
+
+    return flags
+
+
+def _rows(ctx: _Context, where: str, order: str, params: tuple = ()) -> Iterator[tuple]:
+    sql = (f"SELECT {_COLUMNS} FROM cards WHERE did IN ({ctx.in_decks()}) AND {where} "
+           f"ORDER BY {order}")
+    return iter(ctx.db.execute(sql, params))
+
+
+def _gather_intraday(ctx: _Context, queue: StudyQueue) -> None:
+    for cid, nid, did, odid, due, ord_ in _rows(
+            ctx, "queue IN (1, 4) AND due < ?", "due, id", (ctx.timing.next_day_at,)):
+        ctx.bury.seen(nid, odid or did)
+        queue.learning.append(QueueEntry(cid, nid, did, KIND_INTRADAY, due, ord_))
+        queue._by_id[cid] = queue.learning[-1]
+
+
+def _gather_limited(ctx: _Context, rows: Iterable[tuple], kind: str, out: list[QueueEntry],
+                    new: bool) -> None:
+    tree, bury = ctx.tree, ctx.bury
+    for cid, nid, did, odid, due, ord_ in rows:
+        if tree.root_exhausted(new):
+            return
+        if bury.skip(nid, kind):
+            continue
+        if not tree.take(did, new):
+            continue
+        bury.seen(nid, odid or did)
+        out.append(QueueEntry(cid, nid, did, kind, due, ord_))
+
+
+def _review_order(ctx: _Context) -> str:
+    template = _REVIEW_ORDERS.get(ctx.preset.review_order, _REVIEW_ORDERS[0])
+    if ctx.selected.is_filtered:
+        template = "due, id"
+    return template.format(h=_sql_hash("id", ctx.salt), deck=ctx.deck_order_sql(),
+                           today=ctx.timing.today)
+
+
+def _gather_new(ctx: _Context) -> list[QueueEntry]:
+    out: list[QueueEntry] = []
+    priority = ctx.preset.new_card_gather_priority
+    if ctx.selected.is_filtered:
+        _gather_limited(ctx, _rows(ctx, "queue = 0", "due, id"), KIND_NEW, out, new=True)
+        return out
+    if priority in (GATHER_DECK, GATHER_DECK_RANDOM_NOTES):
+        order = ("due, ord, id" if priority == GATHER_DECK
+                 else f"{_sql_hash('nid', ctx.salt)}, nid, ord")
+        for did in ctx.deck_ids:
+            if ctx.tree.root_exhausted(True):
+                break
+            if ctx.tree.remaining(did).new <= 0:
+                continue
+            rows = ctx.db.execute(f"SELECT {_COLUMNS} FROM cards WHERE did = ? AND queue = 0 "
+                                  f"ORDER BY {order}", (did,))
+            _gather_limited(ctx, rows, KIND_NEW, out, new=True)
+        return out
+    order = {
+        GATHER_ASCENDING: "due, ord, id",
+        GATHER_DESCENDING: "due DESC, ord, id",
+        GATHER_RANDOM_NOTES: f"{_sql_hash('nid', ctx.salt)}, nid, ord",
+        GATHER_RANDOM_CARDS: _sql_hash("id", ctx.salt),
+    }.get(priority, "due, ord, id")
+    _gather_limited(ctx, _rows(ctx, "queue = 0", order), KIND_NEW, out, new=True)
+    return out
+
+
+def _sort_new(ctx: _Context, cards: list[QueueEntry]) -> list[QueueEntry]:
+    if ctx.selected.is_filtered:
+        return cards
+    salt = ctx.salt
+    mode = ctx.preset.new_card_sort_order
+    if mode == SORT_TYPE_THEN_GATHERED:
+        return sorted(cards, key=lambda e: e.ord)
+    if mode == SORT_TYPE_THEN_RANDOM:
+        return sorted(cards, key=lambda e: (e.ord, py_hash(e.card_id, salt)))
+    if mode == SORT_RANDOM_NOTE_THEN_TYPE:
+        return sorted(cards, key=lambda e: (py_hash(e.note_id, salt), e.note_id, e.ord))
+    if mode == SORT_RANDOM:
+        return sorted(cards, key=lambda e: py_hash(e.card_id, salt))
+    return cards
+
+
+def build_queue(col: Collection, deck: Deck, timing: SchedTiming,
+                learn_ahead_secs: int) -> StudyQueue:
+    """Gather today's cards of `deck` and its descendants (see the module docstring)."""
+    all_decks = col.decks.all()
+    decks = subtree(all_decks, deck)
+    configs = {c.id: c for c in col.deck_configs()}
+    default = configs.get(DEFAULT_CONFIG_ID) or DeckConfig()
+    preset = default if deck.is_filtered else configs.get(deck.config_id, default)
+    ignore_review = bool(col.get_config("newCardsIgnoreReviewLimit", False))
+    root = deck
+    limit_decks = decks
+    if not deck.is_filtered and col.get_config("applyAllParentLimits", False):
+        ancestors = _ancestors(all_decks, deck)
+        if ancestors:
+            root = ancestors[0]
+            limit_decks = ancestors + decks
+    tree = LimitTree.build(root, limit_decks, configs, timing.today, ignore_review)
+    by_id = {d.id: d for d in all_decks}
+    ctx = _Context(col=col, timing=timing, selected=deck, decks=decks,
+                   deck_ids=[d.id for d in decks], configs=configs, preset=preset, tree=tree,
+                   bury=_BuryModes(_home_flags_lookup(col, by_id, configs)),
+                   salt=day_salt(timing.today))
+    queue = StudyQueue(deck.id, timing.today, timing.next_day_at, learn_ahead_secs,
+                       frozenset(ctx.deck_ids))
+    _gather_intraday(ctx, queue)
+    order = _review_order(ctx)
+    interday: list[QueueEntry] = []
+    _gather_limited(ctx, _rows(ctx, "queue = 3 AND due <= ?", order, (timing.today,)),
+                    KIND_DAY_LEARN, interday, new=False)
+    reviews: list[QueueEntry] = []
+    _gather_limited(ctx, _rows(ctx, "queue = 2 AND due <= ?", order, (timing.today,)),
+                    KIND_REVIEW, reviews, new=False)
+    new = _sort_new(ctx, _gather_new(ctx))
+    main = _mix(preset.interday_learning_mix, reviews, interday)
+    main = _mix(preset.new_mix, main, new)
+    for entry in main:
+        queue._add_main(entry)
+    return queue
