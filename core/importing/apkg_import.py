@@ -280,7 +280,11 @@ class _Importer:
 
     def _import_decks(self) -> None:
         if self.opt.deck:
+            exists = self.db.execute("SELECT 1 FROM decks WHERE name = ?",
+                                     (normalize_name(self.opt.deck),)).fetchone()
             target = self.col.decks.id(self.opt.deck)
+            if not exists:
+                self.summary.decks_added.append(normalize_name(self.opt.deck))
             if self.col.decks.get(target).is_filtered:
                 raise InvalidInput(f"deck {self.opt.deck!r} is a filtered deck; cards cannot "
                                    "be imported into it")
