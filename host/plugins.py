@@ -347,6 +347,8 @@ class PluginHost:
         hook implementation is: if it raises, the error is recorded against the plugin that
         gave the value and `default` is returned."""
         value = contribution.value
+        if self.before_call is not None:
+            self.before_call(contribution.plugin_name, contribution.hook_name)
         start = time.perf_counter()
         try:
             result = getattr(value, function)(*args)

@@ -1,5 +1,6 @@
 """The card and note browser: searching, listing and bulk-editing cards and notes.
 
-It will own the browser's columns and context-menu actions, as hook implementations an
-add-on can extend. It implements no hooks yet.
+It will give the browser's standard columns and actions through `register_browser_columns`
+and `register_browser_actions` (`repetend.hooks.browser`), so an add-on's column or action
+of the same name replaces a built-in one. It implements no hooks yet.
 """

@@ -1,5 +1,6 @@
 """Exporting: decks and collections to Anki packages (.apkg, .colpkg) and text files.
 
-It will register the built-in exporters through the exporting hooks, so an add-on can add a
-format or replace one. It implements no hooks yet.
+It will give the built-in exporters through `register_exporters`
+(`repetend.hooks.exporting`), so an add-on can add a format or replace one by name. It
+implements no hooks yet.
 """

@@ -1,5 +1,6 @@
 """Importing: Anki packages (.apkg, .colpkg) and text files (CSV/TSV) into a collection.
 
-It will register the built-in importers through the importing hooks, so an add-on can add a
-format or replace one. It implements no hooks yet.
+It will give the built-in importers through `register_importers`
+(`repetend.hooks.importing`), so an add-on can add a format or replace one by name. It
+implements no hooks yet.
 """

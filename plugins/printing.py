@@ -1,5 +1,6 @@
 """Printing: a deck's cards laid out as a printable page.
 
-It will provide the default layout as a `trylast` implementation an add-on can replace.
-It implements no hooks yet.
+It will give the default layout through `register_print_layouts`
+(`repetend.hooks.printing`); an add-on's layout of the same name replaces it. It implements
+no hooks yet.
 """

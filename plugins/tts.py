@@ -1,5 +1,6 @@
 """Text to speech: reading `{{tts ...}}` fields aloud with the system's voices.
 
-It will provide the default voices as `trylast` implementations, so an add-on with other
-voices takes precedence. It implements no hooks yet.
+It will give the system's voices through `register_tts_engines` (`repetend.hooks.tts`);
+add-on engines are registered before it, so their voices are searched first. It implements
+no hooks yet.
 """

@@ -2,12 +2,14 @@
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from repetend.hooks import api_incompatibility
 from repetend.hooks.registry import SPEC_MODULES
+from repetend.host.addons.loader import load_addons
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 PACKAGES = sorted(p.name for p in EXAMPLES.iterdir() if (p / "__init__.py").exists())
@@ -54,3 +56,17 @@ def test_registers_cleanly_and_documents_itself(example, host, register_plugin, 
 @pytest.mark.parametrize("package", PACKAGES)
 def test_has_a_test_module(package):
     assert (Path(__file__).parent / f"test_{package}.py").exists()
+
+
+def test_the_add_on_loader_loads_every_example_from_a_profile_folder(tmp_path, host):
+    """Copied into a profile's add-on folder, as a user would install them, all load."""
+    for package in PACKAGES:
+        shutil.copytree(EXAMPLES / package, tmp_path / package,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    addons = load_addons(host, tmp_path, quarantine=False)
+    assert {r.package: (r.status, r.reason) for r in addons} == {
+        p: ("loaded", None) for p in PACKAGES}
+    assert host.errors == []
+    assert [c.plugin_name for c in host.register_tts_engines()] == ["morse_tts"]
+    assert host.card_will_show("Q<hr id=answer>A", None, "answer").endswith(
+        '<section class="answer-highlight">A</section>')
