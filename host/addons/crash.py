@@ -26,8 +26,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from repetend.host.addons.meta import write_json_atomic
-
 NO_QUARANTINE_ENV = "REPETEND_NO_QUARANTINE"
 _PREFIX = ".loading-"
 
@@ -70,8 +68,12 @@ class Breadcrumbs:
     def _write(self, package: str | None, phase: str, hook: str | None) -> None:
         if not self.enabled or self._last == (package, phase, hook):
             return
-        write_json_atomic(self.path, {"pid": os.getpid(), "package": package, "phase": phase,
-                                      "hook": hook, "at": time.time()})
+        # Rewritten in place, not via a temporary file and a rename: this runs before every
+        # add-on, and a process dying mid-write leaves junk that `recover` just discards.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps({"pid": os.getpid(), "package": package,
+                                         "phase": phase, "hook": hook, "at": time.time()}),
+                             encoding="utf-8")
         self._last = (package, phase, hook)
 
 

@@ -7,8 +7,9 @@ namespace that exists only in `sys.modules`), so relative imports inside an add-
 nothing is added to `sys.path`, and one add-on can import another it `requires` as
 `repetend_addons.<other>`. Distribution add-ons are loaded from their entry point.
 
-The object registered with the PluginHost is the add-on's module, or the object it names
-`plugin` (an instance of a class with `@hookimpl` methods). Before an add-on is imported,
+The objects registered with the PluginHost are the add-on's module, or the object it names
+`plugin` (an instance of a class with `@hookimpl` methods), or each object in its `plugins`
+list, all or none. Before an add-on is imported,
 everything that can be decided from disk is: an invalid manifest (failed), the user's
 choice (disabled), a crash last time (quarantined), an API range this Repetend does not
 provide (incompatible), an enabled add-on it conflicts with (conflicting), a requirement
@@ -68,6 +69,8 @@ class AddonRecord:
     hooks: list[str] = field(default_factory=list)
     homepage: str = ""
     location: str = ""  # its folder, or its distribution
+    #: Its names in the PluginHost (`<package>`, then `<package>:2` … for a `plugins` list).
+    plugin_names: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"package": self.package, "name": self.name, "version": self.version,
@@ -107,15 +110,14 @@ class LoadedAddons:
     @contextmanager
     def starting(self) -> Iterator[None]:
         """Wrap the start-up hooks: a crash inside one quarantines the add-on running it."""
-        loaded = {r.package for r in self if r.status == "loaded"}
-        if not loaded or not self._breadcrumbs.enabled:
+        owner = {name: r.package for r in self for name in r.plugin_names}
+        if not owner or not self._breadcrumbs.enabled:
             yield
             return
         previous = self._plugins.before_call
 
         def before(plugin_name: str, hook_name: str) -> None:
-            self._breadcrumbs.starting(plugin_name if plugin_name in loaded else None,
-                                       hook_name)
+            self._breadcrumbs.starting(owner.get(plugin_name), hook_name)
 
         self._plugins.before_call = before
         try:
@@ -187,6 +189,9 @@ def load_addons(plugins: PluginHost, folder: Path, *, safe_mode: bool = False,
     for package in sorted(installed):
         loader.load(package, ())
     breadcrumbs.clear()
+    hooks = {row["name"]: row["hooks"] for row in plugins.plugins()}
+    for record in addons:
+        record.hooks = sorted({hook for name in record.plugin_names for hook in hooks[name]})
     return addons
 
 
@@ -289,7 +294,7 @@ class _Loader:
         self.breadcrumbs.loading(addon.package)
         start = time.perf_counter()
         try:
-            plugin = _plugin_object(_import(addon))
+            objects = _plugin_objects(addon.package, _import(addon))
         except KeyboardInterrupt:
             raise  # leaves the breadcrumb: most often a user ending a hang
         except (Exception, SystemExit) as exc:
@@ -301,22 +306,24 @@ class _Loader:
             return _record(addon, "failed", f"{type(exc).__name__}: {exc}",
                            traceback_text=error.traceback_text, load_ms=_ms(start))
         before = len(self.plugins.errors)
-        ok = self.plugins.register_plugin(plugin, addon.package)
-        load_ms = _ms(start)
-        if not ok:
-            if addon.folder is not None:
-                _forget(f"{MODULE_NAMESPACE}.{addon.package}")  # importable only if loaded
-            mine = [e for e in self.plugins.errors[before:] if e.plugin_name == addon.package]
-            error = mine[0] if mine else None
-            return _record(addon, "failed",
-                           f"{type(error.exception).__name__}: {error.exception}"
-                           if error else "it could not be registered",
-                           traceback_text=error.traceback_text if error else None,
-                           load_ms=load_ms)
-        hooks = next((row["hooks"] for row in self.plugins.plugins()
-                      if row["name"] == addon.package), [])
-        record = _record(addon, "loaded", None, load_ms=load_ms)
-        record.hooks = list(hooks)
+        registered: list[str] = []
+        for name, plugin in objects:
+            if not self.plugins.register_plugin(plugin, name):
+                # All or nothing: an add-on half registered would run half its hooks.
+                for done in registered:
+                    self.plugins.unregister_plugin(done)
+                if addon.folder is not None:
+                    _forget(f"{MODULE_NAMESPACE}.{addon.package}")  # importable only if loaded
+                mine = [e for e in self.plugins.errors[before:] if e.plugin_name == name]
+                error = mine[0] if mine else None
+                return _record(addon, "failed",
+                               f"{type(error.exception).__name__}: {error.exception}"
+                               if error else f"{name} could not be registered",
+                               traceback_text=error.traceback_text if error else None,
+                               load_ms=_ms(start))
+            registered.append(name)
+        record = _record(addon, "loaded", None, load_ms=_ms(start))
+        record.plugin_names = registered
         return record
 
 
@@ -355,11 +362,18 @@ def _forget(name: str) -> None:
         delattr(namespace, name.rpartition(".")[2])
 
 
-def _plugin_object(loaded: object) -> object:
-    """The module itself, or the object a module exposes as `plugin`."""
+def _plugin_objects(package: str, loaded: object) -> list[tuple[str, object]]:
+    """What to register, with plugin names: a module's `plugins` list (named `<package>`,
+    `<package>:2`, …), else its `plugin` object, else the module (or entry-point object)."""
+    if isinstance(loaded, ModuleType) and hasattr(loaded, "plugins"):
+        objects = loaded.plugins
+        if not isinstance(objects, list | tuple) or not objects:
+            raise TypeError("`plugins` must be a non-empty list of objects with hooks")
+        return [(package if i == 0 else f"{package}:{i + 1}", obj)
+                for i, obj in enumerate(objects)]
     if isinstance(loaded, ModuleType) and hasattr(loaded, "plugin"):
-        return loaded.plugin
-    return loaded
+        return [(package, loaded.plugin)]
+    return [(package, loaded)]
 
 
 def _record(addon: Installed, status: AddonStatus, reason: str | None, *,

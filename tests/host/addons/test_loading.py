@@ -232,3 +232,52 @@ def test_no_add_ons_no_writes(tmp_path):
     missing = tmp_path / "addons"
     _, addons, _ = load(missing)
     assert list(addons) == [] and not missing.exists()
+
+
+def test_an_add_on_can_expose_several_plugin_objects(addons_dir, kit):
+    kit.write_addon(addons_dir, "multi", """
+        from repetend.hooks import hookimpl
+
+        class Tag:
+            def __init__(self, tag):
+                self.tag = tag
+
+            @hookimpl
+            def card_will_show(self, html):
+                return html + self.tag
+
+        class Starter:
+            @hookimpl
+            def app_did_start(self, host):
+                pass
+
+        plugins = [Tag("<a>"), Tag("<b>"), Starter()]
+    """)
+    plugins, addons, _ = load(addons_dir)
+    record = addons.records["multi"]
+    assert (record.status, record.plugin_names) == ("loaded", ["multi", "multi:2", "multi:3"])
+    assert record.hooks == ["app_did_start", "card_will_show"]
+    assert plugins.card_will_show("q", None, "question") == "q<b><a>"
+
+
+def test_several_plugin_objects_register_all_or_none(addons_dir, kit):
+    kit.write_addon(addons_dir, "half", """
+        from repetend.hooks import hookimpl
+
+        class Good:
+            @hookimpl
+            def card_will_show(self, html):
+                return html + "<half>"
+
+        class Bad:
+            @hookimpl
+            def card_will_show(self, html, colour):
+                return html
+
+        plugins = [Good(), Bad()]
+    """)
+    plugins, addons, reported = load(addons_dir)
+    assert addons.records["half"].status == "failed"
+    assert "colour" in addons.records["half"].reason
+    assert plugins.card_will_show("q", None, "question") == "q"
+    assert [e.plugin_name for e in reported] == ["half:2"]

@@ -54,3 +54,22 @@ def test_safe_mode_reason_names_what_turned_it_on():
     assert "REPETEND_SAFE_MODE" in safe_mode_reason(environ={"REPETEND_SAFE_MODE": "1"})
     assert "Shift" in safe_mode_reason(environ={}, shift=True)
     assert safe_mode_reason(environ={"REPETEND_SAFE_MODE": "0"}) is None
+
+
+def test_disable_addon_skips_one_add_on_for_one_run_only(kit, base, profile_addons):
+    kit.write_addon(profile_addons, "a", "")
+    kit.write_addon(profile_addons, "b", "")
+    rows = kit.cli_json(base, "--disable-addon", "a", "--disable-addon", "nope",
+                        "addons", "list")
+    assert {r["package"]: r["status"] for r in rows["addons"]} == {"a": "disabled",
+                                                                    "b": "loaded"}
+    assert rows["notices"] == ["--disable-addon nope: no add-on of that name is installed"]
+    assert not (profile_addons / "a" / "meta.json").exists()
+    rows = kit.cli_json(base, "addons", "list")["addons"]
+    assert {r["package"]: r["status"] for r in rows} == {"a": "loaded", "b": "loaded"}
+
+
+def test_shift_is_read_from_qt_for_the_desktop_app(qapp):
+    from repetend.host.addons.safemode import shift_held
+
+    assert shift_held() is False  # nobody holds Shift on the test machine's offscreen display
