@@ -29,11 +29,13 @@ def scheduling_will_answer(states: SchedulingStates, card: Card,
     Only `again`, `hard`, `good` and `easy` may change: `current` is the card's state as
     stored and must come back equal.
 
-    Returned states are checked before they are passed on: something that is not a
-    `SchedulingStates`, a changed `current`, or a state whose numbers are not whole and
-    non-negative (Anki's uint32 fields) is an error recorded against the implementation,
-    and the states from before it are used. The answer buttons show intervals from the
-    final states, and the chosen one is stored exactly as returned.
+    Returned states are checked before they are passed on, by the rules the engine applies
+    before it commits states (`repetend.core.scheduler.validation`, after Anki's, ANKI-FACTS
+    §2.3): a `SchedulingStates` (or its camelCase JSON, as Anki's custom scheduling edits
+    it), `current` unchanged, whole non-negative numbers where Anki has unsigned integers,
+    and no filtered state for a card outside a filtered deck. A result that fails is an
+    error recorded against the implementation, and the states from before it are used.
+    The answer buttons show intervals from the final states, and the chosen one is stored.
 
     It does not know which button will be pressed, and it may run more than once for one
     card (for the intervals on the buttons and again at commit), so return the same states

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import math
 import os
 import sys
 import time
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from repetend.core.cards import Card
     from repetend.core.collection import Collection
     from repetend.core.notes import Note
-    from repetend.core.scheduler import SchedulingStates
+    from repetend.core.scheduler import CardState, SchedulingStates
     from repetend.hooks.browser import BrowserAction, BrowserColumn, SearchTerm
     from repetend.hooks.exporting import Exporter
     from repetend.hooks.importing import Importer, ImportSummary
@@ -188,6 +187,12 @@ class PluginHost:
         (`Collection.callbacks`), so the engine calls plugins through this facade."""
         col.callbacks.note_will_be_added = self.note_will_be_added
         col.callbacks.note_did_add = self.note_did_add
+        col.callbacks.scheduling_states_will_commit = self._scheduling_states_will_commit
+
+    def _scheduling_states_will_commit(self, col: Collection, card: Card,
+                                       states: SchedulingStates) -> SchedulingStates:
+        # The engine's callback order is (col, card, states); the hook's is a filter's.
+        return self.scheduling_will_answer(states, card, col)
 
     def plugins(self) -> list[PluginInfo]:
         """Every plugin the host knows of, built-ins first, in registration order."""
@@ -464,7 +469,7 @@ class PluginHost:
         is invalid is refused and the states from before it kept (`repetend.hooks.scheduling`).
         """
         return self._filter("scheduling_will_answer", "states", states,
-                            functools.partial(_checked_states, original=states),
+                            functools.partial(_checked_states, current=states.current),
                             card=card, col=col)
 
     def scheduling_did_answer(self, card: Card, button: int, col: Collection) -> None:
@@ -578,47 +583,13 @@ def _checked_buttons(result: object) -> tuple[AnswerButton, ...]:
     return tuple(buttons)
 
 
-#: Fields of Anki's scheduling-state JSON (ANKI-FACTS §2.1) and what each must hold.
-_UINT32_FIELDS = frozenset({"position", "remainingSteps", "scheduledSecs", "elapsedSecs",
-                            "scheduledDays", "elapsedDays", "lapses"})
-_FLOAT_FIELDS = frozenset({"easeFactor", "stability", "difficulty"})
-_BOOL_FIELDS = frozenset({"leeched", "finished"})
+def _checked_states(result: object, *, current: CardState) -> SchedulingStates:
+    """`scheduling_will_answer`'s result, checked by the rules the engine applies before it
+    commits states (`core/scheduler/validation.py`, after Anki's §2.3), here so that a bad
+    result is pinned on the plugin that returned it."""
+    from repetend.core.scheduler.validation import check_states
 
-
-def _checked_states(result: object, *, original: SchedulingStates) -> SchedulingStates:
-    """`scheduling_will_answer`'s result: states of the right types, `current` unchanged.
-
-    The same rules Anki's `SchedulingStates.fromJson` applies to a custom scheduling
-    script's result (ANKI-FACTS §2.3), checked here so a bad result is pinned on its plugin.
-    """
-    if type(result) is not type(original):
-        raise TypeError("scheduling_will_answer must return SchedulingStates, "
-                        f"not {type(result).__name__}")
-    states = typing.cast("SchedulingStates", result)
-    if states.current != original.current:
-        raise ValueError("scheduling_will_answer may not change states.current, "
-                         "the card's stored state")
-    for button in ("again", "hard", "good", "easy"):
-        state = getattr(states, button)
-        to_json = getattr(state, "to_json", None)
-        if not callable(to_json):
-            raise TypeError(f"states.{button} is not a scheduling state: {state!r}")
-        _check_state_json(f"states.{button}", to_json())
-    return states
-
-
-def _check_state_json(where: str, data: object) -> None:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            if key in _UINT32_FIELDS and not (type(value) is int and 0 <= value < 2**32):
-                raise ValueError(f"{where}: {key} must be a whole number from 0 to "
-                                 f"4294967295, not {value!r}")
-            if key in _FLOAT_FIELDS and not (type(value) in (int, float)
-                                             and math.isfinite(value) and value >= 0):
-                raise ValueError(f"{where}: {key} must be a number of 0 or more, not {value!r}")
-            if key in _BOOL_FIELDS and type(value) is not bool:
-                raise ValueError(f"{where}: {key} must be true or false, not {value!r}")
-            _check_state_json(where, value)
+    return check_states(result, current)
 
 
 def _ms(start: float) -> str:

@@ -69,3 +69,20 @@ def test_relearning_and_filtered_deck_states_are_capped_inside(capped, collectio
     assert again.original_state.review.scheduled_days == 30
     assert again.original_state.learning == states.again.original_state.learning
     assert out.good.scheduled_days == 30  # a review result leaves the filtered deck unwrapped
+
+
+def test_answering_a_mature_card_in_the_collection_stores_the_capped_interval(
+        example, register_plugin, collection):
+    """End to end: the collection fixture is wired to the host as the app wires it, so
+    `col.sched.answer_card` runs the add-on before it commits."""
+    register_plugin(example("interval_cap"), "interval_cap")
+    note = collection.new_note("Basic")
+    note.fields = ["der Baum", "the tree"]
+    [card] = collection.add_note(note, deck_id=1)
+    today = collection.sched.timing().today
+    card.type, card.queue, card.ivl, card.due, card.factor = 2, 2, 300, today, 2500
+    collection.update_card(card)
+
+    result = collection.sched.answer_card(collection.get_card(card.id), "good")
+    assert result.states_error is None
+    assert collection.get_card(card.id).ivl == 180

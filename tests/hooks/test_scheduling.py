@@ -7,6 +7,7 @@ import pytest
 
 from repetend.core.scheduler import (
     LearnState,
+    PreviewState,
     ReviewState,
     SchedulingConfig,
     StateContext,
@@ -72,18 +73,20 @@ def _returning(result):
 
 
 @pytest.mark.parametrize(("result", "message"), [
-    (None, "must return SchedulingStates, not NoneType"),
-    (lambda s: s.to_json(), "must return SchedulingStates, not dict"),
-    (lambda s: dataclasses.replace(s, current=s.good), "may not change states.current"),
-    (lambda s: dataclasses.replace(s, good="10d"), "states.good is not a scheduling state"),
+    (None, "expected scheduling states, got NoneType"),
+    (lambda s: {"current": 1}, "states JSON cannot be read"),
+    (lambda s: dataclasses.replace(s, current=s.good), "current must not be changed"),
+    (lambda s: dataclasses.replace(s, good="10d"), "good is not a known scheduling state"),
     (lambda s: dataclasses.replace(s, good=dataclasses.replace(s.good, scheduled_days=-1)),
-     "states.good: scheduledDays must be a whole number from 0 to 4294967295, not -1"),
+     "good.scheduledDays must be between 0 and 4294967295, not -1"),
     (lambda s: dataclasses.replace(s, easy=dataclasses.replace(s.easy, scheduled_days=2.5)),
-     "states.easy: scheduledDays must be a whole number"),
+     "easy.scheduledDays must be a whole number"),
     (lambda s: dataclasses.replace(s, hard=dataclasses.replace(s.hard, ease_factor=float("nan"))),
-     "states.hard: easeFactor must be a number of 0 or more"),
+     "hard.easeFactor must be a finite number of at least 0"),
     (lambda s: dataclasses.replace(s, again=LearnState(1, -60, 0)),
-     "states.again: scheduledSecs must be a whole number"),
+     "again.scheduledSecs must be between 0 and 4294967295"),
+    (lambda s: dataclasses.replace(s, good=PreviewState(60)),
+     "good: a card outside a filtered deck cannot get a filtered state"),
 ])
 def test_invalid_states_are_refused_and_the_states_before_kept(result, message):
     host = PluginHost()
@@ -95,6 +98,23 @@ def test_invalid_states_are_refused_and_the_states_before_kept(result, message):
     [error] = host.errors
     assert (error.plugin_name, error.hook_name) == ("addon.bad", "scheduling_will_answer")
     assert message in str(error.exception)
+
+
+def test_states_may_come_back_as_anki_json():
+    """As Anki's custom scheduling scripts edit them (ANKI-FACTS §2.1)."""
+
+    class Json:
+        @hookimpl
+        def scheduling_will_answer(self, states):
+            data = states.to_json()
+            data["good"]["normal"]["review"]["scheduledDays"] = 12
+            return data
+
+    host = PluginHost()
+    host.register_plugin(Json(), "addon.json")
+    out = host.scheduling_will_answer(review_states(), None, None)
+    assert out.good.scheduled_days == 12
+    assert host.errors == []
 
 
 def test_changed_floats_that_are_not_float32_are_accepted():

@@ -455,6 +455,31 @@ def test_attach_wires_the_note_hooks_into_a_collection(tmp_path):
         assert col.get_note(note.id).tags == ["hooked"]
 
 
+def test_attach_wires_the_scheduling_hook_into_answering(tmp_path):
+    import dataclasses
+
+    from repetend.core.collection import Collection
+    from repetend.core.scheduler import ReviewState
+
+    class StraightToReview:
+        @hookimpl
+        def scheduling_will_answer(self, states, card, col):
+            assert col.get_card(card.id) == card
+            return dataclasses.replace(states, good=ReviewState(42, 0, 2.5, 0))
+
+    host = PluginHost()
+    host.register_plugin(StraightToReview(), "addon.review")
+    with Collection(tmp_path / "c.db") as col:
+        host.attach(col)
+        note = col.new_note("Basic")
+        note.fields = ["front", "back"]
+        [card] = col.add_note(note, 1)
+        result = col.sched.answer_card(card, 3, check_due=False)
+        assert result.states_error is None
+        assert col.get_card(card.id).ivl == 42
+    assert host.errors == []
+
+
 # ---- Tracing
 
 def test_trace_env_prints_each_call_with_timings(monkeypatch, capsys):
