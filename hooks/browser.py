@@ -99,8 +99,7 @@ def register_browser_columns(register: Callable[[BrowserColumn], None]) -> None:
 
     :param register: the host's callback; call it with each column.
 
-    When it is called: when the browser opens (and for `repetend plugins`), once per call;
-    do not keep `register` for later.
+    When it is called: when the browser opens; do not keep `register` for later.
     """
 
 
