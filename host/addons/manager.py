@@ -101,7 +101,9 @@ class AddonManager:
         sdist or a requirement goes to pip, which builds or fetches it.
         """
         path = Path(source).expanduser()
-        if path.is_file() and path.name.lower().endswith(PACKAGE_SUFFIXES):
+        if path.name.lower().endswith(PACKAGE_SUFFIXES):
+            if not path.is_file():
+                raise NotFoundError(f"{path} does not exist")
             return self.install_package(path)
         if path.is_dir() and (path / "manifest.json").is_file():
             return self.install_folder(path)

@@ -10,8 +10,8 @@ lying header cannot slip past the limits either.
 
 The layout is Anki's (ANKI-FACTS §8.5): the add-on's files at the zip's root. A zip whose
 files all sit in one top folder (GitHub's "Download ZIP") is accepted as if that folder were
-the root. `__pycache__/` and a shipped `meta.json` (the user's state, never the author's)
-are skipped.
+the root. `__pycache__/`, macOS's `__MACOSX/` resource forks and a shipped `meta.json` (the
+user's state, never the author's) are skipped.
 """
 
 from __future__ import annotations
@@ -101,6 +101,7 @@ def check_zip(path: Path, limits: Limits = DEFAULT_LIMITS) -> CheckedAddon:
             _check_zip_entry_type(info)
             if not info.is_dir():
                 entries.append(info)
+        entries = [i for i in entries if not i.filename.startswith("__MACOSX/")]
         prefix = _root_prefix([i.filename for i in entries])
         members: list[Member] = []
         total = 0

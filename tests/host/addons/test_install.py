@@ -82,6 +82,23 @@ def test_install_from_a_zip_with_one_top_folder(tmp_path, kit):
     assert shown(addons) == "q<w>"
 
 
+def test_a_macos_zip_with_resource_forks(tmp_path, kit):
+    path = kit.write_zip(tmp_path / "mac.zip", {
+        "mac/manifest.json": json.dumps({"package": "mac", "name": "Mac"}),
+        "mac/__init__.py": HOOK.format(tag="mac"),
+        "__MACOSX/mac/._manifest.json": b"\0\5\26\7"})
+    addons = tmp_path / "addons"
+    AddonManager(addons).install(str(path))
+    assert shown(addons) == "q<mac>"
+    assert sorted(p.name for p in (addons / "mac").iterdir()) == [
+        "__init__.py", "manifest.json", "meta.json"]
+
+
+def test_a_missing_package_file_is_not_sent_to_pip(tmp_path):
+    with pytest.raises(NotFoundError, match="does not exist"):
+        AddonManager(tmp_path / "addons").install(str(tmp_path / "gone.repetend-addon"))
+
+
 def test_folder_symlinks_are_refused(tmp_path, kit):
     source = kit.write_addon(tmp_path / "src", "linky", "")
     (source / "secret").symlink_to("/etc/passwd")
