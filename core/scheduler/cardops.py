@@ -19,7 +19,6 @@ import random
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from repetend.core import rows
@@ -376,25 +375,8 @@ def _starting_ease(col: Collection, home_did: int) -> int:
 
 
 def _today(col: Collection) -> int:
-    """Today's day number (days since the collection was created, ANKI-FACTS §1.2).
-
-    NOTE: a stopgap until `repetend.core.scheduler.timing` exists; it follows the same rules
-    (creation date in `creationOffset`, now in the local time zone, the `rollover` hour).
-    """
-    rollover = col.get_config("rollover", 4)
-    rollover = 4 if not isinstance(rollover, int) else rollover % 24
-    now = datetime.now().astimezone()
-    creation_offset = col.get_config("creationOffset")
-    if not isinstance(creation_offset, int):
-        crt = datetime.fromtimestamp(col.crt, now.tzinfo).replace(
-            hour=rollover, minute=0, second=0, microsecond=0)
-        return max(int((now.timestamp() - crt.timestamp()) // 86400), 0)
-    minutes_west = max(-23 * 60, min(creation_offset, 23 * 60))
-    created = datetime.fromtimestamp(col.crt, UTC).astimezone(
-        timezone(-timedelta(minutes=minutes_west)))
-    passed = now.replace(hour=rollover, minute=0, second=0, microsecond=0) <= now
-    days = now.date().toordinal() - created.date().toordinal() - (0 if passed else 1)
-    return max(days, 0)
+    """Today's day number (ANKI-FACTS §1.2), at the scheduler's clock (`col.sched`)."""
+    return col.sched.timing().today
 
 
 # --- Reposition --------------------------------------------------------------------------

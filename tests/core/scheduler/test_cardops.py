@@ -2,6 +2,7 @@
 
 import random
 import re
+import time
 from datetime import datetime, timedelta
 
 import pytest
@@ -89,7 +90,7 @@ def filtered_deck(col, name="Filtered"):
 
 
 def test_the_fixture_day_is_ten_days_after_creation(col):
-    assert cardops._today(col) == TODAY
+    assert col.sched.timing().today == TODAY
 
 
 # --- suspend / unsuspend ---------------------------------------------------------------
@@ -404,6 +405,13 @@ def test_set_due_date_keeps_a_review_interval_unless_told_with_a_bang(col, cards
     cardops.set_due_date(col, [review], "5!")
     assert col.get_card(review).ivl == 5
     assert revlog(col, review)[-1] == (0, 5, 20, 2700, 0, 4)
+
+
+def test_set_due_date_counts_from_the_schedulers_today(col, cards):
+    (cid,) = cards()
+    col.sched.set_now(time.time() + 3 * 86_400)
+    cardops.set_due_date(col, [cid], "2")
+    assert col.get_card(cid).due == TODAY + 3 + 2
 
 
 def test_set_due_date_range_draws_a_day_per_card(col, cards):
