@@ -201,8 +201,10 @@ class Collection:
             self._write_config(key, value)
 
     def _write_config(self, key: str, value: Any) -> None:
-        self.db.execute("INSERT OR REPLACE INTO config (key, value, usn, mtime) VALUES "
-                        "(?, ?, -1, ?)", (key, json.dumps(value), intTime()))
+        # An upsert, not INSERT OR REPLACE: REPLACE's hidden delete escapes the undo triggers.
+        self.db.execute("INSERT INTO config (key, value, usn, mtime) VALUES (?, ?, -1, ?) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value, usn = -1, "
+                        "mtime = excluded.mtime", (key, json.dumps(value), intTime()))
 
     @property
     def crt(self) -> int:
@@ -302,7 +304,7 @@ class Collection:
                                                       (nid,))]
                 removed += self.remove_cards(cids, remove_orphan_notes=False)
                 self.db.execute("DELETE FROM notes WHERE id = ?", (nid,))
-                self._grave(nid, 1)
+                self.add_grave(nid, 1)
             return removed
 
     def _check_field_count(self, note: Note, nt: NoteType) -> None:
@@ -331,9 +333,9 @@ class Collection:
             self.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES (?)", (tag,))
         return result
 
-    def _grave(self, oid: int, kind: int) -> None:
-        self.db.execute("INSERT OR REPLACE INTO graves (oid, type, usn) VALUES (?, ?, -1)",
-                        (oid, kind))
+    def add_grave(self, oid: int, kind: int) -> None:
+        self.db.execute("INSERT INTO graves (oid, type, usn) VALUES (?, ?, -1) "
+                        "ON CONFLICT (oid, type) DO UPDATE SET usn = -1", (oid, kind))
 
     # --- cards ---------------------------------------------------------------------------
 
@@ -383,7 +385,7 @@ class Collection:
                     continue
                 nids.add(row[0])
                 self.db.execute("DELETE FROM cards WHERE id = ?", (cid,))
-                self._grave(cid, 0)
+                self.add_grave(cid, 0)
             if remove_orphan_notes:
                 orphans = [nid for nid in nids if not self.db.execute(
                     "SELECT 1 FROM cards WHERE nid = ?", (nid,)).fetchone()]
@@ -412,6 +414,22 @@ class Collection:
                 added += len(cardgen.generate_cards(
                     self, note, self.notetypes.get(note.ntid), None, new_note=False))
             return added
+
+    # --- searching (Anki's search language, `repetend.core.search`) ----------------------
+
+    def find_cards(self, query: str = "", order: bool | str = False,
+                   reverse: bool = False) -> list[int]:
+        """Ids of the cards matching `query`; `order` as in `repetend.core.search.find_cards`."""
+        from repetend.core.search import find_cards
+
+        return find_cards(self, query, order=order, reverse=reverse)
+
+    def find_notes(self, query: str = "", order: bool | str = False,
+                   reverse: bool = False) -> list[int]:
+        """Ids of the notes with a card matching `query`."""
+        from repetend.core.search import find_notes
+
+        return find_notes(self, query, order=order, reverse=reverse)
 
     # --- rendering and empty cards --------------------------------------------------
 

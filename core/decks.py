@@ -183,8 +183,7 @@ class DeckManager:
                     removed += len(cids)
                     self.col.remove_cards(cids)
                 self.db.execute("DELETE FROM decks WHERE id = ?", (deck.id,))
-                self.db.execute("INSERT OR REPLACE INTO graves (oid, type, usn) VALUES (?, 2, -1)",
-                                (deck.id,))
+                self.col.add_grave(deck.id, 2)
             return removed
 
     def descendants(self, did: int) -> list[Deck]:

@@ -14,7 +14,6 @@ only buried ones (manually buried, buried as siblings, or both), while Anki's si
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections.abc import Iterable
@@ -153,19 +152,6 @@ def _last_position(card: Card) -> int | None:
     return pos if isinstance(pos, int) and not isinstance(pos, bool) else None
 
 
-def _write_config(col: Collection, key: str, value: Any) -> None:
-    """Store a config value so that undo restores the previous one.
-
-    (An `INSERT OR REPLACE` of an existing key is not seen by the undo triggers as a delete,
-    so undoing it would remove the key; updating the row in place is recorded properly.)
-    """
-    text = json.dumps(value)
-    if col.db.execute("UPDATE config SET value = ?, usn = -1, mtime = ? WHERE key = ?",
-                      (text, intTime(), key)).rowcount == 0:
-        col.db.execute("INSERT INTO config (key, value, usn, mtime) VALUES (?, ?, -1, ?)",
-                       (key, text, intTime()))
-
-
 def _check_context(context: str | None) -> None:
     if context is not None and context not in CONTEXTS:
         raise InvalidInput(f"context must be one of {', '.join(CONTEXTS)}, not {context!r}")
@@ -283,11 +269,11 @@ def forget(col: Collection, cids: Iterable[int], restore_position: bool = True,
             _log_manual(col, card, last_ivl)
             _save(col, card)
         if next_position != position:
-            _write_config(col, "nextPos", next_position)
+            col.set_config("nextPos", next_position)
         if context is not None:
             suffix = context.capitalize()
-            _write_config(col, f"restorePosition{suffix}", bool(restore_position))
-            _write_config(col, f"resetCounts{suffix}", bool(reset_counts))
+            col.set_config(f"restorePosition{suffix}", bool(restore_position))
+            col.set_config(f"resetCounts{suffix}", bool(reset_counts))
         return len(cards)
 
 
@@ -361,7 +347,7 @@ def set_due_date(col: Collection, cids: Iterable[int], days: str,
             _log_manual(col, card, last_ivl)
             _save(col, card)
         if context is not None:
-            _write_config(col, f"setDue{context.capitalize()}", days)
+            col.set_config(f"setDue{context.capitalize()}", days)
         return len(cards)
 
 
@@ -410,8 +396,8 @@ def reposition(col: Collection, cids: Iterable[int], start: int = 0, step: int =
         raise InvalidInput("the positions would run past the largest position")
     positions = {nid: start + i * step for i, nid in enumerate(nids)}
     with col.op(OP_REPOSITION):
-        _write_config(col, "randomOrderReposition", bool(randomize))
-        _write_config(col, "shiftPositionOfExistingCards", bool(shift))
+        col.set_config("randomOrderReposition", bool(randomize))
+        col.set_config("shiftPositionOfExistingCards", bool(shift))
         if shift:
             by = step * len(cards)
             for (cid,) in col.db.execute("SELECT id FROM cards WHERE due >= ? AND type = ?",

@@ -67,3 +67,16 @@ def test_undo_history_is_limited(col):
         undone += 1
     assert undone == 30
     assert col.get_config("k4") == 4 and col.get_config("k5") is None
+
+
+def test_undo_restores_a_changed_config_value(col):
+    col.set_config("rollover", 5)
+    assert col.undo() == "Change Preferences"
+    assert col.get_config("rollover") == 4
+
+
+def test_undoing_add_note_keeps_next_position(col, add):
+    add("Basic", "a", "")
+    add("Basic", "b", "")
+    col.undo()
+    assert col.get_config("nextPos") == 2
