@@ -54,8 +54,7 @@ class Host:
             disabled=self.disabled_addons, quarantine=self.quarantine,
             on_error=_report_plugin_error, notify=_report_notice)
         col = Collection(self.profile.collection_path)
-        col.callbacks.note_will_be_added = self.plugins.note_will_be_added
-        col.callbacks.note_did_add = self.plugins.note_did_add
+        self.plugins.attach(col)
         self.col = col
         self.profiles.set_last(self.profile.name)
         with self.addons.starting():  # a crash in here quarantines the add-on running
