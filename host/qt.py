@@ -2,18 +2,103 @@
 
 GUI code everywhere (host and built-in plugins) imports `repetend.host.qt`, never
 PySide6 directly, and only lazily, so headless commands never load Qt (a test checks).
+
+QtWebEngine is imported here too, before any QApplication exists: Qt requires the web
+engine to be loaded before the application object is created.
 """
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal  # noqa: F401
-from PySide6.QtGui import QAction, QFont, QKeySequence  # noqa: F401
+from PySide6.QtCore import (  # noqa: F401
+    QByteArray,
+    QEvent,
+    QFile,
+    QIODevice,
+    QItemSelectionModel,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPoint,
+    QPointF,
+    QSettings,
+    QSize,
+    QStringListModel,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (  # noqa: F401
+    QAction,
+    QActionGroup,
+    QBrush,
+    QColor,
+    QDesktopServices,
+    QDropEvent,
+    QFont,
+    QIcon,
+    QImage,
+    QKeySequence,
+    QShortcut,
+)
+from PySide6.QtWebChannel import QWebChannel  # noqa: F401
+from PySide6.QtWebEngineCore import (  # noqa: F401
+    QWebEnginePage,
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineSettings,
+    QWebEngineUrlRequestInfo,
+    QWebEngineUrlRequestInterceptor,
+)
+from PySide6.QtWebEngineWidgets import QWebEngineView  # noqa: F401
 from PySide6.QtWidgets import (  # noqa: F401
+    QAbstractItemView,
     QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QStatusBar,
+    QStyle,
+    QTextBrowser,
+    QToolBar,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
+    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
+
+
+def qt_resource_text(path: str) -> str:
+    """The text of a file compiled into Qt's resources (e.g. ':/qtwebchannel/qwebchannel.js')."""
+    f = QFile(path)
+    if not f.open(QIODevice.OpenModeFlag.ReadOnly):
+        raise FileNotFoundError(path)
+    try:
+        return bytes(f.readAll().data()).decode("utf-8")
+    finally:
+        f.close()

@@ -1,0 +1,601 @@
+"""The main window: the deck list, a deck's overview, the menus and Anki's shortcuts.
+
+Every change goes through one collection operation, so the Edit menu can undo it by name
+("Undo Add Deck"), and the window rebuilds what it shows from the collection afterwards.
+Screens whose engines do not exist yet (study, browse, import/export, add-ons, sync) have
+their actions in place but disabled, with a tooltip saying why — never a fake.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from repetend.core.decks import DEFAULT_DECK_ID, SEPARATOR
+from repetend.core.errors import NotFoundError, RepetendError
+from repetend.host.app import Host
+from repetend.host.gui.decklist import DeckRow, deck_tree, flatten
+from repetend.host.gui.decktree import TOP_LEVEL, DeckTree
+from repetend.host.gui.dialogs import (
+    EmptyCardsDialog,
+    MoveDeckDialog,
+    PreferencesDialog,
+    ProfilesDialog,
+)
+from repetend.host.gui.state import GuiState
+from repetend.host.qt import (
+    QAction,
+    QApplication,
+    QByteArray,
+    QDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QKeySequence,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPoint,
+    QPushButton,
+    QSplitter,
+    Qt,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+NOT_YET = {
+    "study": "Studying arrives with the reviewer screen.",
+    "browse": "The browser is not built yet.",
+    "import": "Importing arrives with the import engine.",
+    "export": "Exporting arrives with the export engine.",
+    "addons": "The add-ons dialog arrives with the add-on platform.",
+    "sync": "Sync is not available.",
+    "check_database": "Check Database is not built yet.",
+    "options": "The deck options screen is not built yet.",
+}
+
+
+class OverviewPane(QWidget):
+    """The selected deck: its name, numbers, description and "Study Now"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("overview")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        self.title = QLabel("", self)
+        self.title.setObjectName("overviewTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSize(font.pointSize() + 6)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.counts = QLabel("", self)
+        self.counts.setObjectName("overviewCounts")
+        self.counts.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.counts.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.counts)
+        self.study_button = QPushButton("Study Now", self)
+        self.study_button.setObjectName("studyNow")
+        self.study_button.setMinimumWidth(160)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.study_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.note = QLabel("", self)
+        self.note.setObjectName("studyNote")
+        self.note.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.note.setStyleSheet("color: #777;")
+        layout.addWidget(self.note)
+        self.description = QLabel("", self)
+        self.description.setObjectName("overviewDescription")
+        self.description.setWordWrap(True)
+        self.description.setTextFormat(Qt.TextFormat.RichText)
+        self.description.setOpenExternalLinks(False)
+        self.description.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.description)
+        layout.addStretch(1)
+        buttons = QHBoxLayout()
+        self.options_button = QPushButton("Options", self)
+        self.options_button.setObjectName("deckOptions")
+        self.options_button.setEnabled(False)
+        self.options_button.setToolTip(NOT_YET["options"])
+        buttons.addStretch(1)
+        buttons.addWidget(self.options_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+    def show_deck(self, row: DeckRow | None, description: str, study_enabled: bool,
+                  study_note: str) -> None:
+        if row is None:
+            self.title.setText("No deck selected")
+            self.counts.setText("")
+            self.description.setText("")
+            self.study_button.setEnabled(False)
+            self.note.setText("")
+            return
+        self.title.setText(row.name.replace(SEPARATOR, " :: "))
+        if row.due is not None:
+            new, learn, review = row.due
+            self.counts.setText(
+                f"<table align=center cellspacing=4><tr><td>New:</td>"
+                f"<td align=right><b style='color:#1f6fd0'>{new}</b></td></tr>"
+                f"<tr><td>Learning:</td><td align=right><b style='color:#c0392b'>{learn}</b>"
+                f"</td></tr><tr><td>To Review:</td><td align=right>"
+                f"<b style='color:#2e8b3e'>{review}</b></td></tr></table>"
+                f"<p align=center style='color:#777'>{row.card_count} cards in total</p>")
+        else:
+            word = "card" if row.card_count == 1 else "cards"
+            self.counts.setText(f"<p align=center>{row.card_count} {word}</p>")
+        self.description.setText(description)
+        self.study_button.setEnabled(study_enabled)
+        self.note.setText(study_note)
+
+
+class MainWindow(QMainWindow):
+    """The deck list of the open profile, with the menus and shortcuts Anki users know."""
+
+    def __init__(self, host: Host) -> None:
+        super().__init__()
+        self.host = host
+        self.setObjectName("mainWindow")
+        self.state = GuiState(host.profile.folder)
+        self.actions_: dict[str, QAction] = {}
+        self.add_dialog: Any = None
+        #: How errors reach the user; tests replace it to collect them.
+        self.warn: Callable[[str], None] = self._warn
+        self._rows: list[DeckRow] = []
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self.statusBar().setObjectName("statusBar")
+        self._apply_profile()
+        self.restore_state()
+
+    # --- building -----------------------------------------------------------------------
+
+    def _action(self, key: str, text: str, slot: Callable[[], Any] | None,
+                shortcut: str | QKeySequence.StandardKey | None = None,
+                enabled: bool = True) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if slot is not None:
+            action.triggered.connect(lambda _checked=False: slot())
+        if not enabled:
+            action.setEnabled(False)
+            action.setToolTip(NOT_YET.get(key, ""))
+            action.setStatusTip(NOT_YET.get(key, ""))
+        self.addAction(action)  # shortcuts work even when the action is in no visible menu
+        self.actions_[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        a("switch_profile", "Switch Profile…", self.switch_profile_dialog, "Ctrl+Shift+P")
+        a("import", "Import…", None, "Ctrl+Shift+I", enabled=False)
+        a("export", "Export…", None, "Ctrl+E", enabled=False)
+        a("quit", "Exit", self.close, "Ctrl+Q")
+        a("undo", "Undo", self.undo, QKeySequence.StandardKey.Undo)
+        a("redo", "Redo", self.redo, "Ctrl+Shift+Z")
+        a("decks", "Decks", self.show_decks, "/")
+        a("add", "Add", self.open_add, "A")
+        a("browse", "Browse", None, "B", enabled=False)
+        a("study", "Study Deck", self.study, "S", enabled=False)
+        a("sync", "Sync", None, "Y", enabled=False)
+        a("create_deck", "Create Deck…", lambda: self.create_deck())
+        a("addons", "Add-ons…", None, "Ctrl+Shift+A", enabled=False)
+        a("check_database", "Check Database", None, enabled=False)
+        a("empty_cards", "Empty Cards…", self.empty_cards)
+        a("preferences", "Preferences…", self.preferences, "Ctrl+P")
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for key in ("switch_profile", None, "import", "export", None, "quit"):
+            file_menu.addSeparator() if key is None else file_menu.addAction(self.actions_[key])
+        self.edit_menu = bar.addMenu("&Edit")
+        self.edit_menu.addAction(self.actions_["undo"])
+        self.edit_menu.addAction(self.actions_["redo"])
+        self.edit_menu.aboutToShow.connect(self.update_undo_actions)
+        go_menu = bar.addMenu("&Go")
+        for key in ("decks", "add", "browse", "study", "create_deck"):
+            go_menu.addAction(self.actions_[key])
+        tools = bar.addMenu("&Tools")
+        for key in ("addons", None, "check_database", "empty_cards", None, "preferences"):
+            tools.addSeparator() if key is None else tools.addAction(self.actions_[key])
+        self.menus = {"file": file_menu, "edit": self.edit_menu, "go": go_menu, "tools": tools}
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main", self)
+        bar.setObjectName("mainToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for key in ("decks", "add", "browse", "sync"):
+            bar.addAction(self.actions_[key])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+
+    def _build_central(self) -> None:
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 6, 6, 6)
+        self.banner = QLabel("Safe mode: add-ons and scheduling scripts are turned off.",
+                             central)
+        self.banner.setObjectName("safeModeBanner")
+        self.banner.setStyleSheet("background: #fff3cd; padding: 6px;")
+        layout.addWidget(self.banner)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
+        self.splitter.setObjectName("mainSplitter")
+        left = QWidget(self.splitter)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.deck_tree = DeckTree(left)
+        self.deck_tree.currentItemChanged.connect(lambda *_: self.update_overview())
+        self.deck_tree.itemActivated.connect(lambda *_: self.study())
+        self.deck_tree.customContextMenuRequested.connect(self.deck_menu)
+        self.deck_tree.deck_dropped.connect(self.move_deck)
+        self.deck_tree.deck_collapsed.connect(self.set_collapsed)
+        left_layout.addWidget(self.deck_tree, 1)
+        row = QHBoxLayout()
+        self.create_button = QPushButton("Create Deck", left)
+        self.create_button.setObjectName("createDeckButton")
+        self.create_button.clicked.connect(lambda: self.create_deck())
+        row.addWidget(self.create_button)
+        row.addStretch(1)
+        left_layout.addLayout(row)
+        self.overview = OverviewPane(self.splitter)
+        self.overview.study_button.clicked.connect(self.study)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.overview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+    def _apply_profile(self) -> None:
+        self.setWindowTitle(f"{self.host.profile.name} - Repetend")
+        self.banner.setVisible(self.host.safe_mode)
+        self.resize(900, 560)
+        self.refresh()
+
+    # --- state per profile --------------------------------------------------------------
+
+    def restore_state(self) -> None:
+        """Geometry, splitter and selected deck as this profile last left them."""
+        main = self.state.section("main")
+        geometry = main.get("geometry")
+        if isinstance(geometry, str):
+            self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+        splitter = main.get("splitter")
+        if isinstance(splitter, str):
+            self.splitter.restoreState(QByteArray.fromBase64(splitter.encode("ascii")))
+        deck = main.get("current_deck")
+        if isinstance(deck, int):
+            self.select_deck(deck)
+
+    def save_state(self) -> None:
+        main = self.state.section("main")
+        main["geometry"] = _b64(self.saveGeometry())
+        main["splitter"] = _b64(self.splitter.saveState())
+        deck = self.deck_tree.current_deck_id()
+        if deck is not None:
+            main["current_deck"] = deck
+        try:
+            self.state.save()
+        except OSError as exc:  # a read-only profile folder must not stop the app closing
+            print(f"repetend: could not save window state: {exc}", file=sys.stderr)
+
+    # --- showing ----------------------------------------------------------------------
+
+    @property
+    def col(self):  # noqa: ANN201 - Collection
+        assert self.host.col is not None
+        return self.host.col
+
+    def refresh(self) -> None:
+        """Rebuild the deck list, the overview and the undo actions from the collection."""
+        selected = self.deck_tree.current_deck_id()
+        self._rows = deck_tree(self.col)
+        with_due = any(r.due is not None for r in flatten(self._rows))
+        if selected is None or not any(r.id == selected for r in flatten(self._rows)):
+            current = self.col.get_config("curDeck", DEFAULT_DECK_ID)
+            shown = [r.id for r in flatten(self._rows)]
+            selected = current if current in shown else (shown[0] if shown else None)
+        self.deck_tree.fill(self._rows, with_due, selected)
+        self.update_overview()
+        self.update_undo_actions()
+
+    def row_for(self, deck_id: int | None) -> DeckRow | None:
+        return next((r for r in flatten(self._rows) if r.id == deck_id), None)
+
+    def update_overview(self) -> None:
+        row = self.row_for(self.deck_tree.current_deck_id())
+        description = ""
+        if row is not None:
+            try:
+                description = self.col.decks.get(row.id).description
+            except NotFoundError:
+                pass
+        study_action = self.actions_["study"]
+        self.overview.show_deck(row, description, study_action.isEnabled(), NOT_YET["study"])
+
+    def update_undo_actions(self) -> None:
+        """Name the step Undo and Redo would reverse, as Anki's Edit menu does."""
+        undo_name, redo_name = self.col.undo_name(), self.col.redo_name()
+        undo, redo = self.actions_["undo"], self.actions_["redo"]
+        undo.setText(f"Undo {undo_name}" if undo_name else "Undo")
+        undo.setEnabled(undo_name is not None)
+        redo.setText(f"Redo {redo_name}" if redo_name else "Redo")
+        redo.setEnabled(redo_name is not None)
+
+    def deck_names(self) -> list[str]:
+        """Every deck shown, as full names (for tests and accessibility tools)."""
+        return [DeckTree.full_name(item) for item in self.deck_tree.items()]
+
+    def select_deck(self, deck_id: int) -> bool:
+        item = self.deck_tree.item_for(deck_id)
+        if item is None:
+            return False
+        self.deck_tree.setCurrentItem(item)
+        return True
+
+    def show_decks(self) -> None:
+        """`/`: back to the deck list, keyboard in the tree."""
+        self.deck_tree.setFocus()
+
+    def status(self, text: str) -> None:
+        self.statusBar().showMessage(text, 5000)
+
+    def _warn(self, text: str) -> None:
+        QMessageBox.warning(self, "Repetend", text)
+
+    # --- changing things: each one undoable step ---------------------------------------
+
+    def run_op(self, func: Callable[[], Any], done: str | None = None) -> Any:
+        """Run one collection change; report a refused change, then show the new state."""
+        try:
+            result = func()
+        except RepetendError as exc:
+            self.warn(str(exc))
+            self.refresh()
+            return None
+        self.refresh()
+        if done:
+            self.status(done)
+        return result
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("textPrompt")
+        dialog.setWindowTitle(title)
+        dialog.setLabelText(label)
+        dialog.setTextValue(text)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        value = dialog.textValue().strip()
+        return value or None
+
+    def create_deck(self, name: str | None = None, parent_id: int | None = None) -> int | None:
+        """Create a deck (asks its name unless given); selects it."""
+        if name is None:
+            name = self.ask_text("Create Deck", "New deck name:")
+            if name is None:
+                return None
+        if parent_id:
+            name = self.col.decks.get(parent_id).name + SEPARATOR + name
+        try:
+            self.col.decks.id(name, create=False)
+        except NotFoundError:
+            pass
+        except RepetendError as exc:
+            self.warn(str(exc))
+            return None
+        else:
+            self.warn("That deck already exists.")
+            return None
+        did = self.run_op(lambda: self.col.decks.id(name))
+        if did is not None:
+            self.select_deck(did)
+        return did
+
+    def rename_deck(self, deck_id: int | None = None, new_name: str | None = None) -> None:
+        deck_id = deck_id or self.deck_tree.current_deck_id()
+        if deck_id is None:
+            return
+        if new_name is None:
+            new_name = self.ask_text("Rename Deck", "New deck name:",
+                                     self.col.decks.get(deck_id).name)
+            if new_name is None:
+                return
+        self.run_op(lambda: self.col.decks.rename(deck_id, new_name))
+        self.select_deck(deck_id)
+
+    def delete_deck(self, deck_id: int | None = None) -> None:
+        """Delete a deck, its subdecks and cards at once — undoable, so no question (Anki)."""
+        deck_id = deck_id or self.deck_tree.current_deck_id()
+        if deck_id is None:
+            return
+        removed = self.run_op(lambda: self.col.decks.remove([deck_id]))
+        if removed is not None:
+            self.status(f"{removed} card{'s' if removed != 1 else ''} deleted.")
+
+    def move_deck(self, deck_id: int, parent_id: int | None) -> None:
+        """Move a deck (with its subdecks) under `parent_id`, or to the top level for 0."""
+        deck = self.col.decks.get(deck_id)
+        if parent_id == TOP_LEVEL or parent_id is None:
+            new_name = deck.basename
+        else:
+            new_name = self.col.decks.get(parent_id).name + SEPARATOR + deck.basename
+        if new_name == deck.name:
+            return
+
+        def move() -> None:
+            with self.col.op("Move Deck"):
+                self.col.decks.rename(deck_id, new_name)
+
+        self.run_op(move)
+        self.select_deck(deck_id)
+
+    def move_deck_dialog(self, deck_id: int | None = None) -> None:
+        deck_id = deck_id or self.deck_tree.current_deck_id()
+        if deck_id is None:
+            return
+        dialog = MoveDeckDialog(self.col, deck_id, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.target() is not None:
+            self.move_deck(deck_id, dialog.target())
+
+    def set_collapsed(self, deck_id: int, collapsed: bool) -> None:
+        deck = self.col.decks.get(deck_id)
+        if deck.collapsed == collapsed:
+            return
+        deck.collapsed = collapsed
+
+        def save() -> None:
+            with self.col.op("Expand/Collapse"):
+                self.col.decks.save(deck)
+
+        try:
+            save()
+        except RepetendError as exc:
+            self.warn(str(exc))
+        self.update_undo_actions()
+
+    def undo(self) -> None:
+        self._reverse(redo=False)
+
+    def redo(self) -> None:
+        self._reverse(redo=True)
+
+    def _reverse(self, redo: bool) -> None:
+        if (self.col.redo_name() if redo else self.col.undo_name()) is None:
+            return
+        if redo:
+            name = self.run_op(self.col.redo)
+        else:
+            # The scheduler's undo also puts an undone answer's card back in front.
+            sched_undo = getattr(getattr(self.col, "sched", None), "undo", None)
+            name = self.run_op(sched_undo or self.col.undo)
+        if name:
+            self.status(f"{'Redid' if redo else 'Undid'}: {name}")
+
+    # --- menus and other screens ---------------------------------------------------------
+
+    def deck_menu(self, pos: QPoint) -> None:
+        item = self.deck_tree.itemAt(pos)
+        if item is None:
+            return
+        self.deck_tree.setCurrentItem(item)
+        menu = self.build_deck_menu()
+        menu.exec(self.deck_tree.viewport().mapToGlobal(pos))
+
+    def build_deck_menu(self) -> QMenu:
+        """The context menu of the selected deck."""
+        menu = QMenu(self)
+        menu.setObjectName("deckMenu")
+        menu.addAction("Rename…", lambda: self.rename_deck())
+        menu.addAction("Move To…", lambda: self.move_deck_dialog())
+        menu.addAction("New Subdeck…",
+                       lambda: self.create_deck(parent_id=self.deck_tree.current_deck_id()))
+        options = menu.addAction("Options")
+        options.setEnabled(False)
+        options.setToolTip(NOT_YET["options"])
+        export = menu.addAction("Export")
+        export.setEnabled(False)
+        menu.addSeparator()
+        menu.addAction("Delete", lambda: self.delete_deck())
+        return menu
+
+    def open_add(self) -> Any:
+        """`a`: the Add dialog, for the selected deck (one Add window, raised if open)."""
+        from repetend.plugins.editor import open_add_dialog
+
+        if self.add_dialog is not None:
+            self.add_dialog.raise_()
+            self.add_dialog.activateWindow()
+            return self.add_dialog
+        self.add_dialog = open_add_dialog(self.col, self, deck_id=self.deck_tree.current_deck_id(),
+                                          on_change=self.refresh,
+                                          state=self.state.section("editor"))
+        self.add_dialog.destroyed.connect(self._add_dialog_gone)
+        return self.add_dialog
+
+    def _add_dialog_gone(self) -> None:
+        self.add_dialog = None
+
+    def open_edit(self, note_id: int) -> Any:
+        from repetend.plugins.editor import open_edit_dialog
+
+        return open_edit_dialog(self.col, note_id, self, on_change=self.refresh,
+                                state=self.state.section("editor"))
+
+    def study(self) -> None:
+        if not self.actions_["study"].isEnabled():
+            self.status(NOT_YET["study"])
+
+    def empty_cards(self) -> EmptyCardsDialog:
+        dialog = EmptyCardsDialog(self.col, self.col.empty_cards(), self)
+        dialog.finished.connect(lambda _result: self._after_empty_cards(dialog))
+        dialog.open()
+        return dialog
+
+    def _after_empty_cards(self, dialog: EmptyCardsDialog) -> None:
+        self.refresh()
+        if dialog.deleted is not None:
+            self.status(f"{dialog.deleted} card{'s' if dialog.deleted != 1 else ''} deleted.")
+
+    def preferences(self) -> PreferencesDialog:
+        dialog = PreferencesDialog(self.col, self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+        return dialog
+
+    def switch_profile_dialog(self) -> None:
+        dialog = ProfilesDialog(self.host.profiles, self.host.profile.name, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.chosen():
+            self.switch_profile(dialog.chosen())
+
+    def switch_profile(self, name: str) -> None:
+        """Close this profile (saving its window state) and open `name` in this window."""
+        if name == self.host.profile.name:
+            return
+        new_host = Host(self.host.profiles.base, name, self.host.safe_mode)  # checks the name
+        self._close_dialogs()
+        self.save_state()
+        self.host.close()
+        self.host = new_host.open()
+        self.state = GuiState(self.host.profile.folder)
+        self._apply_profile()
+        self.restore_state()
+
+    def _close_dialogs(self) -> None:
+        if self.add_dialog is not None:
+            self.add_dialog.close()
+            self.add_dialog = None
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        self._close_dialogs()
+        self.save_state()
+        self.host.close()
+        super().closeEvent(event)
+
+
+def _b64(data: QByteArray) -> str:
+    return bytes(data.toBase64().data()).decode("ascii")
+
+
+def run_app(base: Path | None, profile: str | None, safe_mode: bool) -> int:
+    """Open the profile and show the main window until it is closed."""
+    host = Host(base, profile, safe_mode).open()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Repetend")
+    window = MainWindow(host)
+    window.show()
+    return app.exec()
