@@ -1,0 +1,98 @@
+"""Anki's search language (ANKI-FACTS §9): parse a search, compile it to SQL, run it.
+
+    >>> col.find_cards("deck:French tag:verbs -is:suspended", order="cardDue")
+    >>> col.find_notes('"front:*chien*" or nc:ecole')
+
+`parser` turns the text into a tree (`nodes`), `sqlwriter` turns the tree into one WHERE
+clause over our schema, and SQLite evaluates it (with a few functions from `functions`).
+Malformed searches, and exact deck/note type/field/template/preset names that do not exist,
+raise `SearchError`, an `InvalidInput` whose message points at the problem.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from repetend.core.search import functions
+from repetend.core.search.nodes import Node
+from repetend.core.search.order import COLUMNS, SortColumn, column, order_terms
+from repetend.core.search.parser import SearchError, parse
+from repetend.core.search.sqlwriter import Compiled, UnknownNameError, compile_where
+from repetend.core.search.timing import today
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+__all__ = ["COLUMNS", "SearchError", "UnknownNameError", "build_sql", "find_cards",
+           "find_notes", "parse", "SortColumn"]
+
+Order = bool | str | None
+
+
+def compile_search(col: Collection, query: str | Node, now: int | None = None) -> Compiled:
+    node = parse(query) if isinstance(query, str) else query
+    return compile_where(col, node, int(time.time()) if now is None else now)
+
+
+def build_sql(col: Collection, query: str | Node, notes: bool = False, order: Order = False,
+              reverse: bool = False, now: int | None = None) -> tuple[str, list[object]]:
+    """The SELECT statement (and its parameters) returning the matching card or note ids."""
+    now = int(time.time()) if now is None else now
+    compiled = compile_search(col, query, now)
+    order_sql, order_needs_notes = _order_by(col, order, reverse, notes, now)
+    if notes:
+        sql = (f"SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
+               f"c.nid = n.id AND {compiled.where})")
+    else:
+        join = " JOIN notes n ON n.id = c.nid" if compiled.uses_notes or order_needs_notes \
+            else ""
+        sql = f"SELECT c.id FROM cards c{join} WHERE {compiled.where}"
+    if order_sql:
+        sql += f" ORDER BY {order_sql}"
+    return sql, compiled.params
+
+
+def find_cards(col: Collection, query: str | Node = "", order: Order = False,
+               reverse: bool = False, now: int | None = None) -> list[int]:
+    """Ids of the cards matching `query`.
+
+    `order`: False for no particular order; True for the browser's configured column
+    (`sortType`/`sortBackwards`); a column key such as "cardDue" or an alias ("due");
+    any other string is used as SQL after ORDER BY, as Anki allows.
+    """
+    sql, params = build_sql(col, query, False, order, reverse, now)
+    functions.register(col.db)
+    return [row[0] for row in col.db.execute(sql, params)]
+
+
+def find_notes(col: Collection, query: str | Node = "", order: Order = False,
+               reverse: bool = False, now: int | None = None) -> list[int]:
+    """Ids of the notes with at least one card matching `query`."""
+    sql, params = build_sql(col, query, True, order, reverse, now)
+    functions.register(col.db)
+    return [row[0] for row in col.db.execute(sql, params)]
+
+
+def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
+              now: int) -> tuple[str, bool]:
+    if order is None or order is False:
+        return "", False
+    if order is True:
+        key = col.get_config("sortType", "noteFld")
+        reverse = bool(col.get_config("sortBackwards", False)) != reverse
+        sort = column(key) if isinstance(key, str) else None
+        sort = sort or COLUMNS["noteFld"]
+    else:
+        sort = column(order)
+        if sort is None:
+            # Raw SQL, as Anki's find_cards(order="c.ivl desc") takes it.
+            return order, notes is False
+    tiebreak = "n.id" if notes else "c.id"
+    if notes:
+        terms = sort.notes or COLUMNS["noteCrt"].notes or "n.id"
+    else:
+        timing = today(col, now) if "{today}" in sort.cards else None
+        terms = sort.cards.format(today=timing.today if timing else 0,
+                                  next_day=timing.next_day_at if timing else 0)
+    return order_terms(f"{terms}, {tiebreak}", reverse), sort.needs_notes and not notes

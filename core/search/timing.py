@@ -1,0 +1,61 @@
+"""Today's scheduler day and the next day cutoff, for the date-relative search terms.
+
+Uses `repetend.core.scheduler.timing` (ANKI-FACTS §1.2) when it is available. The fallback
+below is a private copy of the same rule so that search works on its own: the day number is
+the count of local calendar days since the creation date (in the creation offset), one less
+before today's rollover hour; the cutoff is the next rollover.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+DAY_SECS = 86_400
+DEFAULT_ROLLOVER = 4
+DEFAULT_LEARN_AHEAD_SECS = 1200
+
+
+class Today(NamedTuple):
+    now: int
+    today: int
+    next_day_at: int
+    learn_ahead_secs: int
+
+
+def today(col: Collection, now: int) -> Today:
+    rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
+    rollover = rollover if isinstance(rollover, int) else DEFAULT_ROLLOVER
+    offset = col.get_config("creationOffset", None)
+    offset = offset if isinstance(offset, int) and not isinstance(offset, bool) else None
+    learn_ahead = col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
+    learn_ahead = learn_ahead if isinstance(learn_ahead, int) and learn_ahead >= 0 \
+        else DEFAULT_LEARN_AHEAD_SECS
+    try:
+        from repetend.core.scheduler.timing import sched_timing
+    except ImportError:  # pragma: no cover - the scheduler's module is optional here
+        day, cutoff = _fallback(col.crt, now, rollover, offset)
+    else:
+        timing = sched_timing(col.crt, now, rollover, offset)
+        day, cutoff = timing.today, timing.next_day_at
+    return Today(now, day, cutoff, learn_ahead)
+
+
+def _fallback(crt: int, now: int, rollover: int, creation_offset: int | None) -> tuple[int, int]:
+    hour = min(max(rollover, 0), 23)
+    if creation_offset is None:
+        start = datetime.fromtimestamp(crt).astimezone().replace(
+            hour=hour, minute=0, second=0, microsecond=0)
+        start_stamp = int(start.timestamp())
+        days = max(0, (now - start_stamp) // DAY_SECS)
+        return days, start_stamp + (days + 1) * DAY_SECS
+    local_now = datetime.fromtimestamp(now).astimezone()
+    rollover_today = local_now.replace(hour=hour, minute=0, second=0, microsecond=0)
+    passed = int(rollover_today.timestamp()) <= now
+    next_day = rollover_today + timedelta(days=1) if passed else rollover_today
+    created = datetime.fromtimestamp(crt, timezone(timedelta(minutes=-creation_offset))).date()
+    days = (local_now.date() - created).days - (0 if passed else 1)
+    return max(days, 0), int(next_day.timestamp())
