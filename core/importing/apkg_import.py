@@ -90,6 +90,44 @@ def import_apkg(col: Collection, path: str | Path, options: ImportOptions | None
             src.close()
 
 
+def import_colpkg(col: Collection, path: str | Path, backup_folder: str | Path | None = None,
+                  progress: Progress | None = None, dry_run: bool = False) -> ImportSummary:
+    """Replace everything in `col` with the collection in the .colpkg at `path`.
+
+    Note types, decks, presets, notes, cards, review log, tags and collection config
+    (the custom scheduling script `cardStateCustomizer` included) come from the package
+    with their ids and day numbers; all its media are written into the media folder
+    (files already there are kept unless the package has a different file of that name).
+    With `backup_folder`, the current collection is first saved there as
+    `backup-<date>.colpkg` (without media, as Anki's automatic backups). One undoable
+    operation ("Import Collection"); on any failure nothing changes.
+    """
+    path = Path(path)
+    with tempfile.TemporaryDirectory(prefix="repetend-import-") as tmp, \
+            open_package(path) as pkg:
+        db_path = Path(tmp) / "collection.db"
+        pkg.extract_collection(db_path)
+        src = ankidb.open_collection(db_path, f"{path.name}: {pkg.collection_entry}")
+        try:
+            summary = None
+            if backup_folder is not None and not dry_run:
+                from repetend.core.importing.apkg_export import export_colpkg
+
+                folder = Path(backup_folder)
+                folder.mkdir(parents=True, exist_ok=True)
+                stamp = time.strftime("%Y-%m-%d-%H.%M.%S")
+                backup = folder / f"backup-{stamp}.colpkg"
+                export_colpkg(col, backup, with_media=False)
+            options = ImportOptions(update_notes="always", update_notetypes="always",
+                                    dry_run=dry_run)
+            summary = _Importer(col, pkg, src, options, progress, replace=True).run()
+            if backup_folder is not None and not dry_run:
+                summary.warnings.append(f"the previous collection was saved as {backup}")
+            return summary
+        finally:
+            src.close()
+
+
 def _policy_allows(policy: str, incoming: int, existing: int) -> bool:
     if policy == "always":
         return incoming != existing
@@ -124,7 +162,10 @@ def _queue_for(card_type: int, due: int) -> int:
 
 class _Importer:
     def __init__(self, col: Collection, pkg: Package, src: ankidb.SourceCollection,
-                 options: ImportOptions, progress: Progress | None) -> None:
+                 options: ImportOptions, progress: Progress | None,
+                 replace: bool = False) -> None:
+        #: .colpkg: the package replaces everything (ids, config, day numbers kept)
+        self.replace = replace
         self.col, self.db, self.pkg, self.src, self.opt = col, col.db, pkg, src, options
         self.progress = progress or (lambda stage, done, total: None)
         self.summary = ImportSummary(file=pkg.path.name, dry_run=options.dry_run)
@@ -144,6 +185,7 @@ class _Importer:
         self.referenced: set[str] = set()
         self.known_tags: dict[str, str] = {}
         self.moved: list[Path] = []
+        self.displaced: list[tuple[Path, Path]] = []  # (backup in staging, original place)
 
     # --- driver --------------------------------------------------------------------------
 
@@ -152,7 +194,9 @@ class _Importer:
         staging = Path(tempfile.mkdtemp(prefix=".import-staging-",
                                         dir=self.col.media_folder.parent))
         try:
-            with self.col.op("Import"):
+            with self.col.op("Import Collection" if self.replace else "Import"):
+                if self.replace:
+                    self._wipe()
                 self._import_deck_configs()
                 self._import_decks()
                 self._import_notetypes()
@@ -169,6 +213,8 @@ class _Importer:
         except BaseException:
             for moved in self.moved:
                 moved.unlink(missing_ok=True)
+            for backup, original in self.displaced:
+                os.replace(backup, original)
             raise
         finally:
             shutil.rmtree(staging, ignore_errors=True)
@@ -186,8 +232,33 @@ class _Importer:
         except Exception:
             return None
 
+    def _wipe(self) -> None:
+        """Empty the collection for a .colpkg restore, taking the package's config and crt."""
+        for table in ("revlog", "cards", "notes", "fields", "templates", "notetypes", "decks",
+                      "deck_configs", "tags", "graves", "config"):
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("UPDATE col SET crt = ?", (self.src.crt,))
+        config = dict(self.src.config)
+        config.setdefault("rollover", 4)
+        config.setdefault("schedVer", 2)
+        config.setdefault("sched2021", True)
+        for key, value in config.items():
+            self.col._write_config(key, value)
+        self.col.notetypes.forget_cache()
+        if DEFAULT_CONFIG_ID not in self.src.deck_configs:
+            from repetend.core.deckconfig import DeckConfig
+
+            rows.insert(self.db, "deck_configs", self.col._deck_config_row(
+                DeckConfig(id=DEFAULT_CONFIG_ID, name="Default", mtime=self.now)))
+        if 1 not in self.src.decks:
+            self._insert_deck(Deck("Default", id=1))
+            self.summary.decks_added.pop()
+        for tag, info in self.src.tags.items():
+            self.db.execute("INSERT OR IGNORE INTO tags (tag, collapsed) VALUES (?, ?)",
+                            (tag, int(bool(info.get("collapsed")))))
+
     def _import_notetypes(self) -> None:
-        used = self._used_notetypes()
+        used = set(self.src.notetypes) if self.replace else self._used_notetypes()
         for src_id in sorted(self.src.notetypes):
             if src_id not in used:
                 continue
@@ -267,7 +338,7 @@ class _Importer:
             return
         used = {d.config_id for d in self.src.decks.values() if d.kind == DECK_NORMAL}
         for dcid in sorted(self.src.deck_configs):
-            if dcid not in used or dcid == DEFAULT_CONFIG_ID:
+            if not self.replace and (dcid not in used or dcid == DEFAULT_CONFIG_ID):
                 continue
             exists = self.db.execute("SELECT 1 FROM deck_configs WHERE id = ?",
                                      (dcid,)).fetchone()
@@ -344,8 +415,8 @@ class _Importer:
                 self._insert_deck(Deck(parent))
         new = Deck(**{**deck.__dict__, "extra": dict(deck.extra)})
         new.name = name
-        taken = new.id == 1 or self.db.execute("SELECT 1 FROM decks WHERE id = ?",
-                                               (new.id,)).fetchone()
+        taken = (new.id == 1 and not self.replace) or self.db.execute(
+            "SELECT 1 FROM decks WHERE id = ?", (new.id,)).fetchone()
         new.id = 0 if taken else new.id
         if new.kind == DECK_NORMAL:
             new.config_id = self.config_map.get(new.config_id, DEFAULT_CONFIG_ID)
@@ -387,6 +458,13 @@ class _Importer:
         for entry in self.pkg.media:
             name = entry.name
             target = folder / name
+            if self.replace:
+                sha1 = self.pkg.media_sha1(entry)
+                if target.exists() and media.sha1_of_file(target) == sha1:
+                    self.summary.media_unchanged += 1
+                else:
+                    self.media_plan[name] = (entry.index, sha1)
+                continue
             if media.is_static(name):
                 if target.exists():
                     self.summary.media_unchanged += 1
@@ -412,7 +490,7 @@ class _Importer:
 
     def _wanted_media(self) -> list[str]:
         return [name for name in self.media_plan
-                if media.is_static(name) or name in self.referenced]
+                if self.replace or media.is_static(name) or name in self.referenced]
 
     def _count_media(self) -> None:
         self.summary.media_added = self._wanted_media()
@@ -422,9 +500,12 @@ class _Importer:
     def _copy_media(self, staging: Path) -> None:
         wanted = self._wanted_media()
         total = len(wanted)
+        incoming, displaced = staging / "in", staging / "old"
+        incoming.mkdir()
+        displaced.mkdir()
         for i, name in enumerate(wanted):
             index, sha1 = self.media_plan[name]
-            got = self.pkg.extract(index, staging / name)
+            got = self.pkg.extract(index, incoming / name)
             if sha1 and got != sha1:
                 raise PackageError(f"{self.pkg.path.name}: media entry {index!r} ({name!r}) "
                                    "does not match the SHA-1 in the media map; the package "
@@ -435,8 +516,11 @@ class _Importer:
         for name in wanted:
             dest = folder / name
             if dest.exists():
-                continue
-            os.replace(staging / name, dest)
+                if not self.replace:
+                    continue
+                os.replace(dest, displaced / name)  # put back if anything fails later
+                self.displaced.append((displaced / name, dest))
+            os.replace(incoming / name, dest)
             self.moved.append(dest)
         self._count_media()
 

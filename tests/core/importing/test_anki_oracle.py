@@ -265,3 +265,40 @@ def test_colpkg_opens_in_anki_with_everything(fresh, anki_col, tmp_path, legacy)
     for key in ("notes", "cards", "revlog", "media"):
         assert m[key] == expected[key], key
     assert {d["name"] for d in m["decks"]} == {d["name"] for d in expected["decks"]}
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["modern", "legacy"])
+def test_colpkg_written_by_anki_restores_everything(fresh, anki_col, tmp_path, legacy):
+    from repetend.core.importing.apkg_import import import_colpkg
+
+    source = anki_col("source")
+    anki_import(source, DATA / "content-modern.apkg")
+    source.set_config("cardStateCustomizer", "states.good.normal.review.scheduledDays = 2;")
+    expected = anki_manifest(source)
+    out = tmp_path / "anki.colpkg"
+    source.export_collection_package(str(out), include_media=True, legacy=legacy)
+
+    col = fresh()
+    summary = import_colpkg(col, out, backup_folder=tmp_path / "backups")
+    assert len(summary.added) == 15 and summary.revlog_added == 23
+    assert col.get_config("cardStateCustomizer") == \
+        "states.good.normal.review.scheduledDays = 2;"
+    # Back into a fresh Anki as a colpkg of ours: the same collection Anki had.
+    again = tmp_path / "ours.colpkg"
+    export_colpkg(col, again)
+    from anki._backend import RustBackend
+
+    target = tmp_path / "restored"
+    target.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(target / "collection.anki2"), backup_path=str(again),
+        media_folder=str(target / "collection.media"),
+        media_db=str(target / "collection.media.db2"))
+    restored = AnkiCollection(str(target / "collection.anki2"))
+    try:
+        actual = anki_manifest(restored)
+        assert restored.get_config("cardStateCustomizer") == \
+            "states.good.normal.review.scheduledDays = 2;"
+    finally:
+        restored.close()
+    assert_same(expected, actual)
