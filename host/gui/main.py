@@ -151,6 +151,7 @@ class MainWindow(QMainWindow):
         #: How errors reach the user; tests replace it to collect them.
         self.warn: Callable[[str], None] = self._warn
         self._rows: list[DeckRow] = []
+        self._plugin_actions: list[tuple[QMenu, QAction]] = []
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -158,6 +159,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setObjectName("statusBar")
         self._apply_profile()
         self.restore_state()
+        self._plugins_ready()
 
     # --- building -----------------------------------------------------------------------
 
@@ -196,6 +198,7 @@ class MainWindow(QMainWindow):
         a("check_database", "Check Database", None, enabled=False)
         a("empty_cards", "Empty Cards…", self.empty_cards)
         a("preferences", "Preferences…", self.preferences, "Ctrl+P")
+        a("about", "About Repetend…", self.about)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -212,7 +215,38 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu("&Tools")
         for key in ("addons", None, "check_database", "empty_cards", None, "preferences"):
             tools.addSeparator() if key is None else tools.addAction(self.actions_[key])
-        self.menus = {"file": file_menu, "edit": self.edit_menu, "go": go_menu, "tools": tools}
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.actions_["about"])
+        self.menus = {"file": file_menu, "edit": self.edit_menu, "go": go_menu, "tools": tools,
+                      "help": help_menu}
+
+    def _plugins_ready(self) -> None:
+        """Add the plugins' menu entries, then tell them the window is built (hooks.main_window)."""
+        for menu, action in self._plugin_actions:
+            menu.removeAction(action)
+            action.deleteLater()
+        self._plugin_actions = []
+        for contribution in self.host.plugins.register_main_menu_actions():
+            entry = contribution.value
+            menu = self.menus[entry.menu]
+            if not any(m is menu for m, _a in self._plugin_actions):
+                self._plugin_actions.append((menu, menu.addSeparator()))
+            action = QAction(entry.label, self)
+            action.setObjectName(f"plugin_{entry.name}")
+            action.setToolTip(f"From {contribution.plugin_name}")
+            if entry.shortcut:
+                action.setShortcut(QKeySequence(entry.shortcut))
+            action.triggered.connect(
+                lambda _checked=False, c=contribution: self.run_plugin_action(c))
+            menu.addAction(action)
+            self._plugin_actions.append((menu, action))
+        self.host.plugins.main_window_did_init(self)
+
+    def run_plugin_action(self, contribution: Any) -> None:
+        """Run a plugin's menu entry; an exception is reported against the plugin, contained."""
+        self.host.plugins.call_contribution(contribution, "run", self, default=None)
+        if self.host.col is not None:
+            self.refresh()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("Main", self)
@@ -513,6 +547,9 @@ class MainWindow(QMainWindow):
         menu.addAction("Delete", lambda: self.delete_deck())
         return menu
 
+    def _before_editor_loads(self, note: Any) -> None:
+        self.host.plugins.editor_will_load_note(note, self.col)
+
     def open_add(self) -> Any:
         """`a`: the Add dialog, for the selected deck (one Add window, raised if open)."""
         from repetend.plugins.editor import open_add_dialog
@@ -523,7 +560,8 @@ class MainWindow(QMainWindow):
             return self.add_dialog
         self.add_dialog = open_add_dialog(self.col, self, deck_id=self.deck_tree.current_deck_id(),
                                           on_change=self.refresh,
-                                          state=self.state.section("editor"))
+                                          state=self.state.section("editor"),
+                                          before_load=self._before_editor_loads)
         self.add_dialog.destroyed.connect(self._add_dialog_gone)
         return self.add_dialog
 
@@ -534,7 +572,19 @@ class MainWindow(QMainWindow):
         from repetend.plugins.editor import open_edit_dialog
 
         return open_edit_dialog(self.col, note_id, self, on_change=self.refresh,
-                                state=self.state.section("editor"))
+                                state=self.state.section("editor"),
+                                before_load=self._before_editor_loads)
+
+    def about(self) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("repetend")
+        except PackageNotFoundError:
+            number = "(development)"
+        QMessageBox.about(self, "About Repetend",
+                          f"<b>Repetend</b> {number}<br>Spaced repetition, compatible with Anki, "
+                          "built around plugins.")
 
     def study(self) -> None:
         if not self.actions_["study"].isEnabled():
@@ -566,7 +616,10 @@ class MainWindow(QMainWindow):
         """Close this profile (saving its window state) and open `name` in this window."""
         if name == self.host.profile.name:
             return
-        new_host = Host(self.host.profiles.base, name, self.host.safe_mode)  # checks the name
+        # Constructing the host checks the name before anything is closed.
+        new_host = Host(self.host.profiles.base, name, self.host.safe_mode,
+                        disabled_addons=self.host.disabled_addons,
+                        quarantine=self.host.quarantine)
         self._close_dialogs()
         self.save_state()
         self.host.close()
@@ -574,6 +627,7 @@ class MainWindow(QMainWindow):
         self.state = GuiState(self.host.profile.folder)
         self._apply_profile()
         self.restore_state()
+        self._plugins_ready()  # another profile, other add-ons
 
     def _close_dialogs(self) -> None:
         if self.add_dialog is not None:
@@ -598,4 +652,7 @@ def run_app(base: Path | None, profile: str | None, safe_mode: bool) -> int:
     app.setApplicationName("Repetend")
     window = MainWindow(host)
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Destroy the window (and the web pages in its dialogs) before Qt's web profile goes.
+    del window
+    return code

@@ -193,21 +193,29 @@ def preview_cards(col: Collection, note: Note, deck_id: int | None = None) -> li
 
 def open_add_dialog(col: Collection, parent: Any = None, *, deck_id: int | None = None,
                     on_change: Callable[[], None] | None = None,
-                    state: dict[str, Any] | None = None) -> Any:
-    """Show the Add dialog; `on_change` is called after each note is added."""
+                    state: dict[str, Any] | None = None,
+                    before_load: Callable[[Note], None] | None = None) -> Any:
+    """Show the Add dialog; `on_change` is called after each note is added.
+
+    `before_load(note)` runs each time a note is about to be shown (the host passes the
+    `editor_will_load_note` hook); `state` is a dict the dialog keeps its geometry in.
+    """
     from repetend.plugins.editor.dialog import AddCardsDialog
 
-    dialog = AddCardsDialog(col, parent, deck_id=deck_id, on_change=on_change, state=state)
+    dialog = AddCardsDialog(col, parent, deck_id=deck_id, on_change=on_change, state=state,
+                            before_load=before_load)
     dialog.show()
     return dialog
 
 
 def open_edit_dialog(col: Collection, note_id: int, parent: Any = None, *,
                      on_change: Callable[[], None] | None = None,
-                     state: dict[str, Any] | None = None) -> Any:
+                     state: dict[str, Any] | None = None,
+                     before_load: Callable[[Note], None] | None = None) -> Any:
     """Show the Edit dialog for one note; changes are saved when it closes."""
     from repetend.plugins.editor.dialog import EditNoteDialog
 
-    dialog = EditNoteDialog(col, note_id, parent, on_change=on_change, state=state)
+    dialog = EditNoteDialog(col, note_id, parent, on_change=on_change, state=state,
+                            before_load=before_load)
     dialog.show()
     return dialog

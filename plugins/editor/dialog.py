@@ -397,11 +397,14 @@ class _NoteDialog(QDialog):
     geometry_key = "editor_geometry"
 
     def __init__(self, col: Collection, parent: QWidget | None,
-                 on_change: Callable[[], None] | None, state: dict[str, Any] | None) -> None:
+                 on_change: Callable[[], None] | None, state: dict[str, Any] | None,
+                 before_load: Callable[[Note], None] | None) -> None:
         super().__init__(parent)
         self.col = col
         self.on_change = on_change
         self.state = state
+        #: Called with each note about to be shown (the host's `editor_will_load_note`).
+        self.before_load = before_load
         # Web pages must be gone before Qt's web profile is released at exit.
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.resize(620, 560)
@@ -444,6 +447,12 @@ class _NoteDialog(QDialog):
     def note(self) -> Note:
         assert self.editor.note is not None
         return self.editor.note
+
+    def load_note(self, note: Note) -> None:
+        """Show `note`, after plugins had their say (they change it in place)."""
+        if self.before_load is not None:
+            self.before_load(note)
+        self.editor.set_note(note)
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
@@ -496,8 +505,9 @@ class AddCardsDialog(_NoteDialog):
 
     def __init__(self, col: Collection, parent: QWidget | None = None, *,
                  deck_id: int | None = None, on_change: Callable[[], None] | None = None,
-                 state: dict[str, Any] | None = None) -> None:
-        super().__init__(col, parent, on_change, state)
+                 state: dict[str, Any] | None = None,
+                 before_load: Callable[[Note], None] | None = None) -> None:
+        super().__init__(col, parent, on_change, state, before_load)
         self.setWindowTitle("Add")
         self.setObjectName("addDialog")
         self.added_note_ids: list[int] = []
@@ -537,7 +547,7 @@ class AddCardsDialog(_NoteDialog):
         self.notetype_box.setCurrentIndex(max(index, 0))
         self.select_deck(deck_id or col.get_config("curDeck", DEFAULT_DECK_ID))
         self.notetype_box.currentIndexChanged.connect(self._on_notetype_changed)
-        self.editor.set_note(col.new_note(self.notetype_box.currentData()))
+        self.load_note(col.new_note(self.notetype_box.currentData()))
 
     def select_deck(self, deck_id: int) -> None:
         index = self.deck_box.findData(deck_id)
@@ -560,7 +570,7 @@ class AddCardsDialog(_NoteDialog):
             if old is not None:  # carry the contents over field by field, as Anki does
                 for i in range(min(len(old.fields), len(new.fields))):
                     new.fields[i] = old.fields[i]
-            self.editor.set_note(new)
+            self.load_note(new)
             self.check_first_field()
 
         if old is None:
@@ -612,7 +622,7 @@ class AddCardsDialog(_NoteDialog):
                 fresh.fields[f.ord] = added.fields[f.ord]
         self.tags.set_tags(added.tags)
         self.duplicate_label.hide()
-        self.editor.set_note(fresh)
+        self.load_note(fresh)
 
 
 class EditNoteDialog(_NoteDialog):
@@ -622,11 +632,15 @@ class EditNoteDialog(_NoteDialog):
 
     def __init__(self, col: Collection, note_id: int, parent: QWidget | None = None, *,
                  on_change: Callable[[], None] | None = None,
-                 state: dict[str, Any] | None = None) -> None:
-        super().__init__(col, parent, on_change, state)
+                 state: dict[str, Any] | None = None,
+                 before_load: Callable[[Note], None] | None = None) -> None:
+        super().__init__(col, parent, on_change, state, before_load)
         self.setWindowTitle("Edit Current")
         self.setObjectName("editDialog")
         note = col.get_note(note_id)
+        if before_load is not None:
+            before_load(note)
+        # Taken after the plugins' changes: those are saved only along with the user's own.
         self._original = (list(note.fields), list(note.tags))
         nt = col.notetypes.get(note.ntid)
         self.top.insertWidget(0, QLabel(f"Type: {nt.name}", self), 1)
@@ -639,7 +653,7 @@ class EditNoteDialog(_NoteDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.accept)
         self._saved = False
-        self.editor.set_note(note)
+        self.editor.set_note(note)  # plugins already saw it, before `_original` was taken
         self.editor.note_loaded.connect(self.check_first_field)
 
     def deck_for_preview(self) -> int | None:

@@ -5,6 +5,8 @@ import json
 import pytest
 
 from repetend.core.decks import DEFAULT_DECK_ID
+from repetend.hooks import hookimpl
+from repetend.hooks.main_window import MenuAction
 from repetend.host.app import Host
 from repetend.host.gui import MainWindow
 from repetend.host.gui.decklist import deck_tree, flatten
@@ -264,3 +266,51 @@ def test_preferences_are_saved_as_one_step(window, screenshot_dir):
     assert window.col.get_config("rollover") == 6
     assert window.col.get_config("collapseTime") == 1800
     assert window.actions_["undo"].text() == "Undo Change Preferences"
+
+
+class MenuAddon:
+    """An add-on with a Tools entry, a broken Help entry and a window listener."""
+
+    def __init__(self):
+        self.windows = []
+        self.ran = []
+
+    @hookimpl
+    def main_window_did_init(self, window):
+        self.windows.append(window)
+
+    @hookimpl
+    def register_main_menu_actions(self, register):
+        register(MenuAction("menuaddon.hello", "Say Hello", self.ran.append, menu="tools",
+                            shortcut="Ctrl+Shift+H"))
+        register(MenuAction("menuaddon.broken", "Broken", lambda window: 1 / 0, menu="help"))
+
+    @hookimpl
+    def editor_will_load_note(self, note, col):
+        if len(note.fields) > 1 and not note.fields[1]:
+            note.fields[1] = "filled by add-on"
+
+
+def test_add_ons_add_menu_entries_and_hear_about_the_window(qtbot, tmp_path):
+    host = Host(tmp_path).open()
+    addon = MenuAddon()
+    assert host.plugins.register_plugin(addon, "menuaddon")
+    window = MainWindow(host)
+    qtbot.addWidget(window)
+    assert addon.windows == [window]
+    hello = menu_action(window.menus["tools"], "Say Hello")
+    assert hello.shortcut().toString() == "Ctrl+Shift+H"
+    assert hello.toolTip() == "From menuaddon"
+    hello.trigger()
+    assert addon.ran == [window]
+    menu_action(window.menus["help"], "Broken").trigger()  # contained, named
+    assert [(e.plugin_name, type(e.exception)) for e in host.plugins.errors] == [
+        ("menuaddon", ZeroDivisionError)]
+    assert window.host.col is not None
+
+    # The editor asks the add-on before showing a note.
+    dialog = window.open_add()
+    qtbot.waitUntil(lambda: dialog.editor.ready, timeout=8000)
+    assert dialog.editor.note.fields[1] == "filled by add-on"
+    dialog.close()
+    window.close()
