@@ -17,7 +17,7 @@ gato = cat (again)
 @pytest.fixture
 def importer(example, host, register_plugin):
     register_plugin(example("vocab_importer"), "vocab_importer")
-    [importer] = host.register_importers()
+    [importer] = [c for c in host.register_importers() if c.plugin_name == "vocab_importer"]
     return importer
 
 

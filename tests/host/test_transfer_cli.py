@@ -1,0 +1,127 @@
+"""`repetend import` / `repetend export`, run as a user runs them (subprocesses)."""
+
+import json
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "anki"
+
+
+def run(base, *args, check=True, stdin=None):
+    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
+                          capture_output=True, text=True, timeout=120, input=stdin)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+def run_json(base, *args):
+    return json.loads(run(base, *args, "--json").stdout)
+
+
+@pytest.fixture
+def base(tmp_path):
+    return tmp_path / "base"
+
+
+def test_import_prints_an_honest_summary(base):
+    dry = run_json(base, "import", str(DATA / "update-v1.apkg"), "--dry-run")
+    assert dry["dry_run"] and dry["counts"]["added"] == 5
+    assert run_json(base, "notes")  # the sample deck only
+    first = run_json(base, "import", str(DATA / "update-v1.apkg"))
+    assert first["counts"]["added"] == 5 and first["notetypes_renamed"] == {
+        "Basic (and reversed card)": "Basic (and reversed card)+"}
+    second = run(base, "import", str(DATA / "update-v2.apkg")).stdout
+    assert "added: 1   updated: 2   unchanged: 3" in second
+    assert run(base, "undo").returncode == 0
+
+
+def test_update_never_and_deck_option(base):
+    run(base, "import", str(DATA / "update-v1.apkg"), "--deck", "Inbox")
+    result = run_json(base, "import", str(DATA / "update-v2.apkg"), "--update", "never")
+    assert result["counts"]["updated"] == 0 and result["counts"]["unchanged"] == 5
+    decks = {d["name"]: d for d in run_json(base, "decks")}
+    assert decks["Inbox"]["card_count"] == 10  # v1's cards, all in the chosen deck
+    assert decks["Shared Deck::Update Test"]["card_count"] == 2  # v2's new note
+
+
+def test_export_then_import_elsewhere(base, tmp_path):
+    run(base, "import", str(DATA / "content-modern.apkg"))
+    out = tmp_path / "science.apkg"
+    summary = run_json(base, "export", str(out), "--deck", "Science")
+    assert (summary["notes"], summary["cards"]) == (5, 9)
+    legacy = tmp_path / "old.apkg"
+    run(base, "export", str(legacy), "--legacy", "--no-scheduling", "--no-media")
+    with zipfile.ZipFile(legacy) as zf:
+        assert "collection.anki21" in zf.namelist() and json.loads(zf.read("media")) == {}
+    other = tmp_path / "other"
+    again = run_json(other, "import", str(out))
+    assert again["counts"]["added"] == 5 and again["revlog_added"] == 6
+
+
+def test_colpkg_import_needs_confirmation_and_makes_a_backup(base, tmp_path):
+    run(base, "import", str(DATA / "content-modern.apkg"))
+    out = tmp_path / "all.colpkg"
+    run(base, "export", str(out))
+    other = tmp_path / "other"
+    run(other, "decks")
+    refused = run(other, "import", str(out), check=False)
+    assert refused.returncode == 1 and "--yes" in refused.stderr
+    assert not (other / "User 1" / "backups").exists()
+    run(other, "import", str(out), "--yes")
+    assert len(list((other / "User 1" / "backups").iterdir())) == 1
+    names = {d["name"] for d in run_json(other, "decks")}
+    assert "Science::Chemistry" in names and "Sample Deck" in names
+
+
+def test_bad_input_is_one_clear_line(base, tmp_path):
+    junk = tmp_path / "junk.apkg"
+    junk.write_text("hello")
+    proc = run(base, "import", str(junk), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ("repetend: error: junk.apkg is not an Anki package: it is "
+                                   "not a zip file")
+    proc = run(base, "import", str(tmp_path / "missing.apkg"), check=False)
+    assert proc.returncode == 1 and "no such file" in proc.stderr
+    text = tmp_path / "words.xyz"
+    text.write_text("a\tb")
+    proc = run(base, "import", str(text), check=False)
+    assert "no importer handles 'words.xyz'" in proc.stderr
+    proc = run(base, "import", str(DATA / "update-v1.apkg"), "--notetype", "Basic",
+               check=False)
+    assert "--notetype applies to text files" in proc.stderr
+    proc = run(base, "export", str(tmp_path / "x.apkg"), "--deck", "Nope", check=False)
+    assert proc.returncode == 1 and "no deck called 'Nope'" in proc.stderr
+    assert not (tmp_path / "x.apkg").exists()
+
+
+def test_an_add_on_format_is_used_by_extension(base, tmp_path):
+    addon = base / "User 1" / "addons" / "wordlist"
+    run(base, "decks")
+    addon.mkdir(parents=True)
+    (addon / "manifest.json").write_text(json.dumps({"name": "Word list", "package": "wordlist"}))
+    (addon / "__init__.py").write_text(textwrap.dedent('''
+        from repetend.hooks import hookimpl
+        from repetend.hooks.importing import Importer, ImportSummary
+
+        def run(col, path):
+            with col.op("Import"):
+                for line in path.read_text().splitlines():
+                    note = col.new_note("Basic")
+                    note.fields = [line, ""]
+                    col.add_note(note, 1)
+            return ImportSummary(notes_added=len(path.read_text().splitlines()))
+
+        @hookimpl
+        def register_importers(register):
+            register(Importer("Word list", (".words",), run))
+    '''))
+    words = tmp_path / "x.words"
+    words.write_text("uno\ndos\n")
+    result = run_json(base, "import", str(words))
+    assert result["plugin"] != "builtin.importers" and result["added"] == 2
