@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import struct
 import unicodedata
 from functools import lru_cache
 
@@ -103,6 +104,49 @@ def fsrs_value(data: str | None, key: str) -> float | None:
         else None
 
 
+_CLOZE = re.compile(r"(?s)\{\{c\d+::(.*?)(?:::.*?)?\}\}")
+
+
+def strip_cloze_markup(text: str) -> str:
+    """`{{c1::Paris::city}}` -> `Paris` (the first closing braces end a cloze, as in Anki)."""
+    return _CLOZE.sub(r"\1", text) if "{{" in text else text
+
+
+def _strip_cloze(value: object) -> str | None:
+    text = _text(value)
+    return None if text is None else strip_cloze_markup(text)
+
+
+def retrievability(data: str | None, due: int, ivl: int, today: int, now: int) -> float | None:
+    """FSRS recall probability now, from the card's stability (`s`) and `decay` (default
+    0.5), counting from the last review time `lrt`, else from the day `due - ivl`."""
+    if not data or '"s"' not in data:
+        return None
+    try:
+        values = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(values, dict):
+        return None
+    stability, difficulty = values.get("s"), values.get("d")
+    if not _is_number(stability) or not _is_number(difficulty) or stability <= 0:
+        return None
+    decay = values.get("decay")
+    decay = float(decay) if _is_number(decay) and decay > 0 else 0.5
+    last = values.get("lrt")
+    if _is_number(last) and last > 0:
+        elapsed = max(0.0, (now - last) / 86_400)
+    else:
+        elapsed = float(max(0, today - (due - ivl)))
+    factor = 0.9 ** (1 / -decay) - 1
+    recall = (1 + factor * elapsed / stability) ** -decay
+    return struct.unpack("f", struct.pack("f", recall))[0]
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def _dupe_text(flds: str | None) -> str | None:
     if flds is None:
         return None
@@ -117,6 +161,8 @@ FUNCTIONS = {
     "rp_cd": (2, custom_data_value),
     "rp_fsrs": (2, fsrs_value),
     "rp_dupe_text": (1, _dupe_text),
+    "rp_sc": (1, _strip_cloze),
+    "rp_fsrs_r": (5, retrievability),
 }
 
 

@@ -112,11 +112,12 @@ class Not:
 class TextMode(Enum):
     PLAIN = "plain"
     NO_COMBINING = "nc"
+    STRIP_CLOZE = "sc"   # cloze note types only, cloze markup removed
 
 
 @dataclass(frozen=True)
 class UnqualifiedText:
-    """`dog`, `"a dog"`, `nc:uber`: a substring of the note's searchable fields."""
+    """`dog`, `"a dog"`, `nc:uber`, `sc:text`: a substring of the note's searchable fields."""
 
     glob: Glob
     mode: TextMode = TextMode.PLAIN

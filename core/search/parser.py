@@ -546,6 +546,7 @@ _KEYS = {
     "rated": _rated,
     "re": lambda v, p: RegexText(raw(v)),
     "resched": _resched,
+    "sc": _unqualified(TextMode.STRIP_CLOZE),
     "tag": _tag,
     "w": lambda v, p: WordText(unescape_glob(v, p)),
 }

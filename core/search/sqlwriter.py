@@ -43,6 +43,7 @@ class UnknownNameError(SearchError):
 class _Notetype:
     id: int
     name: str
+    kind: int = 0
     fields: list[str] = field(default_factory=list)
     excluded: set[int] = field(default_factory=set)
     templates: list[tuple[int, str]] = field(default_factory=list)
@@ -117,7 +118,8 @@ class SqlWriter:
     @cached_property
     def notetypes(self) -> dict[int, _Notetype]:
         db = self.col.db
-        nts = {r[0]: _Notetype(r[0], r[1]) for r in db.execute("SELECT id, name FROM notetypes")}
+        nts = {r[0]: _Notetype(r[0], r[1], r[2])
+               for r in db.execute("SELECT id, name, kind FROM notetypes")}
         for ntid, _ord, name, excluded in db.execute(
                 "SELECT ntid, ord, name, exclude_from_search FROM fields ORDER BY ntid, ord"):
             if ntid in nts:
@@ -169,12 +171,19 @@ class SqlWriter:
 
     def _UnqualifiedText(self, node: N.UnqualifiedText) -> str:
         glob = node.glob
-        nc = node.mode is N.TextMode.NO_COMBINING or self._ignore_accents()
-        if nc:
-            glob = glob.map_text(without_combining)
+        if node.mode is N.TextMode.STRIP_CLOZE:
+            cloze = [nt.id for nt in self.notetypes.values() if nt.kind == 1]
+            if not cloze:
+                return FALSE
+            inner = self._text_in_fields(glob, "rp_sc(n.flds)", "rp_sc(CAST(n.sfld AS TEXT))")
+            return f"(n.ntid IN ({_ids(cloze)}) AND {inner})"
+        if node.mode is N.TextMode.NO_COMBINING or self._ignore_accents():
+            return self._text_in_fields(glob.map_text(without_combining), "rp_nc(n.flds)",
+                                        "rp_nc(CAST(n.sfld AS TEXT))")
+        return self._text_in_fields(glob, "n.flds", "n.sfld")
+
+    def _text_in_fields(self, glob: N.Glob, flds: str, sfld: str) -> str:
         pattern = f"%{glob.to_like()}%"
-        flds = "rp_nc(n.flds)" if nc else "n.flds"
-        sfld = "rp_nc(CAST(n.sfld AS TEXT))" if nc else "n.sfld"
         self.uses_notes = True
         with_exclusions = [nt for nt in self.notetypes.values() if nt.excluded]
         if not with_exclusions:
@@ -511,7 +520,10 @@ class SqlWriter:
         return self._retrievability(op, _f32_shortest(number))
 
     def _retrievability(self, op: str, value: float) -> str:
-        raise SearchError("`prop:r` (FSRS retrievability) is not supported yet.")
+        t = self.timing
+        due = "(CASE WHEN c.odue != 0 THEN c.odue ELSE c.due END)"
+        return (f"(CASE WHEN c.type = 0 THEN 0 ELSE (rp_fsrs_r(c.data, {due}, c.ivl, "
+                f"{t.today}, {t.now}) {op} {self.param(value)}) END)")
 
     def _CustomDataSearch(self, node: N.CustomDataSearch) -> str:
         key = self.param(node.key)

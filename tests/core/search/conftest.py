@@ -23,6 +23,7 @@ from repetend.core.decks import DECK_FILTERED
 from repetend.core.errors import InvalidInput
 from repetend.core.notetypes import Field, NoteType, Template
 from repetend.core.search import UnknownNameError
+from repetend.core.search.timing import today
 
 os.environ.setdefault("ANKI_TEST_MODE", "1")
 DAY = 86_400
@@ -70,16 +71,23 @@ class Twin:
 
     def __init__(self, folder) -> None:  # type: ignore[no-untyped-def]
         anki_collection = pytest.importorskip("anki.collection")
-        self.anki = anki_collection.Collection(str(folder / "anki.anki2"))
+        path = str(folder / "anki.anki2")
+        self.anki = anki_collection.Collection(path)
+        # A collection some months old, so that day numbers are not all near zero.
+        crt = self.anki.db.scalar("select crt from col") - 100 * DAY
+        self.anki.db.execute("update col set crt = ?", crt)
+        self.anki.close()
+        self.anki = anki_collection.Collection(path)
         self.rep = Collection(folder / "repetend.db")
         # One clock for both: Anki's creation time, offset and rollover hour.
-        crt = self.anki.db.scalar("select crt from col")
         self.rep.db.execute("UPDATE col SET crt = ?", (crt,))
         self.rep._write_config("creationOffset", self.anki.get_config("creationOffset", 0))
         self.rep._write_config("rollover", self.anki.get_config("rollover", 4))
         self.now = int(time.time())
         self.today = self.anki.sched.today
         self.next_day_at = self.anki.sched.day_cutoff
+        mine = today(self.rep, self.now)
+        assert (mine.today, mine.next_day_at) == (self.today, self.next_day_at)
         self._serial = 0
         self.notes: list[NoteRef] = []
         self.decks: dict[str, tuple[int, int]] = {"Default": (1, 1)}

@@ -118,8 +118,12 @@ def build_zoo(t) -> None:  # type: ignore[no-untyped-def]
     t.card(r[17], type=2, queue=2, due=today + 100, ivl=365, factor=3100, reps=15,
            data={"pos": 17, "s": 120.5, "d": 3.25, "lrt": now - 10 * 86400,
                  "cd": '{"x":5,"lbl":"hard","f":2.5,"b":true}'})
-    t.card(r[18], type=2, queue=2, due=today - 400, ivl=1000, factor=1300, reps=40,
+    t.card(r[18], type=2, queue=2, due=today - 40, ivl=100, factor=1300, reps=40,
            lapses=10, data={"s": 2.0, "d": 9.5, "cd": '{"x":-1,"lbl":"easy"}'})
+    t.card(r[21], type=2, queue=2, due=today + 3, ivl=10, factor=2500, reps=4,
+           data={"s": 30.0, "d": 5.0, "decay": 0.2})
+    t.card(r[22], type=3, queue=1, due=now + 60, ivl=3, factor=2500, reps=4,
+           data={"s": 3.0, "d": 7.0, "lrt": now - 3600})
     t.card(r[19], type=2, queue=2, due=today + 1, ivl=1, factor=2500, reps=1,
            data={"cd": "not json"})
     t.card(r[20], type=0, queue=0, due=3, data={"cd": '{"x":"7"}'})
@@ -180,6 +184,9 @@ TEXT = [
     "nc:cafe", "nc:ü", "nc:", "nc:\\d", "nc:sisyfos", "nc:σισυφος", "nc:日本",
     "dog\tcat", "hello\u3000dog", "hello\u00a0dog", "capital", "Paris", "c1", "{{c1::",
     "city", "speak", "irregular", "common", "verb", "one", "uno",
+    "sc:Paris", "sc:paris", '"sc:Paris is in France"', "sc:city", "sc:Berlin", "sc:c1",
+    '"sc:Berlin and Rome"', "sc:{{c1*", "sc:*::*", "sc:", "sc:*", "sc:capital", "sc:dog",
+    "SC:paris", "(sc:paris)", "dog or sc:paris",
 ]
 
 REGEX = [
@@ -303,6 +310,8 @@ PROPS = [
     "prop:rated=-1:5", "prop:rated=x", "prop:resched=0", "prop:resched>-3",
     "prop:resched<=-1", "prop:resched=1", "prop:resched=-2", "prop:s>100", "prop:s<10",
     "prop:s>=2", "prop:d>0.5", "prop:d<0.5", "prop:d=0.25", "prop:s>x",
+    "prop:r>0.5", "prop:r<0.9", "prop:r>=0.9", "prop:r<0.99", "prop:r>0.95", "prop:r=1",
+    "prop:r!=1", "-prop:r<0.9", "prop:r>x", "prop:r<2",
     "prop:cdn:x>0", "prop:cdn:x>=5", "prop:cdn:x<0", "prop:cdn:x=-1", "prop:cdn:x=7",
     "prop:cdn:lbl>-1", "prop:cdn:lbl=0", "prop:cdn:f=2.5", "prop:cdn:b=1", "prop:cdn:b=0",
     "prop:cdn:x", "prop:cdn:x=abc", "prop:cdn:>1", "prop:cds:lbl=hard", "prop:cds:lbl=HARD",
@@ -414,3 +423,12 @@ def test_fields_excluded_from_unqualified_search(zoo):
     finally:
         zoo.exclude_field("Vocab", "Notes", False)
         zoo.exclude_field("Basic", "Back", False)
+
+
+def test_negated_sc_is_the_complement_unlike_anki(zoo):
+    """Anki 26.9 negates only the note type part of `-sc:` (NOT binds before its AND), so
+    `-sc:paris` finds non-cloze notes containing "paris". Repetend returns the complement."""
+    every = set(zoo.rep.find_cards(""))
+    assert set(zoo.rep.find_cards("-sc:paris")) == every - set(zoo.rep.find_cards("sc:paris"))
+    anki = zoo._keys_anki(list(zoo.anki.find_cards("-sc:paris")))
+    assert anki == zoo._keys_rep(zoo.rep.find_cards("-note:Cloze paris"))
