@@ -16,6 +16,7 @@ from typing import Any
 from repetend.core.decks import DEFAULT_DECK_ID, SEPARATOR
 from repetend.core.errors import NotFoundError, RepetendError
 from repetend.host.app import Host
+from repetend.host.gui import transfer
 from repetend.host.gui.decklist import DeckRow, deck_tree, flatten
 from repetend.host.gui.decktree import TOP_LEVEL, DeckTree
 from repetend.host.gui.dialogs import (
@@ -49,8 +50,6 @@ from repetend.host.qt import (
 NOT_YET = {
     "study": "Studying arrives with the reviewer screen.",
     "browse": "The browser is not built yet.",
-    "import": "Importing arrives with the import engine.",
-    "export": "Exporting arrives with the export engine.",
     "addons": "The add-ons dialog arrives with the add-on platform.",
     "sync": "Sync is not available.",
     "check_database": "Check Database is not built yet.",
@@ -148,8 +147,11 @@ class MainWindow(QMainWindow):
         self.state = GuiState(host.profile.folder)
         self.actions_: dict[str, QAction] = {}
         self.add_dialog: Any = None
-        #: How errors reach the user; tests replace it to collect them.
+        #: How messages and questions reach the user; tests replace them.
         self.warn: Callable[[str], None] = self._warn
+        self.inform: Callable[[str], None] = self._inform
+        self.ask_yes_no: Callable[[str], bool] = self._ask_yes_no
+        self.choose: Callable[[str, str, list[str]], str | None] = self._choose
         self._rows: list[DeckRow] = []
         self._plugin_actions: list[tuple[QMenu, QAction]] = []
         self._build_actions()
@@ -183,8 +185,8 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         a("switch_profile", "Switch Profile…", self.switch_profile_dialog, "Ctrl+Shift+P")
-        a("import", "Import…", None, "Ctrl+Shift+I", enabled=False)
-        a("export", "Export…", None, "Ctrl+E", enabled=False)
+        a("import", "Import…", lambda: transfer.choose_import_file(self), "Ctrl+Shift+I")
+        a("export", "Export…", lambda: transfer.choose_export(self), "Ctrl+E")
         a("quit", "Exit", self.close, "Ctrl+Q")
         a("undo", "Undo", self.undo, QKeySequence.StandardKey.Undo)
         a("redo", "Redo", self.redo, "Ctrl+Shift+Z")
@@ -391,6 +393,17 @@ class MainWindow(QMainWindow):
     def _warn(self, text: str) -> None:
         QMessageBox.warning(self, "Repetend", text)
 
+    def _inform(self, text: str) -> None:
+        QMessageBox.information(self, "Repetend", text)
+
+    def _ask_yes_no(self, text: str) -> bool:
+        answer = QMessageBox.question(self, "Repetend", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _choose(self, title: str, label: str, items: list[str]) -> str | None:
+        item, ok = QInputDialog.getItem(self, title, label, items, 0, False)
+        return item if ok else None
+
     # --- changing things: each one undoable step ---------------------------------------
 
     def run_op(self, func: Callable[[], Any], done: str | None = None) -> Any:
@@ -541,8 +554,8 @@ class MainWindow(QMainWindow):
         options = menu.addAction("Options")
         options.setEnabled(False)
         options.setToolTip(NOT_YET["options"])
-        export = menu.addAction("Export")
-        export.setEnabled(False)
+        menu.addAction("Export…", lambda: transfer.choose_export(
+            self, self.deck_tree.current_deck_id()))
         menu.addSeparator()
         menu.addAction("Delete", lambda: self.delete_deck())
         return menu

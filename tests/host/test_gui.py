@@ -6,6 +6,8 @@ import pytest
 
 from repetend.core.decks import DEFAULT_DECK_ID
 from repetend.hooks import hookimpl
+from repetend.hooks.exporting import Exporter
+from repetend.hooks.importing import Importer, ImportSummary
 from repetend.hooks.main_window import MenuAction
 from repetend.host.app import Host
 from repetend.host.gui import MainWindow
@@ -203,12 +205,13 @@ def test_shortcuts_are_anki_s(window, qtbot):
 
 
 def test_screens_without_an_engine_are_disabled_not_faked(window):
-    for key in ("browse", "study", "import", "export", "addons", "sync"):
+    for key in ("browse", "study", "addons", "sync"):
         assert not window.actions_[key].isEnabled(), key
         assert window.actions_[key].toolTip(), key
     assert not window.overview.study_button.isEnabled()
     assert "reviewer" in window.overview.note.text()
-    assert window.actions_["empty_cards"].isEnabled()
+    for key in ("empty_cards", "import", "export", "preferences", "switch_profile"):
+        assert window.actions_[key].isEnabled(), key
 
 
 def test_window_geometry_is_remembered_per_profile(qtbot, tmp_path):
@@ -314,3 +317,117 @@ def test_add_ons_add_menu_entries_and_hear_about_the_window(qtbot, tmp_path):
     assert dialog.editor.note.fields[1] == "filled by add-on"
     dialog.close()
     window.close()
+
+
+class VocabFormat:
+    """An add-on format: `word = meaning` lines in, the deck's notes out."""
+
+    def __init__(self):
+        self.imported = []
+
+    @hookimpl
+    def register_importers(self, register):
+        def run(col, path):
+            with col.op("Import"):
+                lines = [x for x in path.read_text().splitlines() if x.strip()]
+                for line in lines:
+                    note = col.new_note("Basic")
+                    note.fields = [part.strip() for part in line.split("=")]
+                    col.add_note(note, col.decks.id("Vocab"))
+            return ImportSummary(notes_added=len(lines), messages=("from a text file",))
+
+        register(Importer("Vocabulary list", (".vocab",), run))
+        register(Importer("Broken list", (".broken",), lambda col, path: 1 / 0))
+
+    @hookimpl
+    def importing_did_import(self, col, path, summary):
+        self.imported.append((path.name, summary.notes_added))
+
+    @hookimpl
+    def register_exporters(self, register):
+        def run(col, path, deck_id):
+            notes = [col.get_note(n) for n in col.note_ids()]
+            if deck_id is not None:
+                keep = {c for c in col.card_ids(deck_id)}
+                notes = [n for n in notes if {c.id for c in col.cards_of_note(n.id)} & keep]
+            path.write_text("".join(f"{n.fields[0]} = {n.fields[1]}\n" for n in notes))
+
+        register(Exporter("Vocabulary list", ".vocab", run))
+
+
+@pytest.fixture
+def vocab_window(qtbot, tmp_path):
+    host = Host(tmp_path).open()
+    addon = VocabFormat()
+    host.plugins.register_plugin(addon, "vocab")
+    win = MainWindow(host)
+    qtbot.addWidget(win)
+    win.messages = []
+    win.warn = win.inform = win.messages.append
+    win.show()
+    win.addon = addon
+    yield win
+    win.close()
+
+
+def test_file_import_uses_the_registered_importers(vocab_window, tmp_path):
+    window = vocab_window
+    path = tmp_path / "words.vocab"
+    path.write_text("perro = dog\ngato = cat\n")
+
+    def pick_file():
+        dialog = QApplication.activeModalWidget()
+        assert dialog.objectName() == "importFileDialog"
+        assert "Vocabulary list (*.vocab)" in dialog.nameFilters()
+        dialog.selectFile(str(path))
+        dialog.accept()
+
+    QTimer.singleShot(0, pick_file)
+    menu_action(window.menus["file"], "Import…").trigger()
+    assert "Vocab" in window.deck_names()
+    assert window.messages == ["2 notes added.\nfrom a text file"]
+    assert window.addon.imported == [("words.vocab", 2)]
+    assert window.actions_["undo"].text() == "Undo Import"
+
+
+def test_a_failing_importer_is_named_and_contained(vocab_window, tmp_path):
+    path = tmp_path / "x.broken"
+    path.write_text("")
+    from repetend.host.gui import transfer
+
+    assert transfer.import_path(vocab_window, path) is None
+    assert vocab_window.messages == [
+        "Import failed in vocab: ZeroDivisionError: division by zero"]
+    assert transfer.import_path(vocab_window, tmp_path / "x.unknown") is None
+    assert vocab_window.messages[-1] == "No importer reads .unknown files."
+
+
+def test_file_export_writes_the_chosen_deck(vocab_window, tmp_path):
+    window = vocab_window
+    col = window.col
+    note = col.new_note("Basic")
+    note.fields = ["uno", "one"]
+    spanish = col.decks.id("Spanish")
+    col.add_note(note, spanish)
+    window.refresh()
+    window.select_deck(spanish)
+    out = tmp_path / "spanish.vocab"
+
+    def choose_format():
+        dialog = QApplication.activeModalWidget()
+        assert dialog.objectName() == "exportDialog"
+        dialog.format.setCurrentIndex(dialog.format.findText("Vocabulary list (.vocab)"))
+        assert dialog.deck_id() == spanish
+        QTimer.singleShot(0, choose_file)
+        dialog.accept()
+
+    def choose_file():
+        dialog = QApplication.activeModalWidget()
+        assert dialog.objectName() == "exportFileDialog"
+        dialog.selectFile(str(out))
+        dialog.accept()
+
+    QTimer.singleShot(0, choose_format)
+    menu_action(window.build_deck_menu(), "Export…").trigger()
+    assert out.read_text() == "uno = one\n"
+    assert "Exported spanish.vocab." in window.statusBar().currentMessage()
