@@ -10,6 +10,7 @@ from repetend.host.qt import (
     QDropEvent,
     QHeaderView,
     Qt,
+    QTimer,
     QTreeWidget,
     QTreeWidgetItem,
     QTreeWidgetItemIterator,
@@ -156,7 +157,9 @@ class DeckTree(QTreeWidget):
         event.setDropAction(Qt.DropAction.IgnoreAction)
         event.accept()
         if target is not None and target != dragged:
-            self.deck_dropped.emit(dragged, target)
+            # After Qt's drag loop has returned: the handler rebuilds the tree, and the items
+            # the drag started from must outlive it.
+            QTimer.singleShot(0, lambda: self.deck_dropped.emit(dragged, target))
 
 
 def _brush(color: str) -> QBrush:

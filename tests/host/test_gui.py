@@ -159,7 +159,7 @@ def test_a_deck_dragged_onto_another_moves_under_it(window, qtbot):
     tree.dropIndicatorPosition = lambda: QAbstractItemView.DropIndicatorPosition.OnItem
     event.source = lambda: tree
     tree.dropEvent(event)
-    assert "Sample Deck::French" in window.deck_names()
+    qtbot.waitUntil(lambda: "Sample Deck::French" in window.deck_names())
     assert window.actions_["undo"].text() == "Undo Move Deck"
 
 
