@@ -1,4 +1,4 @@
-"""Importing: Anki packages (.apkg, .colpkg) into a collection.
+"""Importing: Anki packages (.apkg, .colpkg) and text files (CSV/TSV/TXT) into a collection.
 
 Gives the built-in importers through `register_importers` (`repetend.hooks.importing`),
 marked `trylast` so an add-on can add a format or replace one by name. The engine is
@@ -19,6 +19,7 @@ from repetend.core.importing.apkg_import import (
     import_colpkg,
 )
 from repetend.core.importing.summary import ImportSummary as FullSummary
+from repetend.core.importing.text_import import TextOptions, import_text
 from repetend.hooks import hookimpl
 from repetend.hooks.importing import Importer, ImportSummary
 
@@ -29,13 +30,23 @@ if TYPE_CHECKING:
 
 APKG = "Anki deck package"
 COLPKG = "Anki collection package"
+TEXT = "Notes in plain text"
+TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
 
 
 def import_file(col: Collection, path: Path, options: ImportOptions | None = None, *,
-                backup_folder: Path | None = None,
+                notetype: str | None = None, backup_folder: Path | None = None,
                 progress: Progress | None = None) -> FullSummary:
-    """Import an .apkg (merged in) or a .colpkg (replaces the collection; confirm first)."""
-    if Path(path).suffix.lower() == ".colpkg":
+    """Import an .apkg (merged in), a .colpkg (replaces the collection; confirm first) or a
+    text file (`notetype`/`deck`/`dry_run` of `options` apply; `update_notes="never"`
+    keeps existing notes)."""
+    suffix = Path(path).suffix.lower()
+    if suffix in TEXT_EXTENSIONS:
+        options = options or ImportOptions()
+        return import_text(col, path, TextOptions(
+            notetype=notetype, deck=options.deck, dry_run=options.dry_run,
+            dupe_resolution="preserve" if options.update_notes == "never" else None))
+    if suffix == ".colpkg":
         options = options or ImportOptions()
         return import_colpkg(col, path, backup_folder=backup_folder, progress=progress,
                              dry_run=options.dry_run)
@@ -60,7 +71,12 @@ def _run_colpkg(col: Collection, path: Path) -> ImportSummary:
     return hook_summary(import_colpkg(col, path))
 
 
+def _run_text(col: Collection, path: Path) -> ImportSummary:
+    return hook_summary(import_text(col, path))
+
+
 @hookimpl(trylast=True)
 def register_importers(register: Callable[[Importer], None]) -> None:
     register(Importer(APKG, (".apkg",), _run_apkg))
     register(Importer(COLPKG, (".colpkg",), _run_colpkg))
+    register(Importer(TEXT, TEXT_EXTENSIONS, _run_text))

@@ -24,13 +24,15 @@ UPDATE = {"newer": "if_newer", "always": "always", "never": "never"}
 def register(sub: argparse._SubParsersAction) -> None:
     p = add_command(sub, "import", cmd_import,
                     "import a file: an Anki deck package (.apkg) is merged in, a collection "
-                    "package (.colpkg) replaces the collection (after a backup)")
+                    "package (.colpkg) replaces the collection (after a backup), a text file "
+                    "(.csv/.tsv/.txt, Anki's #headers) adds notes")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--deck", help="put every imported card in this deck (created if missing)")
     p.add_argument("--notetype", help="note type for text files (packages bring their own)")
     p.add_argument("--update", choices=sorted(UPDATE), default="newer",
-                   help="update notes that are already here (matched by guid): when the "
-                   "file's copy is newer (default), always, or never")
+                   help="update notes that are already here (matched by guid; in text "
+                   "files by guid column or first field): when the file's copy is newer "
+                   "(default), always, or never")
     p.add_argument("--dry-run", action="store_true",
                    help="report what would happen and change nothing")
     p.add_argument("--yes", action="store_true",
@@ -99,7 +101,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             if args.deck or args.notetype or args.dry_run or args.update != "newer":
                 raise InvalidInput(f"{path.name} is imported by {chosen.plugin_name} "
                                    f"({chosen.value.name}), which takes no options")
-            result = chosen.value.run(col, path)
+            result = host.plugins.call_contribution(chosen, "run", col, path, default=None)
+            if result is None:
+                raise RepetendError(f"{chosen.plugin_name}'s importer {chosen.value.name!r} "
+                                    f"failed on {path.name}")
             host.plugins.importing_did_import(col, path, result)
             emit(args, {"importer": chosen.value.name, "plugin": chosen.plugin_name,
                         "added": result.notes_added, "updated": result.notes_updated,
@@ -110,7 +115,8 @@ def cmd_import(args: argparse.Namespace) -> int:
             return 0
         from repetend.plugins.importers import hook_summary, import_file
 
-        if args.notetype:
+        text = path.suffix.lower() in (".csv", ".tsv", ".txt")
+        if args.notetype and not text:
             raise InvalidInput(f"--notetype applies to text files; {path.name} is a package "
                                "that brings its own note types")
         colpkg = path.suffix.lower() == ".colpkg"
@@ -122,7 +128,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         options = ImportOptions(update_notes=UPDATE[args.update], deck=args.deck,
                                 dry_run=args.dry_run)
         try:
-            summary = import_file(col, path, options, progress=_progress(args),
+            summary = import_file(col, path, options, notetype=args.notetype,
+                                  progress=_progress(args),
                                   backup_folder=host.profile.folder / "backups" if colpkg
                                   else None)
         except OSError as exc:
@@ -147,7 +154,11 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise InvalidInput(f"{out.name} is written by {chosen.plugin_name} "
                                    f"({chosen.value.name}), which takes only --deck")
             deck_id = col.decks.by_name(args.deck).id if args.deck else None
-            chosen.value.run(col, out, deck_id)
+            failed = object()
+            if host.plugins.call_contribution(chosen, "run", col, out, deck_id,
+                                              default=failed) is failed:
+                raise RepetendError(f"{chosen.plugin_name}'s exporter {chosen.value.name!r} "
+                                    f"failed writing {out.name}")
             emit(args, {"exporter": chosen.value.name, "plugin": chosen.plugin_name,
                         "file": str(out)},
                  f"Exported to {out} ({chosen.value.name}, {chosen.plugin_name})")

@@ -125,3 +125,18 @@ def test_an_add_on_format_is_used_by_extension(base, tmp_path):
     words.write_text("uno\ndos\n")
     result = run_json(base, "import", str(words))
     assert result["plugin"] != "builtin.importers" and result["added"] == 2
+
+
+def test_text_import_with_notetype_and_deck(base, tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("quizás\tmaybe\nmañana\ttomorrow\n", encoding="utf-8")
+    result = run_json(base, "import", str(words), "--notetype", "Basic (and reversed card)",
+                      "--deck", "Spanish")
+    assert result["counts"]["added"] == 2 and result["cards_added"] == 4
+    decks = {d["name"]: d for d in run_json(base, "decks")}
+    assert decks["Spanish"]["card_count"] == 4
+    again = run_json(base, "import", str(words), "--update", "never", "--notetype",
+                     "Basic (and reversed card)")
+    assert again["counts"]["unchanged"] == 2
+    headers = run(base, "import", str(DATA / "text-headers.csv")).stdout
+    assert "added: 5" in headers

@@ -1,0 +1,438 @@
+"""Importing notes from text files (CSV/TSV/TXT) with Anki's file headers (ANKI-FACTS §7.4).
+
+Headers at the top (`#separator:`, `#html:`, `#tags:`, `#columns:`, `#notetype:`, `#deck:`,
+their `column:` forms, `#guid column:`, `#tags column:`, `#if matches:`, `#match scope:`,
+and a legacy first line `tags:`) say how to read the rest; without them the separator and
+HTML are detected as Anki does. Rows are standard CSV. A row with too few or too many
+columns is still imported (missing fields empty, extra columns ignored) and reported with
+its line number; a row with an empty first field is skipped. Everything happens in one
+`col.op("Import")`.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from repetend.core.errors import InvalidInput, NotFoundError, RepetendError
+from repetend.core.importing.summary import ImportSummary
+from repetend.core.notes import Note, str_to_tags
+from repetend.core.notetypes import NoteType
+from repetend.core.text import field_checksum
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+SEPARATOR_NAMES = {"comma": ",", "semicolon": ";", "tab": "\t", "space": " ", "pipe": "|",
+                   "colon": ":"}
+DETECT_ORDER = ("\t", "|", ";", ":", ",", " ")
+HEADER_KEYS = ("separator", "html", "tags", "columns", "notetype", "deck", "notetype column",
+               "deck column", "tags column", "guid column", "if matches", "match scope")
+DUPES = {"update current": "update", "keep current": "preserve", "keep both": "duplicate"}
+MAX_TEXT_BYTES = 1 << 30
+MAX_WARNINGS = 100
+_HTML_LIKE = re.compile(r"<[^<>]+>|<!--")
+
+
+class TextImportError(RepetendError):
+    """A text file cannot be imported: bad encoding, bad header, unknown names."""
+
+
+@dataclass
+class TextOptions:
+    #: note type name or id for every row (overrides `#notetype:`)
+    notetype: str | None = None
+    #: deck name or id for every row (overrides `#deck:`)
+    deck: str | None = None
+    #: separator character or name ("tab", "comma", …); None: header or detection
+    separator: str | None = None
+    #: fields are HTML (True) or plain text to escape (False); None: header or detection
+    html: bool | None = None
+    #: when a note exists: "update", "preserve" (keep current) or "duplicate" (keep both)
+    dupe_resolution: str | None = None
+    #: match existing notes within the note type ("notetype") or note type + deck
+    match_scope: str | None = None
+    dry_run: bool = False
+
+
+@dataclass
+class TextMetadata:
+    separator: str = ""
+    html: bool = False
+    global_tags: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    notetype: str | None = None
+    deck: str | None = None
+    notetype_column: int = 0
+    deck_column: int = 0
+    tags_column: int = 0
+    guid_column: int = 0
+    dupe_resolution: str = "update"
+    match_scope: str = "notetype"
+    header_lines: int = 0
+    html_from_header: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Record:
+    line: int
+    values: list[str]
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise TextImportError(f"{name}: line {line}, byte {column}: not valid UTF-8 "
+                              f"({data[exc.start:exc.start + 1]!r}); save the file as UTF-8 "
+                              "and try again") from exc
+
+
+def _column(value: str, key: str, name: str, line: int) -> int:
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise TextImportError(f"{name}: line {line}: '#{key}:' needs a column number "
+                              f"(1, 2, …), not {value.strip()!r}")
+    return number
+
+
+def _separator(value: str, name: str, line: int) -> str:
+    value = value.strip("\r\n")
+    named = SEPARATOR_NAMES.get(value.strip().lower())
+    if named:
+        return named
+    if len(value) == 1:
+        return value
+    raise TextImportError(f"{name}: line {line}: unknown separator {value!r} (use Comma, "
+                          "Semicolon, Tab, Space, Pipe, Colon or one character)")
+
+
+def read_metadata(text: str, name: str,
+                  separator_override: str | None = None) -> tuple[TextMetadata, str]:
+    """The header's settings and the body after it."""
+    meta = TextMetadata()
+    lines = text.split("\n")
+    index = 0
+    if lines and lines[0].startswith("tags:"):
+        meta.global_tags = lines[0][5:].split()
+        index = 1
+    separator = None
+    html_flag = None
+    while index < len(lines) and lines[index].startswith("#"):
+        raw = lines[index].rstrip("\r")
+        index += 1
+        key, colon, value = raw[1:].partition(":")
+        key = key.strip().lower()
+        if not colon or key not in HEADER_KEYS:
+            continue  # a comment
+        if key == "separator":
+            separator = _separator(value, name, index)
+        elif key == "html":
+            if value.strip().lower() not in ("true", "false"):
+                raise TextImportError(f"{name}: line {index}: '#html:' must be true or false")
+            html_flag = value.strip().lower() == "true"
+        elif key == "tags":
+            meta.global_tags += value.split()
+        elif key == "columns":
+            meta.columns = [value]  # split once the separator is known
+        elif key == "notetype":
+            meta.notetype = value.strip()
+        elif key == "deck":
+            meta.deck = value.strip()
+        elif key.endswith(" column"):
+            setattr(meta, key.replace(" ", "_"), _column(value, key, name, index))
+        elif key == "if matches":
+            choice = DUPES.get(value.strip().lower())
+            if choice is None:
+                raise TextImportError(f"{name}: line {index}: '#if matches:' must be "
+                                      f"{', '.join(DUPES)}")
+            meta.dupe_resolution = choice
+        elif key == "match scope":
+            scope = value.strip().lower().replace(" ", "")
+            if scope not in ("notetype", "notetype+deck"):
+                raise TextImportError(f"{name}: line {index}: '#match scope:' must be "
+                                      "'notetype' or 'notetype + deck'")
+            meta.match_scope = scope
+    meta.header_lines = index
+    body = "\n".join(lines[index:])
+    if separator_override:
+        separator = _separator(separator_override, name, 0)
+    if separator is None:
+        sample = body[:8192]
+        separator = next((s for s in DETECT_ORDER if s in sample), " ")
+    meta.separator = separator
+    if meta.columns:
+        meta.columns = next(csv.reader([meta.columns[0]], delimiter=separator))
+    meta.html = bool(html_flag)
+    meta.html_from_header = html_flag is not None
+    return meta, body
+
+
+def read_records(body: str, meta: TextMetadata) -> list[Record]:
+    reader = csv.reader(io.StringIO(body, newline=""), delimiter=meta.separator,
+                        quotechar='"', doublequote=True, strict=False)
+    records = []
+    start = 1
+    for row in reader:
+        line = meta.header_lines + start
+        start = reader.line_num + 1
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if row[0].startswith("#"):
+            continue
+        records.append(Record(line, [v.replace("\r\n", "\n") for v in row]))
+    return records
+
+
+def preview(path: str | Path, rows: int = 5) -> dict[str, Any]:
+    """What the importer would read: the detected settings and the first rows."""
+    path = Path(path)
+    meta, records = _read(path)
+    return {"metadata": meta.to_json(), "rows": [r.values for r in records[:rows]],
+            "row_count": len(records)}
+
+
+def _read(path: Path, separator: str | None = None) -> tuple[TextMetadata, list[Record]]:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TextImportError(f"{path}: cannot read it: {exc.strerror}") from exc
+    if size > MAX_TEXT_BYTES:
+        raise TextImportError(f"{path.name} is {size:,} bytes, more than the limit of "
+                              f"{MAX_TEXT_BYTES:,} for a text import")
+    text = _decode(path.read_bytes(), path.name)
+    meta, body = read_metadata(text, path.name, separator)
+    records = read_records(body, meta)
+    if not meta.html_from_header:
+        meta.html = any(_HTML_LIKE.search(v) for r in records[:5] for v in r.values)
+    return meta, records
+
+
+def _escape(value: str) -> str:
+    return html.escape(value, quote=True).replace("&#x27;", "'").replace("\n", "<br>")
+
+
+class _TextImporter:
+    def __init__(self, col: Collection, path: Path, options: TextOptions) -> None:
+        self.col, self.path, self.opt = col, path, options
+        self.summary = ImportSummary(file=path.name, dry_run=options.dry_run)
+        self.nt_cache: dict[str, NoteType | None] = {}
+        self.deck_cache: dict[str, int] = {}
+
+    def _notetype(self, ref: str, line: int) -> NoteType | None:
+        if ref in self.nt_cache:
+            return self.nt_cache[ref]
+        nt = None
+        if ref.isdigit():
+            try:
+                nt = self.col.notetypes.get(int(ref))
+            except NotFoundError:
+                nt = None
+        if nt is None:
+            row = self.col.db.execute("SELECT id FROM notetypes WHERE name = ?",
+                                      (ref,)).fetchone()
+            nt = self.col.notetypes.get(row[0]) if row else None
+        self.nt_cache[ref] = nt
+        return nt
+
+    def _deck(self, ref: str) -> int:
+        if ref not in self.deck_cache:
+            did = None
+            if ref.isdigit():
+                row = self.col.db.execute("SELECT id FROM decks WHERE id = ?",
+                                          (int(ref),)).fetchone()
+                did = row[0] if row else None
+            if did is None:
+                existed = self.col.db.execute("SELECT 1 FROM decks WHERE name = ?",
+                                              (ref,)).fetchone()
+                did = self.col.decks.id(ref)
+                if not existed:
+                    self.summary.decks_added.append(ref)
+            self.deck_cache[ref] = did
+        return self.deck_cache[ref]
+
+    def run(self) -> ImportSummary:
+        opt = self.opt
+        meta, records = _read(self.path, opt.separator)
+        if opt.html is not None:
+            meta.html = opt.html
+        if opt.dupe_resolution:
+            meta.dupe_resolution = opt.dupe_resolution
+        if opt.match_scope:
+            meta.match_scope = opt.match_scope
+        if opt.notetype:
+            meta.notetype, meta.notetype_column = opt.notetype, 0
+        if opt.deck:
+            meta.deck, meta.deck_column = opt.deck, 0
+        self.meta = meta
+        width = len(meta.columns) or (len(records[0].values) if records else 0)
+        meta_cols = {meta.notetype_column, meta.deck_column, meta.guid_column,
+                     meta.tags_column} - {0}
+        fixed_nt = None
+        if not meta.notetype_column:
+            ref = meta.notetype or self._default_notetype()
+            fixed_nt = self._notetype(ref, 0)
+            if fixed_nt is None:
+                raise TextImportError(f"{self.path.name}: no note type called {ref!r}")
+            if not meta.tags_column:
+                mapped = self._field_columns(fixed_nt, meta, meta_cols, width)
+                last = max((c for c in mapped if c), default=0)
+                if width > last and last and (last + 1) not in meta_cols:
+                    meta.tags_column = last + 1
+                    meta_cols.add(last + 1)
+        with self.col.op("Import"):
+            self._import(records, meta, meta_cols, width, fixed_nt)
+            if opt.dry_run:
+                raise _DryRun  # rolls the operation back; import_text returns the summary
+        return self.summary
+
+    def _default_notetype(self) -> str:
+        cur = self.col.get_config("curModel")
+        if isinstance(cur, int):
+            row = self.col.db.execute("SELECT name FROM notetypes WHERE id = ?",
+                                      (cur,)).fetchone()
+            if row:
+                return row[0]
+        return "Basic"
+
+    @staticmethod
+    def _field_columns(nt: NoteType, meta: TextMetadata, meta_cols: set[int],
+                       width: int) -> list[int]:
+        """1-based column for each field of `nt` (0: no column)."""
+        labels = [c.strip().casefold() for c in meta.columns]
+        names = [f.name.casefold() for f in nt.fields]
+        if labels and any(n in labels for n in names):
+            return [labels.index(n) + 1 if n in labels and labels.index(n) + 1 not in meta_cols
+                    else 0 for n in names]
+        free = [c for c in range(1, max(width, len(nt.fields) + len(meta_cols)) + 1)
+                if c not in meta_cols]
+        return [free[i] if i < len(free) else 0 for i in range(len(nt.fields))]
+
+    def _warn(self, text: str) -> None:
+        if len(self.summary.warnings) < MAX_WARNINGS:
+            self.summary.warnings.append(text)
+        elif len(self.summary.warnings) == MAX_WARNINGS:
+            self.summary.warnings.append("… more warnings left out")
+
+    def _import(self, records: list[Record], meta: TextMetadata, meta_cols: set[int],
+                width: int, fixed_nt: NoteType | None) -> None:
+        col, summary = self.col, self.summary
+        name = self.path.name
+        fixed_deck = self._deck(meta.deck) if meta.deck and not meta.deck_column else None
+        default_deck = fixed_deck or self._deck_for_default()
+        existing_guids: dict[str, tuple[int, int]] = {}
+        if meta.guid_column:
+            existing_guids = {g: (i, n) for g, i, n in col.db.execute(
+                "SELECT guid, id, ntid FROM notes")}
+        by_checksum: dict[tuple[int, int], list[int]] = {}
+        for nid, ntid, csum in col.db.execute("SELECT id, ntid, csum FROM notes"):
+            by_checksum.setdefault((ntid, csum), []).append(nid)
+        summary.found_notes = len(records)
+        for rec in records:
+            values = rec.values
+            def cell(column: int, values: list[str] = values) -> str:
+                return values[column - 1] if 0 < column <= len(values) else ""
+            if width and len(values) != width:
+                what = "missing fields left empty" if len(values) < width else \
+                    "extra columns ignored"
+                self._warn(f"{name}: line {rec.line}: {len(values)} columns, expected "
+                           f"{width} ({what})")
+            nt = fixed_nt
+            if meta.notetype_column:
+                ref = cell(meta.notetype_column).strip()
+                nt = self._notetype(ref, rec.line)
+                if nt is None:
+                    summary.skipped.append((f"line {rec.line}",
+                                            f"no note type called {ref!r}"))
+                    continue
+            assert nt is not None
+            did = default_deck
+            if meta.deck_column:
+                ref = cell(meta.deck_column).strip()
+                did = self._deck(ref) if ref else default_deck
+            columns = self._field_columns(nt, meta, meta_cols, width)
+            fields = [cell(c) if c else "" for c in columns]
+            if not meta.html:
+                fields = [_escape(f) for f in fields]
+            if not fields[0].strip():
+                summary.skipped.append((f"line {rec.line}", "the first field is empty"))
+                continue
+            tags = list(meta.global_tags)
+            if meta.tags_column:
+                tags += str_to_tags(cell(meta.tags_column))
+            guid = cell(meta.guid_column).strip() if meta.guid_column else ""
+            match = None
+            if guid and guid in existing_guids:
+                match = existing_guids[guid][0]
+                if existing_guids[guid][1] != nt.id:
+                    summary.conflicting.append(guid)
+                    continue
+            elif not guid and meta.dupe_resolution != "duplicate":
+                candidates = by_checksum.get((nt.id, field_checksum(fields[0])), [])
+                for nid in candidates:
+                    note = col.get_note(nid)
+                    if note.fields[0] != fields[0]:
+                        continue
+                    if meta.match_scope == "notetype+deck" and not col.db.execute(
+                            "SELECT 1 FROM cards WHERE nid = ? AND did = ?",
+                            (nid, did)).fetchone():
+                        continue
+                    match = nid
+                    break
+            if match is not None:
+                note = col.get_note(match)
+                if meta.dupe_resolution == "update":
+                    merged_tags = note.tags + [t for t in tags if t not in note.tags]
+                    if note.fields != fields or merged_tags != note.tags:
+                        note.fields, note.tags = fields, merged_tags
+                        col.update_note(note)
+                        summary.updated.append(note.guid)
+                        continue
+                summary.duplicate.append(note.guid)
+                continue
+            note = Note(ntid=nt.id, fields=fields, tags=tags, guid=guid,
+                        field_names=nt.field_names())
+            cards = col.add_note(note, did)
+            summary.added.append(note.guid)
+            summary.cards_added += len(cards)
+            if guid:
+                existing_guids[guid] = (note.id, nt.id)
+
+    def _deck_for_default(self) -> int:
+        cur = self.col.get_config("curDeck", 1)
+        row = self.col.db.execute("SELECT id FROM decks WHERE id = ? AND kind = 0",
+                                  (cur,)).fetchone()
+        return row[0] if row else 1
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_text(col: Collection, path: str | Path,
+                options: TextOptions | None = None) -> ImportSummary:
+    """Import a CSV/TSV/TXT file of notes; returns what happened (see the module doc)."""
+    options = options or TextOptions()
+    if options.dupe_resolution not in (None, "update", "preserve", "duplicate"):
+        raise InvalidInput("duplicate handling must be update, preserve or duplicate, not "
+                           f"{options.dupe_resolution!r}")
+    importer = _TextImporter(col, Path(path), options)
+    try:
+        return importer.run()
+    except _DryRun:
+        return importer.summary
