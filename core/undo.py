@@ -92,12 +92,15 @@ class UndoHistory:
         """A new operation becomes undoable; the redo stack and the oldest steps are dropped."""
         if not self.step_has_changes(step):
             return
-        for old in self.redo_stack:
-            self._forget(old.id)
+        # (Plain id queries: this runs for every operation, answering cards included.)
+        for (old,) in self._db.execute("SELECT id FROM undo_steps WHERE redo = 1").fetchall():
+            self._forget(old)
         self._db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, 0)",
                          (step, name))
-        for old in self.undo_stack[:-UNDO_LIMIT]:
-            self._forget(old.id)
+        for (old,) in self._db.execute(
+                "SELECT id FROM undo_steps WHERE redo = 0 ORDER BY id DESC LIMIT -1 OFFSET ?",
+                (UNDO_LIMIT,)).fetchall():
+            self._forget(old)
 
     def clear(self) -> None:
         self._db.execute("DELETE FROM undo_steps")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
 from repetend.core.decks import SEPARATOR, Deck
 from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.core.notes import canonical_tags, str_to_tags, tags_to_str
-from repetend.core.scheduler.apply import apply_state, revlog_values
+from repetend.core.scheduler.apply import AppliedState, apply_state, revlog_values
 from repetend.core.scheduler.card import (
     CardQueue,
     CardSchedulingFields,
@@ -136,6 +137,22 @@ class DeckDueCounts:
                 "learn": self.learn, "review": self.review}
 
 
+_CARD_COLUMNS = ("nid, did, ord, id, mtime, usn, type, queue, due, ivl, factor, reps, lapses, "
+                 "left, odue, odid, flags, data")
+
+
+def load_card(col: Collection, cid: int) -> Card:
+    """A card straight from its row (the scheduler reads one for every card shown)."""
+    row = col.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (cid,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no card with id {cid}")
+    try:
+        data = json.loads(row[17]) if row[17] else {}
+    except ValueError:
+        data = {}
+    return Card(*row[:17], data=data if isinstance(data, dict) else {})
+
+
 def _sched_fields(card: Card) -> CardSchedulingFields:
     return CardSchedulingFields(type=card.type, queue=card.queue, due=card.due, ivl=card.ivl,
                                 factor=card.factor, reps=card.reps, lapses=card.lapses,
@@ -186,7 +203,11 @@ class _Caches:
     """Decks and presets read during one state of the collection (dropped on any change)."""
 
     key: tuple[Any, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    deck_list: list[Deck] = field(default_factory=list)
     decks: dict[int, Deck] = field(default_factory=dict)
+    deck_names: dict[str, Deck] = field(default_factory=dict)
+    all_configs: bool = False
     configs: dict[int, DeckConfig] = field(default_factory=dict)
     sched_configs: dict[int, SchedulingConfig] = field(default_factory=dict)
 
@@ -210,6 +231,8 @@ class Scheduler:
         self._caches = _Caches()
         self._answer_steps: dict[int, int] = {}
         self._front_card: int | None = None
+        self._day: tuple[Any, int, SchedTiming] | None = None
+        self._last_revlog_id = 0
 
     # --- clock, day and options ---------------------------------------------------------
 
@@ -222,46 +245,107 @@ class Scheduler:
 
     def timing(self) -> SchedTiming:
         """Today's day number and the next day cutoff for the collection, at the clock's now."""
-        col = self.col
-        rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
-        offset = col.get_config("creationOffset", None)
-        return sched_timing(col.crt, self.now(),
-                            rollover if isinstance(rollover, int) else DEFAULT_ROLLOVER,
-                            offset if isinstance(offset, int) else None, self.tz)
+        self._refresh()
+        return self._timing()
+
+    def _timing(self) -> SchedTiming:
+        now = self.now()
+        settings = self._setting("timing")
+        cached = self._day
+        # The day number only changes at the cutoff: reuse it between then and the moment it
+        # was computed (a clock moved backwards recomputes it).
+        if cached is not None and cached[0] == (settings, self.tz) and \
+                cached[1] <= now < cached[2].next_day_at:
+            return SchedTiming(now, cached[2].today, cached[2].next_day_at)
+        rollover, offset, crt = settings
+        timing = sched_timing(crt, now, rollover, offset, self.tz)
+        self._day = ((settings, self.tz), now, timing)
+        return timing
 
     def fuzz_enabled(self) -> bool:
+        """Fuzz is on unless `fuzz` is false in the collection config, an environment variable
+        of NO_FUZZ_ENV is 1, or `Scheduler.fuzz` says otherwise."""
         if self.fuzz is not None:
             return self.fuzz
         if any(os.environ.get(name) == "1" for name in NO_FUZZ_ENV):
             return False
-        return bool(self.col.get_config("fuzz", True))
+        return bool(self._setting("fuzz"))
 
     def learn_ahead_secs(self) -> int:
-        value = self.col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
-        return value if isinstance(value, int) and value >= 0 else DEFAULT_LEARN_AHEAD_SECS
+        return self._setting("collapseTime")
+
+    def _setting(self, name: str) -> Any:
+        """Collection settings the scheduler reads, cached until the collection changes."""
+        settings = self._caches.settings
+        if name not in settings:
+            col = self.col
+            if name == "timing":
+                rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
+                offset = col.get_config("creationOffset", None)
+                settings[name] = (
+                    rollover if isinstance(rollover, int) and not isinstance(rollover, bool)
+                    else DEFAULT_ROLLOVER,
+                    offset if isinstance(offset, int) and not isinstance(offset, bool)
+                    else None,
+                    col.crt)
+            elif name == "collapseTime":
+                value = col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
+                settings[name] = value if isinstance(value, int) and value >= 0 \
+                    else DEFAULT_LEARN_AHEAD_SECS
+            elif name == "fuzz":
+                settings[name] = col.get_config("fuzz", True) is not False
+            else:
+                raise KeyError(name)
+        return settings[name]
 
     def _change_key(self) -> tuple[Any, ...]:
-        """Changes whenever any operation (here or in another process) or undo changed the
-        collection: its modification time and the newest undo step."""
+        """Changes whenever an operation (here or in another process) or an undo changed the
+        collection: its modification time and the newest undo step. (Writes made outside
+        `col.op` are seen after the next operation.)"""
         row = self.col.db.execute(
             "SELECT (SELECT mod FROM col), (SELECT max(id) FROM undo_steps)").fetchone()
         return (row[0], row[1])
 
-    def _fresh_caches(self, key: tuple[Any, ...] | None = None) -> _Caches:
-        key = key if key is not None else self._change_key()
+    def _refresh(self) -> tuple[Any, ...]:
+        """Drop cached decks, presets and settings if the collection changed; the key."""
+        key = self._change_key()
         if self._caches.key != key:
             self._caches = _Caches(key=key)
-        return self._caches
+        return key
+
+    def _all_decks(self) -> list[Deck]:
+        """Every deck in deck-list order (cached)."""
+        caches = self._caches
+        if not caches.deck_list:
+            caches.deck_list = self.col.decks.all()
+            for deck in caches.deck_list:
+                caches.decks[deck.id] = deck
+                caches.deck_names[deck.name.casefold()] = deck
+        return caches.deck_list
+
+    def _all_presets(self) -> dict[int, DeckConfig]:
+        caches = self._caches
+        if not caches.all_configs:
+            caches.configs.update((c.id, c) for c in self.col.deck_configs())
+            caches.all_configs = True
+        return caches.configs
 
     def _deck(self, did: int) -> Deck:
-        caches = self._caches
-        deck = caches.decks.get(did)
+        self._all_decks()
+        deck = self._caches.decks.get(did)
         if deck is None:
-            deck = caches.decks[did] = self.col.decks.get(did)
+            raise NotFoundError(f"no deck with id {did}")
         return deck
 
+    def _parents(self, deck: Deck) -> list[Deck]:
+        self._deck(deck.id)
+        names = self._caches.deck_names
+        found = (names.get(SEPARATOR.join(deck.components[:depth]).casefold())
+                 for depth in range(1, len(deck.components)))
+        return [d for d in found if d is not None]
+
     def _preset(self, did: int) -> DeckConfig:
-        """The preset of the normal deck `did`."""
+        """The preset of the normal deck `did` (the default preset if it is gone)."""
         caches = self._caches
         try:
             conf_id = self._deck(did).config_id
@@ -289,28 +373,35 @@ class Scheduler:
 
     # --- states -----------------------------------------------------------------------
 
-    def current_state(self, card: Card, timing: SchedTiming | None = None) -> CardState:
-        timing = timing or self.timing()
-        self._fresh_caches()
-        ctx = self._context(card, timing)
+    def _current(self, card: Card, timing: SchedTiming, ctx: StateContext) -> CardState:
         return current_state_from_card(_sched_fields(card), ctx.config, timing.today,
-                                       timing.now, ctx.filtered, fuzz=self.fuzz_enabled())
+                                       timing.now, ctx.filtered, fuzz=ctx.fuzz_seed is not None)
 
-    def states_for(self, card: Card, timing: SchedTiming | None = None) -> SchedulingStates:
-        """The card's current state and the four next states, at the clock's now."""
-        timing = timing or self.timing()
-        self._fresh_caches()
+    def current_state(self, card: Card) -> CardState:
+        """The state the card is in now, as answering derives it."""
+        self._refresh()
+        timing = self._timing()
+        return self._current(card, timing, self._context(card, timing))
+
+    def _states(self, card: Card, timing: SchedTiming) -> SchedulingStates:
         ctx = self._context(card, timing)
-        current = current_state_from_card(_sched_fields(card), ctx.config, timing.today,
-                                          timing.now, ctx.filtered, fuzz=ctx.fuzz_seed is not None)
-        return next_states(current, ctx)
+        return next_states(self._current(card, timing, ctx), ctx)
 
-    def labels_for(self, states: SchedulingStates,
-                   timing: SchedTiming | None = None) -> tuple[str, str, str, str]:
-        timing = timing or self.timing()
+    def states_for(self, card: Card) -> SchedulingStates:
+        """The card's current state and the four next states, at the clock's now."""
+        self._refresh()
+        return self._states(card, self._timing())
+
+    def _labels(self, states: SchedulingStates,
+                timing: SchedTiming) -> tuple[str, str, str, str]:
         a, h, g, e = describe_next_states(states, timing.secs_until_rollover,
                                           self.learn_ahead_secs())
         return a, h, g, e
+
+    def labels_for(self, states: SchedulingStates) -> tuple[str, str, str, str]:
+        """Labels of the Again, Hard, Good and Easy buttons for `states`."""
+        self._refresh()
+        return self._labels(states, self._timing())
 
     # --- queues -----------------------------------------------------------------------
 
@@ -328,31 +419,25 @@ class Scheduler:
             return self.col.decks.get(deck)
         return self.col.decks.by_name(deck)
 
-    def _build(self, deck: Deck, timing: SchedTiming) -> StudyQueue:
-        unbury_on_new_day(self.col, timing.today)
-        return build_queue(self.col, deck, timing, self.learn_ahead_secs())
-
-    def _session(self, deck: Deck, timing: SchedTiming) -> StudyQueue:
-        """The study queue of `deck`, rebuilt when the deck, the day or the collection changed."""
-        key = self._change_key()
+    def _session(self, deck: Deck, timing: SchedTiming, key: tuple[Any, ...]) -> StudyQueue:
+        """The study queue of `deck`, rebuilt when the deck, the day or the collection changed
+        (`key` is the collection's current change key)."""
         queue = self._queue
         if (queue is None or queue.deck_id != deck.id or queue.today != timing.today
                 or self._queue_key != key):
-            queue = self._queue = self._build(deck, timing)
-            self._queue_key = self._change_key()
+            unbury_on_new_day(self.col, timing.today)
+            queue = self._queue = build_queue(self.col, deck, timing, self.learn_ahead_secs(),
+                                              self._all_decks(), self._all_presets())
+            self._queue_key = key
         return queue
-
-    def _session_is_current(self, timing: SchedTiming) -> bool:
-        return (self._queue is not None and self._queue.today == timing.today
-                and self._queue_key == self._change_key())
 
     def get_next_card(self, deck: Deck | int | str | None = None) -> QueuedCard | None:
         """The next card of `deck` (default: the current deck) and its next states, or None
         when nothing is due now (learning cards may still be waiting: see `counts`)."""
+        key = self._refresh()
         deck = self.resolve_deck(deck)
-        timing = self.timing()
-        queue = self._session(deck, timing)
-        self._fresh_caches(self._queue_key)
+        timing = self._timing()
+        queue = self._session(deck, timing, key)
         entry = None
         if self._front_card is not None:
             entry = queue.entry(self._front_card)
@@ -361,30 +446,31 @@ class Scheduler:
             entry = queue.next_entry(timing.now)
         if entry is None:
             return None
-        card = self.col.get_card(entry.card_id)
-        states = self.states_for(card, timing)
-        kind = entry.kind
-        return QueuedCard(card=card, states=states, labels=self.labels_for(states, timing),
-                          kind=kind, counts=queue.counts(timing.now))
+        card = load_card(self.col, entry.card_id)
+        states = self._states(card, timing)
+        return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
+                          kind=entry.kind, counts=queue.counts(timing.now))
 
     def counts(self, deck: Deck | int | str | None = None) -> Counts:
         """New, learning and review counts of `deck`'s session right now."""
+        key = self._refresh()
         deck = self.resolve_deck(deck)
-        timing = self.timing()
-        return self._session(deck, timing).counts(timing.now)
+        timing = self._timing()
+        return self._session(deck, timing, key).counts(timing.now)
 
     def due_tree(self, deck: Deck | int | str | None = None) -> list[DeckDueCounts]:
         """Counts for every deck (or `deck` and its descendants), each as if it were the deck
         being studied, in deck-list order."""
-        timing = self.timing()
+        self._refresh()
+        timing = self._timing()
         unbury_on_new_day(self.col, timing.today)
-        decks = self.col.decks.all()
-        if deck is not None:
-            decks = subtree(decks, self.resolve_deck(deck))
+        all_decks = self._all_decks()
+        decks = all_decks if deck is None else subtree(all_decks, self.resolve_deck(deck))
         ahead = self.learn_ahead_secs()
         out = []
         for d in decks:
-            counts = build_queue(self.col, d, timing, ahead).counts(timing.now)
+            counts = build_queue(self.col, d, timing, ahead, all_decks,
+                                 self._all_presets()).counts(timing.now)
             out.append(DeckDueCounts(d.id, d.name, d.name.count(SEPARATOR), counts.new,
                                      counts.learn, counts.review))
         return out
@@ -392,29 +478,32 @@ class Scheduler:
     # --- answering --------------------------------------------------------------------
 
     def _not_due_reason(self, card: Card, timing: SchedTiming, deck: Deck) -> str:
-        where = f"today's session of deck {deck.name!r}"
         if card.queue == CardQueue.SUSPENDED:
             return f"card {card.id} is suspended"
         if card.queue in (CardQueue.SIBLING_BURIED, CardQueue.MANUALLY_BURIED):
             return f"card {card.id} is buried"
         if card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN) and card.due > timing.today \
                 and not card.odid:
-            return f"card {card.id} is not due until day {card.due} (today is {timing.today})"
+            return (f"card {card.id} is not due: it is due in {card.due - timing.today} "
+                    "day(s)")
         if card.queue in (CardQueue.LEARN, CardQueue.PREVIEW) and \
                 card.due > timing.now + self.learn_ahead_secs():
-            return f"card {card.id} is not due for another {format_interval(card.due - timing.now)}"
-        return f"card {card.id} is not in {where} (a daily limit or sibling burying holds it back)"
+            return (f"card {card.id} is not due: it is due in "
+                    f"{format_interval(card.due - timing.now)}")
+        return (f"card {card.id} is not due in today's session of deck {deck.name!r} (not in "
+                "the deck, or held back by a daily limit or sibling burying)")
 
-    def _check_answerable(self, card: Card, timing: SchedTiming) -> StudyQueue:
-        queue = self._queue
-        if queue is None or not self._session_is_current(timing):
-            try:
-                deck = self._deck(queue.deck_id if queue is not None else card.did)
-            except NotFoundError:
-                deck = self._deck(card.did)
-            queue = self._session(deck, timing)
+    def _answerable_in(self, card: Card, timing: SchedTiming,
+                       key: tuple[Any, ...]) -> StudyQueue:
+        """The session the card is answered in: the open one, else one for its own deck."""
+        deck_id = self._queue.deck_id if self._queue is not None else card.did
+        try:
+            deck = self._deck(deck_id)
+        except NotFoundError:
+            deck = self._deck(card.did)
+        queue = self._session(deck, timing, key)
         if not queue.is_answerable(card.id, timing.now):
-            raise InvalidInput(self._not_due_reason(card, timing, self._deck(queue.deck_id)))
+            raise InvalidInput(self._not_due_reason(card, timing, deck))
         return queue
 
     def _commit_states(self, card: Card, states: SchedulingStates) -> tuple[SchedulingStates,
@@ -449,46 +538,48 @@ class Scheduler:
         (Anki's "Grade Now").
         """
         button = parse_button(button)
-        timing = self.timing()
-        self._fresh_caches()
+        key = self._refresh()
+        timing = self._timing()
         cid = card if isinstance(card, int) else card.id
-        stored = self.col.get_card(cid)
+        stored = load_card(self.col, cid)
         if not isinstance(card, int) and _sched_fields(card) != _sched_fields(stored):
             raise InvalidInput(f"card {cid} changed since it was shown (was it answered "
                                "already?); fetch it again")
-        queue = self._check_answerable(stored, timing) if check_due else None
-        computed = self.states_for(stored, timing)
+        queue = self._answerable_in(stored, timing, key) if check_due else None
+        ctx = self._context(stored, timing)
+        current = self._current(stored, timing, ctx)
         if states is not None:
             try:
-                chosen = check_states(states, computed.current)
+                chosen = check_states(states, current)
             except StatesInvalid as exc:
                 raise InvalidInput(f"card {cid}: the given states are invalid: {exc}") from exc
         else:
-            chosen = computed
+            chosen = next_states(current, ctx)
         chosen, states_error = self._commit_states(stored, chosen)
         next_state = chosen.for_button(button)
-        ctx = self._context(stored, timing)
-        applied = apply_state(_sched_fields(stored), computed.current, next_state, ctx)
-        session_valid = self._session_is_current(timing)
+        applied = apply_state(_sched_fields(stored), current, next_state, ctx)
+        taken = min(max(int(time_taken_ms), 0),
+                    self._preset(stored.odid or stored.did).cap_answer_time_to_secs * 1000)
 
         with self.col.op("Answer Card"):
             updated = self._write_card(stored, applied, next_state, timing)
-            revlog_id = self._write_revlog(stored, button, computed.current, next_state,
-                                           timing, time_taken_ms)
+            revlog_id = self._write_revlog(stored, button, current, next_state, timing, taken)
             if applied.leeched:
                 self._tag_leech(stored.nid)
             buried = self._bury_siblings(stored)
-            self._count_answer(stored, timing, time_taken_ms)
-        step = self.col.db.execute(
-            "SELECT max(id) FROM undo_steps WHERE redo = 0").fetchone()[0]
-        if step is not None:
-            self._answer_steps[step] = cid
-
-        if queue is None and session_valid:
+            counters = self._count_answer(stored, timing, taken)
+        new_key = self._change_key()
+        self._answer_steps[new_key[1]] = cid
+        # Our own write: keep the caches (with the new counters) and the session.
+        if self._caches.key == key:
+            self._caches.key = new_key
+            for deck_id, extra in counters.items():
+                self._caches.decks[deck_id].extra = extra
+        if queue is None and self._queue is not None and self._queue_key == key:
             queue = self._queue
-        if queue is not None and session_valid:
+        if queue is not None and self._queue_key == key:
             self._update_queue(queue, updated, buried, timing)
-            self._queue_key = self._change_key()
+            self._queue_key = new_key
 
         delay = state_delay_secs(next_state, timing.secs_until_rollover)
         return AnswerResult(card=updated, button=button, state=next_state, revlog_id=revlog_id,
@@ -496,7 +587,7 @@ class Scheduler:
                             else "(end)", leeched=applied.leeched, suspended=applied.suspended,
                             buried_siblings=tuple(buried), states_error=states_error)
 
-    def _write_card(self, card: Card, applied: Any, next_state: CardState,
+    def _write_card(self, card: Card, applied: AppliedState, next_state: CardState,
                     timing: SchedTiming) -> Card:
         new = applied.card
         data = dict(card.data)
@@ -519,20 +610,21 @@ class Scheduler:
         return updated
 
     def _write_revlog(self, card: Card, button: int, current: CardState, next_state: CardState,
-                      timing: SchedTiming, time_taken_ms: int) -> int:
+                      timing: SchedTiming, taken_ms: int) -> int:
+        """The review-log row; its id is the answer time in ms, moved on until it is free."""
         values = revlog_values(button, current, next_state, timing.secs_until_rollover)
-        cap = self._preset(card.odid or card.did).cap_answer_time_to_secs
-        taken = min(max(int(time_taken_ms), 0), cap * 1000)
-        revlog_id = int(self.clock() * 1000)
-        while self.col.db.execute("SELECT 1 FROM revlog WHERE id = ?",
-                                  (revlog_id,)).fetchone():
-            revlog_id += 1
-        self.col.db.execute(
-            "INSERT INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, type) "
-            "VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-            (revlog_id, card.id, values.ease, values.ivl, values.last_ivl, values.factor, taken,
-             int(values.type)))
-        return revlog_id
+        revlog_id = max(int(self.clock() * 1000), self._last_revlog_id + 1)
+        while True:
+            try:
+                self.col.db.execute(
+                    "INSERT INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, "
+                    "type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+                    (revlog_id, card.id, values.ease, values.ivl, values.last_ivl,
+                     values.factor, taken_ms, int(values.type)))
+                self._last_revlog_id = revlog_id
+                return revlog_id
+            except sqlite3.IntegrityError:
+                revlog_id += 1
 
     def _tag_leech(self, nid: int) -> None:
         row = self.col.db.execute("SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()
@@ -548,7 +640,10 @@ class Scheduler:
                             (tags_to_str(tags), self.now(), nid))
 
     def _bury_siblings(self, card: Card) -> list[int]:
+        """Bury the note's other cards as the card's preset says (§3.3); their ids."""
         conf = self._preset(card.odid or card.did)
+        if not (conf.bury_new or conf.bury_reviews or conf.bury_interday_learning):
+            return []
         rank = _GATHER_RANK.get(card.queue)
         if rank is None:  # answered while suspended or buried: go by its type
             rank = _GATHER_RANK[CardQueue(queue_from_type(card.type, card.due))]
@@ -568,31 +663,32 @@ class Scheduler:
                 [(int(CardQueue.SIBLING_BURIED), self.now(), i) for i in ids])
         return ids
 
-    def _count_answer(self, card: Card, timing: SchedTiming, time_taken_ms: int) -> None:
-        """Today's counters of the card's deck and its parents (they feed the limits)."""
+    def _count_answer(self, card: Card, timing: SchedTiming,
+                      taken_ms: int) -> dict[int, dict[str, Any]]:
+        """Today's counters of the card's deck and its parents (they feed the limits): an
+        answer from the new queue counts as new, from the review or interday learning queue
+        as a review. Returns the decks' new `extra`."""
         if card.queue == CardQueue.NEW:
             key = NEW_TODAY
         elif card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN):
             key = REVIEW_TODAY
         else:
             key = LEARN_TODAY
-        deck = self._deck(card.did)
-        targets = [deck]
-        for depth in range(1, len(deck.components)):
-            try:
-                targets.append(self.col.decks.by_name(SEPARATOR.join(deck.components[:depth])))
-            except NotFoundError:
-                continue
-        cap = self._preset(card.odid or card.did).cap_answer_time_to_secs
-        taken = min(max(int(time_taken_ms), 0), cap * 1000)
-        for target in targets:
+        try:
+            deck = self._deck(card.did)
+        except NotFoundError:
+            return {}
+        written = {}
+        for target in [deck, *self._parents(deck)]:
             extra = dict(target.extra)
             bump_studied(extra, key, timing.today, 1)
-            bump_studied(extra, TIME_TODAY, timing.today, taken)
+            bump_studied(extra, TIME_TODAY, timing.today, taken_ms)
             self.col.db.execute(
                 "UPDATE decks SET extra = ?, mtime = ?, usn = -1 WHERE id = ?",
                 (json.dumps(extra, ensure_ascii=False, separators=(",", ":")), timing.now,
                  target.id))
+            written[target.id] = extra
+        return written
 
     def _update_queue(self, queue: StudyQueue, card: Card, buried: list[int],
                       timing: SchedTiming) -> None:
@@ -605,11 +701,11 @@ class Scheduler:
     # --- undo -------------------------------------------------------------------------
 
     def undo(self) -> str:
-        """Undo the latest step; an undone answer puts its card back at the front."""
+        """Undo the latest step; an undone answer puts its card back at the front of the
+        queue, as in Anki."""
         top = self.col.db.execute("SELECT max(id) FROM undo_steps WHERE redo = 0").fetchone()[0]
         name = self.col.undo()
         card_id = self._answer_steps.pop(top, None) if top is not None else None
         if card_id is not None:
             self._front_card = card_id
         return name
-

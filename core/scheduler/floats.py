@@ -12,6 +12,7 @@ import struct
 from decimal import Decimal
 
 _PACK = struct.Struct("<f")
+_pack, _unpack = _PACK.pack, _PACK.unpack
 U32_MAX = 0xFFFF_FFFF
 # Halfway between float32::MAX and the next power of two: from here on float32 rounds to inf.
 _F32_OVERFLOW = 3.4028235677973366e38
@@ -19,12 +20,12 @@ _F32_OVERFLOW = 3.4028235677973366e38
 
 def f32(x: float) -> float:
     """Round `x` to the nearest float32 (ties to even), as Rust does when storing an `f32`."""
-    if math.isnan(x) or math.isinf(x):
-        return x
-    if abs(x) >= _F32_OVERFLOW:
-        # struct refuses to pack these; float32 rounding turns them into infinity.
+    try:
+        return _unpack(_pack(x))[0]
+    except OverflowError:
+        # struct refuses values that round past float32::MAX (from _F32_OVERFLOW on);
+        # float32 rounding turns them into infinity.
         return math.copysign(math.inf, x)
-    return _PACK.unpack(_PACK.pack(x))[0]
 
 
 def round_half_away(x: float) -> float:

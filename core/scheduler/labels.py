@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from repetend.core.scheduler.apply import interval_secs_or_days
 from repetend.core.scheduler.floats import f32, f32_json, round_half_away
 from repetend.core.scheduler.states import (
@@ -35,6 +37,7 @@ _UNITS = (
 )
 
 
+@lru_cache(maxsize=4096)
 def format_interval(secs: float) -> str:
     """Interval in its natural unit: whole seconds/minutes/days, hours/months/years to one
     decimal (a trailing `.0` dropped, as Anki's number formatting does)."""

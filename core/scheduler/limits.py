@@ -12,7 +12,7 @@ travel unchanged through .apkg/.colpkg files:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from repetend.core.deckconfig import DeckConfig
@@ -103,13 +103,6 @@ def remaining_limits(deck: Deck, conf: DeckConfig | None, today: int,
     return Remaining(max(new_left, 0), max(review_left, 0))
 
 
-@dataclass
-class _Node:
-    remaining: Remaining
-    parent: _Node | None = None
-    path: list[_Node] = field(default_factory=list)
-
-
 class LimitTree:
     """Remaining limits of the studied deck (the root) and every deck below it (§3.2).
 
@@ -122,15 +115,20 @@ class LimitTree:
                  parents: Mapping[int, int | None], new_ignores_review_limit: bool) -> None:
         self.root_id = root_id
         self.new_ignores_review_limit = new_ignores_review_limit
-        self._nodes = {did: _Node(rem) for did, rem in remaining.items()}
-        for did, node in self._nodes.items():
-            parent = parents.get(did)
-            node.parent = self._nodes.get(parent) if parent is not None else None
-        for node in self._nodes.values():
-            cursor: _Node | None = node
-            while cursor is not None:
-                node.path.append(cursor)
-                cursor = cursor.parent
+        ids = list(remaining)
+        index = {did: i for i, did in enumerate(ids)}
+        # Plain lists indexed by node: gathering checks them for every card it looks at.
+        self._new = [remaining[did].new for did in ids]
+        self._review = [remaining[did].review for did in ids]
+        self._paths: dict[int, tuple[int, ...]] = {}
+        for did in ids:
+            path = []
+            cursor: int | None = did
+            while cursor is not None and cursor in index and len(path) <= len(ids):
+                path.append(index[cursor])
+                cursor = parents.get(cursor)
+            self._paths[did] = tuple(path)
+        self._root = index[root_id]
 
     @classmethod
     def build(cls, root: Deck, decks: Iterable[Deck], configs: Mapping[int, DeckConfig],
@@ -149,40 +147,50 @@ class LimitTree:
         return cls(root.id, remaining, parents, new_ignores_review_limit)
 
     def __contains__(self, did: int) -> bool:
-        return did in self._nodes
+        return did in self._paths
 
     def remaining(self, did: int) -> Remaining:
         """Room left for deck `did` itself, taking its ancestors into account."""
-        path = self._nodes[did].path
-        new = min(n.remaining.new for n in path)
-        review = min(n.remaining.review for n in path)
+        path = self._paths[did]
+        new = min(self._new[i] for i in path)
+        review = min(self._review[i] for i in path)
         if not self.new_ignores_review_limit:
             new = min(new, review)
-        return Remaining(new, review)
+        return Remaining(max(new, 0), max(review, 0))
 
     def root_exhausted(self, new: bool) -> bool:
-        root = self._nodes[self.root_id].remaining
         if new:
-            return root.new <= 0 or (not self.new_ignores_review_limit and root.review <= 0)
-        return root.review <= 0
+            return self._new[self._root] <= 0 or (
+                not self.new_ignores_review_limit and self._review[self._root] <= 0)
+        return self._review[self._root] <= 0
 
     def take(self, did: int, new: bool) -> bool:
         """Use up one card of deck `did` if it and all its ancestors have room."""
-        node = self._nodes.get(did)
-        if node is None:
+        return self.take_new(did) if new else self.take_review(did)
+
+    def take_review(self, did: int) -> bool:
+        path = self._paths.get(did)
+        if path is None:
             return False
-        path = node.path
-        cap_new = not self.new_ignores_review_limit
-        if new:
-            if any(n.remaining.new <= 0 or (cap_new and n.remaining.review <= 0) for n in path):
+        review = self._review
+        for i in path:
+            if review[i] <= 0:
                 return False
-            for n in path:
-                n.remaining.new -= 1
-                if cap_new:
-                    n.remaining.review -= 1
-            return True
-        if any(n.remaining.review <= 0 for n in path):
+        for i in path:
+            review[i] -= 1
+        return True
+
+    def take_new(self, did: int) -> bool:
+        path = self._paths.get(did)
+        if path is None:
             return False
-        for n in path:
-            n.remaining.review -= 1
+        new, review = self._new, self._review
+        cap = not self.new_ignores_review_limit
+        for i in path:
+            if new[i] <= 0 or (cap and review[i] <= 0):
+                return False
+        for i in path:
+            new[i] -= 1
+            if cap:
+                review[i] -= 1
         return True

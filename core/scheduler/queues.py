@@ -113,20 +113,20 @@ class StudyQueue:
     learn_ahead_secs: int
     #: the studied deck and its descendants
     deck_ids: frozenset[int] = frozenset()
+    #: intraday learning cards due before the next day, by due time (`_learning_keys` holds
+    #: their (due, card id) for bisecting)
     learning: list[QueueEntry] = field(default_factory=list)
     main: deque[QueueEntry] = field(default_factory=deque)
+    _learning_keys: list[tuple[int, int]] = field(default_factory=list)
     _by_id: dict[int, QueueEntry] = field(default_factory=dict)
     _main_counts: dict[str, int] = field(default_factory=lambda: {
         KIND_NEW: 0, KIND_REVIEW: 0, KIND_DAY_LEARN: 0})
 
-    def _add_main(self, entry: QueueEntry) -> None:
-        self.main.append(entry)
-        self._by_id[entry.card_id] = entry
-        self._main_counts[entry.kind] += 1
-
     def add_learning(self, entry: QueueEntry) -> None:
-        keys = [(e.due, e.card_id) for e in self.learning]
-        self.learning.insert(bisect.bisect(keys, (entry.due, entry.card_id)), entry)
+        key = (entry.due, entry.card_id)
+        index = bisect.bisect(self._learning_keys, key)
+        self._learning_keys.insert(index, key)
+        self.learning.insert(index, entry)
         self._by_id[entry.card_id] = entry
 
     def _live_main_head(self) -> QueueEntry | None:
@@ -147,8 +147,7 @@ class StudyQueue:
         return None
 
     def counts(self, now: int) -> Counts:
-        cutoff = now + self.learn_ahead_secs
-        intraday = sum(1 for e in self.learning if e.due <= cutoff)
+        intraday = bisect.bisect(self._learning_keys, (now + self.learn_ahead_secs, 1 << 63))
         return Counts(new=self._main_counts[KIND_NEW],
                       learn=intraday + self._main_counts[KIND_DAY_LEARN],
                       review=self._main_counts[KIND_REVIEW])
@@ -170,7 +169,9 @@ class StudyQueue:
         if entry is None:
             return None
         if entry.kind == KIND_INTRADAY:
-            self.learning.remove(entry)
+            index = bisect.bisect_left(self._learning_keys, (entry.due, entry.card_id))
+            del self._learning_keys[index]
+            del self.learning[index]
         else:
             entry.removed = True
             self._main_counts[entry.kind] -= 1
@@ -194,21 +195,25 @@ class StudyQueue:
 
 
 def mix_evenly(first: list[QueueEntry], second: list[QueueEntry]) -> list[QueueEntry]:
-    """Spread `second` evenly through `first` (Anki's "mix with reviews")."""
+    """Spread `second` evenly through `first` (Anki's "mix with reviews").
+
+    With `r = (len(first) + 1) / (len(second) + 1)`, the i-th item of `second` (from 0) comes
+    right after the first `floor((i + 1) * r)` items of `first`.
+    """
     if not second:
         return list(first)
     if not first:
         return list(second)
     ratio = (len(first) + 1) / (len(second) + 1)
     out: list[QueueEntry] = []
-    i1 = i2 = 0
-    while i1 < len(first) or i2 < len(second):
-        if i2 < len(second) and (i1 >= len(first) or (i2 + 1) * ratio < i1 + 1):
-            out.append(second[i2])
-            i2 += 1
-        else:
-            out.append(first[i1])
-            i1 += 1
+    taken = 0
+    for index, item in enumerate(second):
+        upto = min(int((index + 1) * ratio), len(first))
+        if upto > taken:
+            out.extend(first[taken:upto])
+            taken = upto
+        out.append(item)
+    out.extend(first[taken:])
     return out
 
 
@@ -247,7 +252,8 @@ def unbury_on_new_day(col: Collection, today: int) -> None:
     try:
         col.db.execute(
             "UPDATE cards SET queue = CASE type WHEN 0 THEN 0 WHEN 2 THEN 2 ELSE "
-            "(CASE WHEN due > 1000000000 THEN 1 ELSE 3 END) END WHERE queue IN (-2, -3)")
+            "(CASE WHEN due > 1000000000 THEN 1 ELSE 3 END) END "
+            "WHERE did IN (SELECT id FROM decks) AND queue IN (-2, -3)")  # uses ix_cards_sched
         col._write_config("lastUnburied", today)
         if own_transaction:
             col.db.execute("COMMIT")
@@ -278,6 +284,9 @@ _REVIEW_ORDERS = {
 }
 
 _COLUMNS = "id, nid, did, odid, due, ord"
+# Reviews need no note, home deck or template unless siblings are buried: leaving them out
+# lets SQLite answer from the (did, queue, due) index alone.
+_INDEX_COLUMNS = "id, 0, did, 0, due, 0"
 
 
 class _BuryModes:
@@ -312,7 +321,8 @@ class _Context:
     configs: dict[int, DeckConfig]
     preset: DeckConfig
     tree: LimitTree
-    bury: _BuryModes
+    #: None when no preset buries siblings (then nothing needs tracking)
+    bury: _BuryModes | None
     salt: int
 
     @property
@@ -342,32 +352,76 @@ def _home_flags_lookup(col: Collection, decks: dict[int, Deck],
     return flags
 
 
-def _rows(ctx: _Context, where: str, order: str, params: tuple = ()) -> Iterator[tuple]:
-    sql = (f"SELECT {_COLUMNS} FROM cards WHERE did IN ({ctx.in_decks()}) AND {where} "
+def _rows(ctx: _Context, where: str, order: str, params: tuple = (),
+          columns: str = _COLUMNS) -> Iterator[tuple]:
+    sql = (f"SELECT {columns} FROM cards WHERE did IN ({ctx.in_decks()}) AND {where} "
            f"ORDER BY {order}")
-    return iter(ctx.db.execute(sql, params))
+    return _tuples(ctx, sql, params)
+
+
+def _tuples(ctx: _Context, sql: str, params: tuple) -> Iterator[tuple]:
+    cursor = ctx.db.cursor()
+    cursor.row_factory = None  # plain tuples are cheaper than sqlite3.Row
+    return iter(cursor.execute(sql, params))
 
 
 def _gather_intraday(ctx: _Context, queue: StudyQueue) -> None:
     for cid, nid, did, odid, due, ord_ in _rows(
             ctx, "queue IN (1, 4) AND due < ?", "due, id", (ctx.timing.next_day_at,)):
-        ctx.bury.seen(nid, odid or did)
-        queue.learning.append(QueueEntry(cid, nid, did, KIND_INTRADAY, due, ord_))
-        queue._by_id[cid] = queue.learning[-1]
+        if ctx.bury is not None:
+            ctx.bury.seen(nid, odid or did)
+        queue.add_learning(QueueEntry(cid, nid, did, KIND_INTRADAY, due, ord_))
 
 
 def _gather_limited(ctx: _Context, rows: Iterable[tuple], kind: str, out: list[QueueEntry],
                     new: bool) -> None:
+    """Take rows in order while the limits allow; stop once the root's limit is used up."""
     tree, bury = ctx.tree, ctx.bury
+    if tree.root_exhausted(new):
+        return
+    if bury is None and not new:
+        _gather_reviews_fast(tree, rows, kind, out)
+        return
+    take = tree.take_new if new else tree.take_review
+    exhausted = tree.root_exhausted
+    append = out.append
     for cid, nid, did, odid, due, ord_ in rows:
-        if tree.root_exhausted(new):
+        if bury is not None:
+            if bury.skip(nid, kind):
+                continue
+            if not take(did):
+                if exhausted(new):
+                    return
+                continue
+            bury.seen(nid, odid or did)
+        elif not take(did):
+            if exhausted(new):
+                return
+            continue
+        append(QueueEntry(cid, nid, did, kind, due, ord_))
+        if exhausted(new):
             return
-        if bury.skip(nid, kind):
+
+
+def _gather_reviews_fast(tree: LimitTree, rows: Iterable[tuple], kind: str,
+                         out: list[QueueEntry]) -> None:
+    """`_gather_limited` for review limits without sibling burying, written out: it may look
+    at every due review of a large collection."""
+    paths, review, root = tree._paths, tree._review, tree._root
+    append = out.append
+    for cid, nid, did, _odid, due, ord_ in rows:
+        path = paths.get(did)
+        if path is None:
             continue
-        if not tree.take(did, new):
-            continue
-        bury.seen(nid, odid or did)
-        out.append(QueueEntry(cid, nid, did, kind, due, ord_))
+        for i in path:
+            if review[i] <= 0:
+                break
+        else:
+            for i in path:
+                review[i] -= 1
+            append(QueueEntry(cid, nid, did, kind, due, ord_))
+        if review[root] <= 0:
+            return
 
 
 def _review_order(ctx: _Context) -> str:
@@ -392,8 +446,8 @@ def _gather_new(ctx: _Context) -> list[QueueEntry]:
                 break
             if ctx.tree.remaining(did).new <= 0:
                 continue
-            rows = ctx.db.execute(f"SELECT {_COLUMNS} FROM cards WHERE did = ? AND queue = 0 "
-                                  f"ORDER BY {order}", (did,))
+            rows = _tuples(ctx, f"SELECT {_COLUMNS} FROM cards WHERE did = ? AND queue = 0 "
+                                f"ORDER BY {order}", (did,))
             _gather_limited(ctx, rows, KIND_NEW, out, new=True)
         return out
     order = {
@@ -422,12 +476,17 @@ def _sort_new(ctx: _Context, cards: list[QueueEntry]) -> list[QueueEntry]:
     return cards
 
 
-def build_queue(col: Collection, deck: Deck, timing: SchedTiming,
-                learn_ahead_secs: int) -> StudyQueue:
-    """Gather today's cards of `deck` and its descendants (see the module docstring)."""
-    all_decks = col.decks.all()
+def build_queue(col: Collection, deck: Deck, timing: SchedTiming, learn_ahead_secs: int,
+                all_decks: list[Deck] | None = None,
+                configs: dict[int, DeckConfig] | None = None) -> StudyQueue:
+    """Gather today's cards of `deck` and its descendants (see the module docstring).
+
+    `all_decks` (in deck-list order) and `configs` (presets by id) may be passed when the
+    caller has them already.
+    """
+    all_decks = col.decks.all() if all_decks is None else all_decks
     decks = subtree(all_decks, deck)
-    configs = {c.id: c for c in col.deck_configs()}
+    configs = {c.id: c for c in col.deck_configs()} if configs is None else configs
     default = configs.get(DEFAULT_CONFIG_ID) or DeckConfig()
     preset = default if deck.is_filtered else configs.get(deck.config_id, default)
     ignore_review = bool(col.get_config("newCardsIgnoreReviewLimit", False))
@@ -442,21 +501,26 @@ def build_queue(col: Collection, deck: Deck, timing: SchedTiming,
     by_id = {d.id: d for d in all_decks}
     ctx = _Context(col=col, timing=timing, selected=deck, decks=decks,
                    deck_ids=[d.id for d in decks], configs=configs, preset=preset, tree=tree,
-                   bury=_BuryModes(_home_flags_lookup(col, by_id, configs)),
+                   bury=_BuryModes(_home_flags_lookup(col, by_id, configs)) if any(
+                       c.bury_new or c.bury_reviews or c.bury_interday_learning
+                       for c in configs.values()) else None,
                    salt=day_salt(timing.today))
     queue = StudyQueue(deck.id, timing.today, timing.next_day_at, learn_ahead_secs,
                        frozenset(ctx.deck_ids))
     _gather_intraday(ctx, queue)
     order = _review_order(ctx)
     interday: list[QueueEntry] = []
-    _gather_limited(ctx, _rows(ctx, "queue = 3 AND due <= ?", order, (timing.today,)),
+    columns = _COLUMNS if ctx.bury is not None else _INDEX_COLUMNS
+    _gather_limited(ctx, _rows(ctx, "queue = 3 AND due <= ?", order, (timing.today,), columns),
                     KIND_DAY_LEARN, interday, new=False)
     reviews: list[QueueEntry] = []
-    _gather_limited(ctx, _rows(ctx, "queue = 2 AND due <= ?", order, (timing.today,)),
+    _gather_limited(ctx, _rows(ctx, "queue = 2 AND due <= ?", order, (timing.today,), columns),
                     KIND_REVIEW, reviews, new=False)
     new = _sort_new(ctx, _gather_new(ctx))
     main = _mix(preset.interday_learning_mix, reviews, interday)
     main = _mix(preset.new_mix, main, new)
-    for entry in main:
-        queue._add_main(entry)
+    queue.main.extend(main)
+    queue._by_id.update((e.card_id, e) for e in main)
+    queue._main_counts.update({KIND_REVIEW: len(reviews), KIND_DAY_LEARN: len(interday),
+                               KIND_NEW: len(new)})
     return queue

@@ -8,6 +8,8 @@ Written from the published algorithms (ChaCha: RFC 8439; PCG: O'Neill 2014).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 __all__ = ["StdRng"]
 
 _M32 = 0xFFFF_FFFF
@@ -15,34 +17,56 @@ _M64 = (1 << 64) - 1
 _SIGMA = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)  # "expand 32-byte k"
 
 
-def _rotl(x: int, n: int) -> int:
-    return ((x << n) | (x >> (32 - n))) & _M32
+def _double_rounds(x: list[int], rounds: int) -> list[int]:
+    """`rounds` ChaCha rounds (column then diagonal quarter rounds) on 16 words.
 
-
-def _quarter(s: list[int], a: int, b: int, c: int, d: int) -> None:
-    s[a] = (s[a] + s[b]) & _M32
-    s[d] = _rotl(s[d] ^ s[a], 16)
-    s[c] = (s[c] + s[d]) & _M32
-    s[b] = _rotl(s[b] ^ s[c], 12)
-    s[a] = (s[a] + s[b]) & _M32
-    s[d] = _rotl(s[d] ^ s[a], 8)
-    s[c] = (s[c] + s[d]) & _M32
-    s[b] = _rotl(s[b] ^ s[c], 7)
+    Written out with local variables: this runs for every card shown, and Python function
+    calls per quarter round cost more than the arithmetic.
+    """
+    x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15 = x
+    m = _M32
+    for _ in range(rounds // 2):
+        # columns: (0,4,8,12) (1,5,9,13) (2,6,10,14) (3,7,11,15)
+        x0 = (x0 + x4) & m; x12 ^= x0; x12 = ((x12 << 16) | (x12 >> 16)) & m  # noqa: E702
+        x8 = (x8 + x12) & m; x4 ^= x8; x4 = ((x4 << 12) | (x4 >> 20)) & m  # noqa: E702
+        x0 = (x0 + x4) & m; x12 ^= x0; x12 = ((x12 << 8) | (x12 >> 24)) & m  # noqa: E702
+        x8 = (x8 + x12) & m; x4 ^= x8; x4 = ((x4 << 7) | (x4 >> 25)) & m  # noqa: E702
+        x1 = (x1 + x5) & m; x13 ^= x1; x13 = ((x13 << 16) | (x13 >> 16)) & m  # noqa: E702
+        x9 = (x9 + x13) & m; x5 ^= x9; x5 = ((x5 << 12) | (x5 >> 20)) & m  # noqa: E702
+        x1 = (x1 + x5) & m; x13 ^= x1; x13 = ((x13 << 8) | (x13 >> 24)) & m  # noqa: E702
+        x9 = (x9 + x13) & m; x5 ^= x9; x5 = ((x5 << 7) | (x5 >> 25)) & m  # noqa: E702
+        x2 = (x2 + x6) & m; x14 ^= x2; x14 = ((x14 << 16) | (x14 >> 16)) & m  # noqa: E702
+        x10 = (x10 + x14) & m; x6 ^= x10; x6 = ((x6 << 12) | (x6 >> 20)) & m  # noqa: E702
+        x2 = (x2 + x6) & m; x14 ^= x2; x14 = ((x14 << 8) | (x14 >> 24)) & m  # noqa: E702
+        x10 = (x10 + x14) & m; x6 ^= x10; x6 = ((x6 << 7) | (x6 >> 25)) & m  # noqa: E702
+        x3 = (x3 + x7) & m; x15 ^= x3; x15 = ((x15 << 16) | (x15 >> 16)) & m  # noqa: E702
+        x11 = (x11 + x15) & m; x7 ^= x11; x7 = ((x7 << 12) | (x7 >> 20)) & m  # noqa: E702
+        x3 = (x3 + x7) & m; x15 ^= x3; x15 = ((x15 << 8) | (x15 >> 24)) & m  # noqa: E702
+        x11 = (x11 + x15) & m; x7 ^= x11; x7 = ((x7 << 7) | (x7 >> 25)) & m  # noqa: E702
+        # diagonals: (0,5,10,15) (1,6,11,12) (2,7,8,13) (3,4,9,14)
+        x0 = (x0 + x5) & m; x15 ^= x0; x15 = ((x15 << 16) | (x15 >> 16)) & m  # noqa: E702
+        x10 = (x10 + x15) & m; x5 ^= x10; x5 = ((x5 << 12) | (x5 >> 20)) & m  # noqa: E702
+        x0 = (x0 + x5) & m; x15 ^= x0; x15 = ((x15 << 8) | (x15 >> 24)) & m  # noqa: E702
+        x10 = (x10 + x15) & m; x5 ^= x10; x5 = ((x5 << 7) | (x5 >> 25)) & m  # noqa: E702
+        x1 = (x1 + x6) & m; x12 ^= x1; x12 = ((x12 << 16) | (x12 >> 16)) & m  # noqa: E702
+        x11 = (x11 + x12) & m; x6 ^= x11; x6 = ((x6 << 12) | (x6 >> 20)) & m  # noqa: E702
+        x1 = (x1 + x6) & m; x12 ^= x1; x12 = ((x12 << 8) | (x12 >> 24)) & m  # noqa: E702
+        x11 = (x11 + x12) & m; x6 ^= x11; x6 = ((x6 << 7) | (x6 >> 25)) & m  # noqa: E702
+        x2 = (x2 + x7) & m; x13 ^= x2; x13 = ((x13 << 16) | (x13 >> 16)) & m  # noqa: E702
+        x8 = (x8 + x13) & m; x7 ^= x8; x7 = ((x7 << 12) | (x7 >> 20)) & m  # noqa: E702
+        x2 = (x2 + x7) & m; x13 ^= x2; x13 = ((x13 << 8) | (x13 >> 24)) & m  # noqa: E702
+        x8 = (x8 + x13) & m; x7 ^= x8; x7 = ((x7 << 7) | (x7 >> 25)) & m  # noqa: E702
+        x3 = (x3 + x4) & m; x14 ^= x3; x14 = ((x14 << 16) | (x14 >> 16)) & m  # noqa: E702
+        x9 = (x9 + x14) & m; x4 ^= x9; x4 = ((x4 << 12) | (x4 >> 20)) & m  # noqa: E702
+        x3 = (x3 + x4) & m; x14 ^= x3; x14 = ((x14 << 8) | (x14 >> 24)) & m  # noqa: E702
+        x9 = (x9 + x14) & m; x4 ^= x9; x4 = ((x4 << 7) | (x4 >> 25)) & m  # noqa: E702
+    return [x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15]
 
 
 def chacha_block(key: list[int], counter: int, nonce: list[int], rounds: int) -> list[int]:
     """One 64-byte ChaCha block as 16 little-endian words (`rounds` = 8, 12 or 20)."""
     state = [*_SIGMA, *key, *(_counter_words(counter, len(nonce))), *nonce]
-    work = list(state)
-    for _ in range(rounds // 2):
-        _quarter(work, 0, 4, 8, 12)
-        _quarter(work, 1, 5, 9, 13)
-        _quarter(work, 2, 6, 10, 14)
-        _quarter(work, 3, 7, 11, 15)
-        _quarter(work, 0, 5, 10, 15)
-        _quarter(work, 1, 6, 11, 12)
-        _quarter(work, 2, 7, 8, 13)
-        _quarter(work, 3, 4, 9, 14)
+    work = _double_rounds(state, rounds)
     return [(w + s) & _M32 for w, s in zip(work, state, strict=True)]
 
 
@@ -60,24 +84,34 @@ def _pcg32(state: int) -> tuple[int, int]:
     return state, ((xorshifted >> rot) | (xorshifted << ((32 - rot) & 31))) & _M32
 
 
+@lru_cache(maxsize=1024)
+def _seeded_block(seed: int, counter: int) -> tuple[int, ...]:
+    """Block `counter` of the generator seeded with `seed`. Cached: a card's seed is drawn
+    from when its buttons are shown, when it is answered and when it is shown next."""
+    state = seed
+    key = []
+    for _ in range(8):
+        state, word = _pcg32(state)
+        key.append(word)
+    return tuple(chacha_block(key, counter, [0, 0], 12))
+
+
 class StdRng:
     """Enough of rand's `StdRng` for Anki's fuzz: seeding from a u64, u32 output, two samplers."""
 
     def __init__(self, seed: int) -> None:
-        state = seed & _M64
-        key = []
-        for _ in range(8):
-            state, word = _pcg32(state)
-            key.append(word)
-        self._key = key
+        self._seed = seed & _M64
         self._counter = 0
-        self._buffer: list[int] = []
+        self._buffer: tuple[int, ...] = ()
+        self._index = 0
 
     def next_u32(self) -> int:
-        if not self._buffer:
-            self._buffer = chacha_block(self._key, self._counter, [0, 0], 12)
+        if self._index >= len(self._buffer):
+            self._buffer = _seeded_block(self._seed, self._counter)
             self._counter += 1
-        return self._buffer.pop(0)
+            self._index = 0
+        self._index += 1
+        return self._buffer[self._index - 1]
 
     def unit_f32(self) -> float:
         """`random_range(0.0..1.0)` for f32: 23 random mantissa bits, so a multiple of 2^-23."""
