@@ -33,6 +33,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
+from repetend.host.addons.bisect_state import read_overlay
 from repetend.host.addons.catalog import Installed, scan
 from repetend.host.addons.crash import NO_QUARANTINE_ENV, Breadcrumbs, recover
 from repetend.host.addons.meta import (
@@ -183,9 +184,13 @@ def load_addons(plugins: PluginHost, folder: Path, *, safe_mode: bool = False,
         return addons
     if breadcrumbs.enabled:
         _quarantine_crashed(folder, installed, say)
+    # An active add-on bisect leaves out this round's add-ons, as an overlay (bisect.py).
+    overlay = read_overlay(folder)
+    if overlay is not None:
+        say(overlay.notice())
 
     loader = _Loader(plugins, installed, addons, breadcrumbs, on_error)
-    loader.decide(skip)
+    loader.decide(skip, overlay.disabled if overlay is not None else frozenset())
     for package in sorted(installed):
         loader.load(package, ())
     breadcrumbs.clear()
@@ -222,7 +227,7 @@ class _Loader:
         self.breadcrumbs = breadcrumbs
         self.on_error = on_error
 
-    def decide(self, skip: set[str]) -> None:
+    def decide(self, skip: set[str], bisecting: frozenset[str] = frozenset()) -> None:
         """Give a record to every add-on that will not be imported, with the reason."""
         candidates = []
         for package, addon in self.installed.items():
@@ -236,6 +241,10 @@ class _Loader:
             elif package in skip:
                 self.records[package] = _record(addon, "disabled",
                                                 "disabled for this run (--disable-addon)")
+            elif package in bisecting:
+                self.records[package] = _record(
+                    addon, "disabled", "disabled for this round of the add-on bisect "
+                    "(`repetend addons bisect status`)")
             elif quarantined:
                 reason = (quarantined.get("reason") if isinstance(quarantined, dict)
                           else None) or "quarantined after a crash"

@@ -1,4 +1,5 @@
-"""`repetend addons …`: list, install, remove, enable, disable and configure add-ons.
+"""`repetend addons …`: list, install, remove, enable, disable and configure add-ons; `bisect`
+(in repetend.host.addons.bisect_cli) finds the one behind a problem.
 
 `list` starts the profile as every command does, so it shows what really happened: each
 add-on's status, the reason it is not loaded, its load time and its hooks. The other
@@ -13,6 +14,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from repetend.core.errors import RepetendError
+from repetend.host.addons.bisect_cli import register as register_bisect
 from repetend.host.cli import add_command, emit, open_host
 
 if TYPE_CHECKING:
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    help_ = "install, list, enable, disable, configure and remove add-ons"
+    help_ = "install, list, enable, disable, configure, remove and bisect add-ons"
     p = sub.add_parser("addons", help=help_, description=help_)
     actions = p.add_subparsers(dest="addons_command", metavar="ACTION", required=True)
     add_command(actions, "list", cmd_list,
@@ -43,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     group.add_argument("--set", metavar="JSON", help="the whole configuration as a JSON "
                        "object ('-' reads it from standard input)")
     group.add_argument("--reset", action="store_true")
+    register_bisect(actions)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
