@@ -78,6 +78,8 @@ class ExportSummary:
         return {**self.__dict__}
 
     def text(self) -> str:
+        if self.kind == "notes text":
+            return f"Exported {self.notes} notes to {self.file} (tab-separated text)"
         layout = "legacy (schema 11)" if self.legacy else "modern"
         lines = [f"Exported {self.notes} notes, {self.cards} cards, {self.decks} decks, "
                  f"{self.notetypes} note types, {self.revlog} review-log entries and "

@@ -184,16 +184,25 @@ def read_metadata(text: str, name: str,
 
 
 def read_records(body: str, meta: TextMetadata) -> list[Record]:
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=meta.separator,
-                        quotechar='"', doublequote=True, strict=False)
+    consumed: list[str] = []
+
+    def lines():
+        for raw in io.StringIO(body, newline=""):
+            consumed.append(raw)
+            yield raw
+
+    reader = csv.reader(lines(), delimiter=meta.separator, quotechar='"', doublequote=True,
+                        strict=False)
     records = []
     start = 1
     for row in reader:
         line = meta.header_lines + start
         start = reader.line_num + 1
+        first_line = consumed[0] if consumed else ""
+        consumed.clear()
         if not row or (len(row) == 1 and not row[0].strip()):
             continue
-        if row[0].startswith("#"):
+        if first_line.startswith("#"):  # a comment line (a quoted "#…" field is data)
             continue
         records.append(Record(line, [v.replace("\r\n", "\n") for v in row]))
     return records

@@ -140,3 +140,11 @@ def test_text_import_with_notetype_and_deck(base, tmp_path):
     assert again["counts"]["unchanged"] == 2
     headers = run(base, "import", str(DATA / "text-headers.csv")).stdout
     assert "added: 5" in headers
+
+
+def test_notes_text_export(base, tmp_path):
+    run(base, "import", str(DATA / "update-v1.apkg"))
+    out = tmp_path / "notes.txt"
+    summary = run_json(base, "export", str(out), "--deck", "Shared Deck")
+    assert summary["notes"] == 5 and summary["kind"] == "notes text"
+    assert out.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n")

@@ -104,3 +104,28 @@ def test_preview_shows_detected_settings(tmp_path):
     shown = preview(f)
     assert shown["metadata"]["separator"] == ";" and shown["metadata"]["html"] is True
     assert shown["rows"] == [["a", "<b>b</b>"], ["c", "d"]]
+
+
+def test_notes_text_export_round_trips_through_text_import(fresh, manifest_of, tmp_path):
+    from repetend.core.importing.apkg_import import import_apkg
+    from repetend.core.importing.text_export import export_cards_text, export_notes_text
+
+    col = fresh("source")
+    import_apkg(col, DATA / "content-modern.apkg")
+    with col.op("Edit"):
+        col.db.execute("UPDATE notes SET guid = '#starts-with-hash' "
+                       "WHERE guid = 'rpt-basic-004'")
+    out = tmp_path / "notes.txt"
+    assert export_notes_text(col, out) == 15
+    head = out.read_text(encoding="utf-8").splitlines()[:6]
+    assert head == ["#separator:tab", "#html:true", "#guid column:1", "#notetype column:2",
+                    "#deck column:3", "#tags column:8"]
+    target = fresh("target")
+    import_apkg(target, DATA / "content-modern.apkg", )
+    summary = import_text(target, out)
+    # every note is found by guid (the renamed one is new) and is unchanged
+    assert len(summary.duplicate) == 14 and summary.added == ["#starts-with-hash"]
+    cards = tmp_path / "cards.txt"
+    assert export_cards_text(col, cards, with_html=False, deck="Science") == 9
+    lines = cards.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["#separator:tab", "#html:false"] and len(lines) == 11

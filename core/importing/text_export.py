@@ -1,0 +1,145 @@
+"""Exporting notes or cards as tab-separated text with Anki's file headers.
+
+Notes: `#separator:tab`, `#html:…`, then `#guid column:`, `#notetype column:`,
+`#deck column:`, `#tags column:` for the columns included; rows are guid, note type, deck
+(of the note's first card), the fields (padded to the widest note type), tags. Such a file
+imports back with `text_import` (matching by guid). Cards: question and answer as
+rendered, the answer without the repeated question.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from repetend.core.decks import Deck
+from repetend.core.errors import NotFoundError
+from repetend.core.text import strip_html
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+_REDUNDANT = re.compile(r"<style>.*?</style>|\[\[type:[^\]]+\]\]", re.IGNORECASE | re.DOTALL)
+_ANSWER_MARK = re.compile(r".*?<hr id=answer>", re.IGNORECASE | re.DOTALL)
+_AV = re.compile(r"\[anki:play:[qa]:\d+\]")
+
+
+@dataclass
+class TextExportOptions:
+    with_html: bool = True
+    with_guid: bool = True
+    with_notetype: bool = True
+    with_deck: bool = True
+    with_tags: bool = True
+    #: only this deck (name or id) and its subdecks; None for everything
+    deck: str | int | None = None
+
+
+def _text(value: str, with_html: bool) -> str:
+    value = _REDUNDANT.sub("", value)
+    if not with_html:
+        value = re.sub(r"<br\s*/?>|<div>", " ", value, flags=re.IGNORECASE)
+        value = " ".join(strip_html(value).split())
+    return value
+
+
+def _card_ids(col: Collection, deck: str | int | None) -> list[int]:
+    if deck is None:
+        return col.card_ids()
+    if isinstance(deck, int) or str(deck).isdigit():
+        target: Deck = col.decks.get(int(deck))
+    else:
+        target = col.decks.by_name(str(deck))
+    dids = [target.id] + [d.id for d in col.decks.descendants(target.id)]
+    marks = ",".join("?" * len(dids))
+    return [r[0] for r in col.db.execute(
+        f"SELECT id FROM cards WHERE did IN ({marks}) OR odid IN ({marks}) ORDER BY id",
+        dids + dids)]
+
+
+def _write(out: Path, header: list[str], rows: list[list[str]]) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            for line in header:
+                handle.write(line + "\n")
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
+            for row in rows:
+                writer.writerow(row)
+                line = buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+                if line.startswith("#"):  # quoted, so it is not read as a comment line
+                    line = f'"{row[0]}"' + line[len(row[0]):]
+                handle.write(line)
+        os.replace(partial, out)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+def export_notes_text(col: Collection, out: str | Path,
+                      options: TextExportOptions | None = None) -> int:
+    """Write the notes (of a deck, or all) as text; returns how many."""
+    opt = options or TextExportOptions()
+    cids = _card_ids(col, opt.deck)
+    nids: dict[int, int] = {}
+    for cid in cids:
+        row = col.db.execute("SELECT nid, did, odid FROM cards WHERE id = ?", (cid,)).fetchone()
+        nids.setdefault(row[0], row[2] or row[1])
+    notes = [col.get_note(nid) for nid in sorted(nids)]
+    width = max((len(n.fields) for n in notes), default=0)
+    header = ["#separator:tab", f"#html:{'true' if opt.with_html else 'false'}"]
+    column = 0
+    meta: list[str] = []
+    for name, wanted in (("guid", opt.with_guid), ("notetype", opt.with_notetype),
+                         ("deck", opt.with_deck)):
+        if wanted:
+            column += 1
+            meta.append(name)
+            header.append(f"#{name} column:{column}")
+    if opt.with_tags:
+        header.append(f"#tags column:{column + width + 1}")
+    deck_names = {d.id: d.name for d in col.decks.all()}
+    rows = []
+    for note in notes:
+        row = []
+        for name in meta:
+            if name == "guid":
+                row.append(note.guid)
+            elif name == "notetype":
+                row.append(col.notetypes.get(note.ntid).name)
+            else:
+                row.append(deck_names.get(nids[note.id], ""))
+        fields = [_text(f, opt.with_html) for f in note.fields]
+        row += fields + [""] * (width - len(fields))
+        if opt.with_tags:
+            row.append(" ".join(note.tags))
+        rows.append(row)
+    _write(Path(out), header, rows)
+    return len(rows)
+
+
+def export_cards_text(col: Collection, out: str | Path, with_html: bool = True,
+                      deck: str | int | None = None) -> int:
+    """Write each card's rendered question and answer; returns how many cards."""
+    rows = []
+    for cid in _card_ids(col, deck):
+        try:
+            rendered = col.render_card(col.get_card(cid))
+        except NotFoundError:
+            continue
+        question = _AV.sub("", rendered.question)
+        answer = _ANSWER_MARK.sub("", _AV.sub("", rendered.answer), count=1)
+        rows.append([_text(question, with_html), _text(answer, with_html)])
+    header = ["#separator:tab", f"#html:{'true' if with_html else 'false'}"]
+    _write(Path(out), header, rows)
+    return len(rows)
