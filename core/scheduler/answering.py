@@ -447,7 +447,8 @@ class Scheduler:
         if entry is None:
             return None
         card = load_card(self.col, entry.card_id)
-        states = self._states(card, timing)
+        # The buttons show the states that will be committed: after add-ons and scripts.
+        states, _ = self._commit_states(card, self._states(card, timing))
         return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
                           kind=entry.kind, counts=queue.counts(timing.now))
 
@@ -457,6 +458,13 @@ class Scheduler:
         deck = self.resolve_deck(deck)
         timing = self._timing()
         return self._session(deck, timing, key).counts(timing.now)
+
+    def queued_card_ids(self, deck: Deck | int | str | None = None) -> list[int]:
+        """The ids of the cards `deck`'s session would show from now on, in order."""
+        key = self._refresh()
+        deck = self.resolve_deck(deck)
+        timing = self._timing()
+        return self._session(deck, timing, key).card_ids(timing.now)
 
     def due_tree(self, deck: Deck | int | str | None = None) -> list[DeckDueCounts]:
         """Counts for every deck (or `deck` and its descendants), each as if it were the deck
@@ -532,8 +540,12 @@ class Scheduler:
 
         `card` must be as it was shown (a stale copy means it was answered already) and, with
         `check_due`, due in the current study session (`get_next_card`'s deck, or the card's
-        own deck when no session is open). `states` are the states shown, possibly changed by
-        the caller; they must pass validation. `time_taken_ms` is capped by the preset's
+        own deck when no session is open). `states` are the states shown (`get_next_card`'s,
+        which already went through `scheduling_states_will_commit`), possibly changed by the
+        caller; they must pass validation and are committed as they are. Without them the
+        states are computed now and passed through `scheduling_states_will_commit`. The
+        chosen button's custom data (`SchedulingStates.custom_data`), if set, replaces the
+        card's. `time_taken_ms` is capped by the preset's
         maximum answer seconds. Without `check_due` any card can be answered as it stands
         (Anki's "Grade Now").
         """
@@ -553,16 +565,17 @@ class Scheduler:
                 chosen = check_states(states, current)
             except StatesInvalid as exc:
                 raise InvalidInput(f"card {cid}: the given states are invalid: {exc}") from exc
+            states_error = None
         else:
-            chosen = next_states(current, ctx)
-        chosen, states_error = self._commit_states(stored, chosen)
+            chosen, states_error = self._commit_states(stored, next_states(current, ctx))
         next_state = chosen.for_button(button)
         applied = apply_state(_sched_fields(stored), current, next_state, ctx)
         taken = min(max(int(time_taken_ms), 0),
                     self._preset(stored.odid or stored.did).cap_answer_time_to_secs * 1000)
 
         with self.col.op("Answer Card"):
-            updated = self._write_card(stored, applied, next_state, timing)
+            updated = self._write_card(stored, applied, next_state, timing,
+                                       chosen.custom_data_for(button))
             revlog_id = self._write_revlog(stored, button, current, next_state, timing, taken)
             if applied.leeched:
                 self._tag_leech(stored.nid)
@@ -588,9 +601,14 @@ class Scheduler:
                             buried_siblings=tuple(buried), states_error=states_error)
 
     def _write_card(self, card: Card, applied: AppliedState, next_state: CardState,
-                    timing: SchedTiming) -> Card:
+                    timing: SchedTiming, custom_data: str | None = None) -> Card:
         new = applied.card
         data = dict(card.data)
+        if custom_data is not None:  # already checked: "" clears it (ANKI-FACTS §2.3)
+            if custom_data:
+                data["cd"] = custom_data
+            else:
+                data.pop("cd", None)
         if applied.original_position is not None:
             data["pos"] = applied.original_position
         if not isinstance(next_state, PreviewState):

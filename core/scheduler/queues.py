@@ -146,6 +146,14 @@ class StudyQueue:
             return self.learning[0]
         return None
 
+    def card_ids(self, now: int) -> list[int]:
+        """Every card the queue would show from `now` on, in order (learning cards that come
+        due later are placed by the time they are due now)."""
+        cutoff = now + self.learn_ahead_secs
+        due_now = [e.card_id for e in self.learning if e.due <= now]
+        ahead = [e.card_id for e in self.learning if now < e.due <= cutoff]
+        return due_now + [e.card_id for e in self.main if not e.removed] + ahead
+
     def counts(self, now: int) -> Counts:
         intraday = bisect.bisect(self._learning_keys, (now + self.learn_ahead_secs, 1 << 63))
         return Counts(new=self._main_counts[KIND_NEW],
