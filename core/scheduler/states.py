@@ -7,7 +7,7 @@ Anki's protobuf JSON writer does). Floats are float32 values; see `floats.py`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from repetend.core.errors import InvalidInput
@@ -267,24 +267,56 @@ _BUTTONS = ("again", "hard", "good", "easy")
 
 @dataclass(frozen=True)
 class SchedulingStates:
-    """The current state and the state each answer button would lead to."""
+    """The current state and the state each answer button would lead to.
+
+    `custom_data` is what Anki carries as each button state's `customData` (set by custom
+    scheduling scripts, ANKI-FACTS §2.3): button name → the JSON object text the card's
+    custom data becomes when that button is pressed ("" clears it). A button not listed
+    leaves the card's custom data as it is. In the JSON it is each button's `customData`.
+    """
 
     current: CardState
     again: CardState
     hard: CardState
     good: CardState
     easy: CardState
+    custom_data: dict[str, str] = field(default_factory=dict, hash=False)
 
     def for_button(self, button: int | str) -> CardState:
         """State for button 1–4 or "again"/"hard"/"good"/"easy"."""
-        name = _BUTTONS[button - 1] if isinstance(button, int) and 1 <= button <= 4 else button
-        if name not in _BUTTONS:
-            raise InvalidInput(f"unknown answer button {button!r}")
-        return getattr(self, name)
+        return getattr(self, _button_name(button))
+
+    def custom_data_for(self, button: int | str) -> str | None:
+        """The custom data button 1–4 (or its name) stores, or None to keep the card's."""
+        return self.custom_data.get(_button_name(button))
 
     def to_json(self) -> dict[str, Any]:
-        return {name: getattr(self, name).to_json() for name in ("current", *_BUTTONS)}
+        out = {name: getattr(self, name).to_json() for name in ("current", *_BUTTONS)}
+        for name, text in self.custom_data.items():
+            out[name]["customData"] = text
+        return out
 
     @classmethod
     def from_json(cls, obj: dict[str, Any]) -> SchedulingStates:
-        return cls(**{name: state_from_json(obj[name]) for name in ("current", *_BUTTONS)})
+        """Parse Anki's JSON; a button state's `customData` goes to `custom_data` (the
+        current state's, the card's stored custom data, is not kept)."""
+        states: dict[str, Any] = {}
+        custom: dict[str, str] = {}
+        for name in ("current", *_BUTTONS):
+            raw = obj[name]
+            if isinstance(raw, dict) and "customData" in raw:
+                raw = dict(raw)
+                text = raw.pop("customData")
+                if name != "current":
+                    if not isinstance(text, str):
+                        raise InvalidInput(f"{name}.customData must be a string, not {text!r}")
+                    custom[name] = text
+            states[name] = state_from_json(raw)
+        return cls(**states, custom_data=custom)
+
+
+def _button_name(button: int | str) -> str:
+    name = _BUTTONS[button - 1] if isinstance(button, int) and 1 <= button <= 4 else button
+    if name not in _BUTTONS:
+        raise InvalidInput(f"unknown answer button {button!r}")
+    return name  # type: ignore[return-value]

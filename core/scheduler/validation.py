@@ -8,6 +8,7 @@ Anki has unsigned integers, finite non-negative floats, known state kinds, an un
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 from typing import Any
@@ -26,7 +27,7 @@ from repetend.core.scheduler.states import (
     SchedulingStates,
 )
 
-__all__ = ["StatesInvalid", "check_states", "without_elapsed"]
+__all__ = ["StatesInvalid", "check_custom_data", "check_states", "without_elapsed"]
 
 _BUTTONS = ("again", "hard", "good", "easy")
 
@@ -119,6 +120,29 @@ def without_elapsed(state: CardState) -> CardState:
     return state
 
 
+def check_custom_data(text: Any, where: str = "customData") -> str:
+    """Anki's rules for the custom data an answer stores (ANKI-FACTS §2.3, checked against
+    Anki 26.9): a JSON object with keys of at most 8 bytes, at most 100 bytes as stored.
+    Returns the text to store: "" for an empty object."""
+    if not isinstance(text, str):
+        raise StatesInvalid(f"{where} must be a string of JSON, not {text!r}")
+    if text == "":
+        return ""
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise StatesInvalid(f"{where} is not JSON: {exc}") from exc
+    if not isinstance(value, dict):
+        raise StatesInvalid(f"{where} must be a JSON object, not {text!r}")
+    for key in value:
+        if len(key.encode("utf-8", "surrogatepass")) > 8:
+            raise StatesInvalid(f"{where}: key {key!r} is longer than 8 bytes")
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > 100:
+        raise StatesInvalid(f"{where} is {size} bytes; at most 100 can be stored")
+    return text if value else ""
+
+
 def check_states(value: Any, current: CardState) -> SchedulingStates:
     """`value` as states ready to commit for a card whose current state is `current`.
 
@@ -147,4 +171,14 @@ def check_states(value: Any, current: CardState) -> SchedulingStates:
                                 "filtered state")
         if isinstance(current, ReschedulingFilterState) and isinstance(state, PreviewState):
             raise StatesInvalid(f"{name}: a rescheduling filtered deck cannot preview")
+    custom = getattr(value, "custom_data", None)
+    if not isinstance(custom, dict):
+        raise StatesInvalid(f"custom data must be a dict of button name to text, not {custom!r}")
+    cleaned = {}
+    for name, text in custom.items():
+        if name not in _BUTTONS:
+            raise StatesInvalid(f"custom data for {name!r}: not an answer button")
+        cleaned[name] = check_custom_data(text, f"{name}.customData")
+    if cleaned != custom:
+        value = replace(value, custom_data=cleaned)
     return value
