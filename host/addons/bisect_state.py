@@ -6,7 +6,7 @@ for the current round; `load_addons` reads that list and skips those add-ons for
 start of that profile (the GUI, any command, the check of `bisect run`) until the bisect
 ends or is reset, which deletes the file. So stopping a bisect, or a bisect dying halfway,
 can never leave the user's set-up changed: VS Code's `isDisabledByBisect()` overlay
-(MODELS.md §9).
+(MODELS.md §9). The overlay of a `bisect run` whose process is gone (killed) is ignored.
 
 This module is only the file; the search itself is `repetend.host.addons.bisect`.
 """
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from repetend.host.addons.crash import _alive
 from repetend.host.addons.meta import write_json_atomic
 
 #: A dot file, so the catalog never takes it for an add-on.
@@ -69,7 +70,7 @@ class Overlay:
 
     def notice(self) -> str:
         if self.problem is not None:
-            return (f"The add-on bisect state is unreadable and was ignored ({self.problem}); "
+            return (f"The add-on bisect state was ignored ({self.problem}); "
                     "`repetend addons bisect reset` removes it.")
         what = ("Automatic add-on bisect running" if self.mode == "run"
                 else "Add-on bisect in progress")
@@ -93,5 +94,15 @@ def read_overlay(addons_folder: Path) -> Overlay | None:
         return Overlay(frozenset(), 0, "interactive",
                        problem=f"{state_path(addons_folder)} has no valid \"disabled\" list")
     round_ = state.get("round")
+    if state.get("mode") == "run" and not run_alive(state):
+        # `bisect run` was killed: its rounds are over, so the user gets their add-ons back.
+        return Overlay(frozenset(), 0, "run", problem=(
+            "an automatic bisect was interrupted; its overlay was ignored"))
     return Overlay(frozenset(disabled), round_ if isinstance(round_, int) else 0,
                    "run" if state.get("mode") == "run" else "interactive")
+
+
+def run_alive(state: dict[str, Any]) -> bool:
+    """Whether the process of a `bisect run` state still runs."""
+    pid = state.get("pid")
+    return isinstance(pid, int) and pid > 0 and _alive(pid)

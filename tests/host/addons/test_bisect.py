@@ -7,6 +7,7 @@ enabled set), so 64 add-ons take milliseconds. The end-to-end tests run the real
 
 import json
 import math
+import subprocess
 import sys
 import textwrap
 
@@ -289,6 +290,20 @@ def test_the_interactive_bisect_replays_the_same_search_from_its_answers():
     assert outcome.runs == len(answers) <= math.ceil(math.log2(16)) + 2
 
 
+def test_answering_good_every_time_blames_no_one():
+    """The interactive bisect only assumes "everything enabled fails"; when every round
+    passes it asks for that round instead of blaming the last add-on (VS Code #111672)."""
+    for n in SIZES:
+        plan, answers, asked = flat(n), [], []
+        outcome = replay(plan, answers)
+        while not isinstance(outcome, Verdict):
+            asked.append(outcome.enabled)
+            answers.append("good")
+            outcome = replay(plan, answers)
+        assert (outcome.verdict, outcome.culprits) == ("flaky", ())
+        assert asked[-1] == frozenset(names(n)) and outcome.runs <= bound(n)
+
+
 # ---- The overlay and the saved state (in-process)
 
 PLAIN = "from repetend.hooks import hookimpl\n"
@@ -322,6 +337,35 @@ def test_an_unreadable_bisect_state_disables_nothing_and_says_how_to_remove_it(
     addons = load_addons(PluginHost(), addons_dir)
     assert {r.status for r in addons} == {"loaded"}
     assert any("bisect reset" in notice for notice in addons.notices)
+
+
+def dead_pid():
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_overlay_of_a_killed_bisect_run_is_ignored_until_reset(kit, addons_dir):
+    make_addons(kit, addons_dir, 3)
+    session = AddonBisect(addons_dir)
+    session.start()
+    state = json.loads((addons_dir / STATE_FILE).read_text())
+    write_state(addons_dir, {**state, "mode": "run", "pid": dead_pid()})
+    addons = load_addons(PluginHost(), addons_dir)
+    assert {r.status for r in addons} == {"loaded"}
+    assert any("interrupted" in notice for notice in addons.notices)
+    assert session.status().stale
+    with pytest.raises(BisectError, match="was interrupted"):
+        session.answer("bad")
+    assert session.reset() and session.status() is None
+
+
+def test_a_damaged_bisect_state_is_reported_and_reset_removes_it(kit, addons_dir):
+    make_addons(kit, addons_dir, 2)
+    write_state(addons_dir, {"mode": "interactive", "disabled": ["a00"]})  # no "order"
+    with pytest.raises(BisectError, match="unreadable.*bisect reset"):
+        AddonBisect(addons_dir).status()
+    assert AddonBisect(addons_dir).reset()
 
 
 def test_start_answer_reset_never_touch_the_users_state(kit, addons_dir):
@@ -500,3 +544,20 @@ def test_interactive_bisect_to_a_verdict_through_the_cli(kit, base, profile_addo
     assert not (profile_addons / STATE_FILE).exists()
     answer = kit.run_cli(base, "addons", "bisect", "good", check=False)
     assert answer.returncode == 1 and "no add-on bisect is in progress" in answer.stderr
+
+
+def test_a_hanging_round_counts_as_bad_and_the_check_runs_without_quarantine(
+        kit, addons_dir):
+    make_addons(kit, addons_dir, 2)
+    check = textwrap.dedent("""
+        import os, sys, time
+        assert os.environ["REPETEND_NO_QUARANTINE"] == "1"
+        if os.environ["REPETEND_BISECT_ROUND"] == "1":
+            time.sleep(60)
+    """)
+    verdict, rounds = AddonBisect(addons_dir).run([sys.executable, "-c", check], timeout=1)
+    assert (rounds[0].exit, rounds[0].answer) == (None, "bad")
+    assert all(r.exit == 0 for r in rounds[1:])
+    # Only the hang failed, and with everything enabled again it passes: flaky.
+    assert verdict.verdict == "flaky" and rounds[-1].disabled == []
+    assert not (addons_dir / STATE_FILE).exists()
