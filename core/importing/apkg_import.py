@@ -184,6 +184,8 @@ class _Importer:
         self.media_plan: dict[str, tuple[str, str]] = {}  # our name → (entry index, sha1)
         self.referenced: set[str] = set()
         self.known_tags: dict[str, str] = {}
+        self.tag_cache: dict[str, str] = {}
+        self.pending_notes: list[tuple[Any, ...]] = []
         self.moved: list[Path] = []
         self.displaced: list[tuple[Path, Path]] = []  # (backup in staging, original place)
 
@@ -538,6 +540,14 @@ class _Importer:
         return found
 
     def _tags(self, text: str) -> str:
+        cached = self.tag_cache.get(text)
+        if cached is not None:
+            return cached
+        result_text = self._canonical_tags(text)
+        self.tag_cache[text] = result_text
+        return result_text
+
+    def _canonical_tags(self, text: str) -> str:
         tags = [t for t in str_to_tags(text) if not any(ch < " " for ch in t)]
         result = canonical_tags(tags, self.known_tags)
         for tag in result:
@@ -547,7 +557,25 @@ class _Importer:
                 self.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES (?)", (tag,))
         return tags_to_str(result)
 
+    def _taken_ids(self, table: str) -> tuple[set[int], int]:
+        """Our ids in (a margin around) the id range of the package's `table`, and the top
+        of that range: an id above it must be looked up in the database."""
+        low, high = self.src.db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
+        if low is None:
+            return set(), 0
+        top = high + 1_000_000
+        return {r[0] for r in self.db.execute(
+            f"SELECT id FROM {table} WHERE id BETWEEN ? AND ?", (low, top))}, top
+
+    def _flush_notes(self) -> None:
+        if self.pending_notes:
+            self.db.executemany(
+                "INSERT INTO notes (guid, ntid, mtime, usn, tags, flds, sfld, csum, flags, data, "
+                "id) VALUES (?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?)", self.pending_notes)
+            self.pending_notes.clear()
+
     def _import_notes(self) -> None:
+        taken_ids, top_taken = self._taken_ids("notes")
         self.known_tags = {r[0].casefold(): r[0] for r in self.db.execute("SELECT tag FROM tags")}
         existing = self._existing_by_guid()
         total = self.src.count("notes")
@@ -586,15 +614,19 @@ class _Importer:
                     continue
             else:
                 new_id = nid
-                while self.db.execute("SELECT 1 FROM notes WHERE id = ?", (new_id,)).fetchone():
+                while new_id in taken_ids or (new_id > top_taken and self.db.execute(
+                        "SELECT 1 FROM notes WHERE id = ?", (new_id,)).fetchone()):
                     new_id += 999
+                taken_ids.add(new_id)
                 self._write_note(new_id, guid, ntid, mod, tags, fields, flags, data, insert=True)
                 existing[guid] = (new_id, ntid, mod)
                 self.note_map[nid] = new_id
                 self.note_ntid[new_id] = ntid
                 summary.added.append(guid)
-            for f in fields:
-                self.referenced.update(media.references(f))
+            if self.pkg.media:
+                for f in fields:
+                    self.referenced.update(media.references(f))
+        self._flush_notes()
 
     def _write_note(self, nid: int, guid: str, ntid: int, mod: int, tags: str,
                     fields: list[str], flags: int, data: str, insert: bool) -> None:
@@ -602,8 +634,9 @@ class _Importer:
         values = (guid, ntid, mod, self._tags(tags), FIELD_SEPARATOR.join(fields), sort_text,
                   field_checksum(fields[0]), flags or 0, data or "", nid)
         if insert:
-            self.db.execute("INSERT INTO notes (guid, ntid, mtime, usn, tags, flds, sfld, csum, "
-                            "flags, data, id) VALUES (?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?)", values)
+            self.pending_notes.append(values)
+            if len(self.pending_notes) >= 1000:
+                self._flush_notes()
         else:
             self.db.execute("UPDATE notes SET guid = ?, ntid = ?, mtime = ?, usn = -1, "
                             "tags = ?, flds = ?, sfld = ?, csum = ?, flags = ?, data = ? "
@@ -628,6 +661,11 @@ class _Importer:
             next_pos = 1
         max_pos = next_pos - 1
         total = self.src.count("cards")
+        taken_ids, top_taken = self._taken_ids("cards")
+        pending: list[tuple[Any, ...]] = []
+        insert = ("INSERT INTO cards (id, nid, did, ord, mtime, usn, type, queue, due, ivl, "
+                  "factor, reps, lapses, left, odue, odid, flags, data) VALUES "
+                  "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for i, row in enumerate(self.src.cards()):
             if i % 1000 == 0:
                 self.progress("cards", i, total)
@@ -640,12 +678,15 @@ class _Importer:
             count, cloze = self.nt_template_count[ntid]
             if ord_ < 0 or (not cloze and ord_ >= count):
                 continue
-            try:
-                card_data = json.loads(data) if data else {}
-            except ValueError:
-                card_data = {}
-            if not isinstance(card_data, dict):
-                card_data = {}
+            card_data: dict[str, Any] | None = None  # parsed only when it must change
+            if not self.opt.with_scheduling or not isinstance(data, str) \
+                    or not data.startswith("{"):
+                try:
+                    card_data = json.loads(data) if data else {}
+                except (ValueError, TypeError):
+                    card_data = {}
+                if not isinstance(card_data, dict):
+                    card_data = {}
             home = self.deck_map.get(odid) if odid else None
             target = self.deck_map.get(did)
             if odid and (home is None or target is None or not self.opt.with_scheduling
@@ -666,6 +707,7 @@ class _Importer:
                 if ctype == TYPE_NEW:
                     max_pos = max(max_pos, due)
             else:
+                assert card_data is not None
                 pos = due if ctype == TYPE_NEW else card_data.get("pos")
                 if not isinstance(pos, int):
                     pos = max_pos + 1
@@ -674,18 +716,21 @@ class _Importer:
                 odue = odid = flags = 0
                 card_data = {"pos": pos} if "pos" in card_data else {}
             new_id = cid
-            while self.db.execute("SELECT 1 FROM cards WHERE id = ?", (new_id,)).fetchone():
+            while new_id in taken_ids or (new_id > top_taken and self.db.execute(
+                    "SELECT 1 FROM cards WHERE id = ?", (new_id,)).fetchone()):
                 new_id += 1
-            self.db.execute(
-                "INSERT INTO cards (id, nid, did, ord, mtime, usn, type, queue, due, ivl, "
-                "factor, reps, lapses, left, odue, odid, flags, data) VALUES "
-                "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (new_id, our_nid, target, ord_, mod, ctype, queue, due, ivl, factor, reps,
-                 lapses, left, odue, odid, flags,
-                 json.dumps(card_data, separators=(",", ":"), ensure_ascii=False)))
+            taken_ids.add(new_id)
+            text = data if card_data is None else json.dumps(
+                card_data, separators=(",", ":"), ensure_ascii=False)
+            pending.append((new_id, our_nid, target, ord_, mod, ctype, queue, due, ivl, factor,
+                            reps, lapses, left, odue, odid, flags, text))
+            if len(pending) >= 1000:
+                self.db.executemany(insert, pending)
+                pending.clear()
             taken.add((our_nid, ord_))
             self.card_map[cid] = new_id
             self.summary.cards_added += 1
+        self.db.executemany(insert, pending)
         if max_pos + 1 > next_pos:
             self.col._write_config("nextPos", max_pos + 1)
 
@@ -713,14 +758,10 @@ class _Importer:
     def _import_revlog(self) -> None:
         if not self.card_map:
             return
-        added = 0
-        for rid, cid, _usn, ease, ivl, last_ivl, factor, taken, rtype in self.src.revlog():
-            our_cid = self.card_map.get(cid)
-            if our_cid is None:
-                continue
-            cur = self.db.execute(
-                "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, "
-                "type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
-                (rid, our_cid, ease, ivl, last_ivl, factor, taken, rtype))
-            added += cur.rowcount
-        self.summary.revlog_added = added
+        rows_in = ((rid, self.card_map[cid], ease, ivl, last_ivl, factor, taken, rtype)
+                   for rid, cid, _usn, ease, ivl, last_ivl, factor, taken, rtype
+                   in self.src.revlog() if cid in self.card_map)
+        cur = self.db.executemany(
+            "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, "
+            "type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)", rows_in)
+        self.summary.revlog_added = max(cur.rowcount, 0)

@@ -129,3 +129,12 @@ def test_notes_text_export_round_trips_through_text_import(fresh, manifest_of, t
     assert export_cards_text(col, cards, with_html=False, deck="Science") == 9
     lines = cards.read_text(encoding="utf-8").splitlines()
     assert lines[:2] == ["#separator:tab", "#html:false"] and len(lines) == 11
+
+
+def test_a_guid_repeated_in_one_file_updates_the_note_added_above(fresh, tmp_path):
+    col = fresh()
+    f = tmp_path / "g.csv"
+    f.write_text("#guid column:1\n#separator:comma\ng-1,one,1\ng-1,uno,1\n")
+    summary = import_text(col, f)
+    assert summary.added == ["g-1"] and summary.updated == ["g-1"]
+    assert col.db.execute("SELECT flds FROM notes").fetchall()[0][0] == "uno\x1f1"
