@@ -376,6 +376,8 @@ def search(plan: Plan, *, assume_all_bad: bool = False, repeat: bool = True) -> 
                     else "")
         with_reqs = sorted(alone - {culprit})
         needs = f" (with {', '.join(with_reqs)}, which it requires)" if with_reqs else ""
+        if plan.pinned:
+            needs += f" except the pinned {', '.join(plan.pinned)}"
         return verdict("addon", [culprit], (
             f"{culprit} causes the problem: it fails with every other add-on disabled"
             f"{needs}{untested}. The search stops at the first add-on to blame: if the "
