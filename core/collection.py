@@ -62,6 +62,8 @@ class CollectionCallbacks:
     #: committed. The result is validated; invalid states are never stored (core/scheduler).
     scheduling_states_will_commit: Callable[
         [Collection, Card, SchedulingStates], SchedulingStates] | None = None
+    #: (col, card, button) -> None; told after an answer was committed (card as stored).
+    scheduling_did_answer: Callable[[Collection, Card, int], None] | None = None
 
 
 class Collection:

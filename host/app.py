@@ -55,6 +55,9 @@ class Host:
             on_error=_report_plugin_error, notify=_report_notice)
         col = Collection(self.profile.collection_path)
         self.plugins.attach(col)
+        if col.callbacks.scheduling_did_answer is None:
+            col.callbacks.scheduling_did_answer = (
+                lambda col, card, button: self.plugins.scheduling_did_answer(card, button, col))
         self.col = col
         self.profiles.set_last(self.profile.name)
         with self.addons.starting():  # a crash in here quarantines the add-on running

@@ -226,6 +226,8 @@ class Scheduler:
         self.fuzz: bool | None = None
         #: messages for replacement states that were refused (newest last)
         self.state_errors: list[str] = []
+        #: messages for `scheduling_did_answer` listeners that raised
+        self.callback_errors: list[str] = []
         self._queue: StudyQueue | None = None
         self._queue_key: tuple[Any, ...] = ()
         self._caches = _Caches()
@@ -466,6 +468,14 @@ class Scheduler:
         timing = self._timing()
         return self._session(deck, timing, key).card_ids(timing.now)
 
+    def next_learning_due(self, deck: Deck | int | str | None = None) -> int | None:
+        """When the next intraday learning card of `deck`'s session is due (epoch seconds),
+        or None if none is left today; for "come back in N minutes"."""
+        key = self._refresh()
+        deck = self.resolve_deck(deck)
+        queue = self._session(deck, self._timing(), key)
+        return queue.learning[0].due if queue.learning else None
+
     def due_tree(self, deck: Deck | int | str | None = None) -> list[DeckDueCounts]:
         """Counts for every deck (or `deck` and its descendants), each as if it were the deck
         being studied, in deck-list order."""
@@ -593,6 +603,14 @@ class Scheduler:
         if queue is not None and self._queue_key == key:
             self._update_queue(queue, updated, buried, timing)
             self._queue_key = new_key
+
+        told = self.col.callbacks.scheduling_did_answer
+        if told is not None:
+            try:
+                told(self.col, updated, button)
+            except Exception as exc:  # the answer is committed; a listener cannot undo it
+                self.callback_errors.append(
+                    f"scheduling_did_answer failed for card {cid}: {type(exc).__name__}: {exc}")
 
         delay = state_delay_secs(next_state, timing.secs_until_rollover)
         return AnswerResult(card=updated, button=button, state=next_state, revlog_id=revlog_id,
