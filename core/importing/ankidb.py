@@ -10,7 +10,6 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -40,32 +39,17 @@ def connect_anki(path: Path, readonly: bool = True) -> sqlite3.Connection:
     return db
 
 
-def days_elapsed(crt: int, now: int, rollover: int | None, creation_offset: int | None,
-                 local_offset: int | None = None) -> int:
-    """Anki's day number ("today") of a collection at `now` (ANKI-FACTS §1.2)."""
-    if rollover is None:
-        return max(0, (now - crt) // 86400)
-    rollover = max(0, min(23, int(rollover)))
-    if creation_offset is None:
-        crt_at_rollover = datetime.fromtimestamp(crt).replace(hour=rollover, minute=0,
-                                                              second=0)
-        return max(0, (now - int(crt_at_rollover.timestamp())) // 86400)
-    created = datetime.fromtimestamp(crt, timezone(timedelta(minutes=-creation_offset)))
-    if local_offset is None:
-        current = datetime.fromtimestamp(now).astimezone()
-    else:
-        current = datetime.fromtimestamp(now, timezone(timedelta(minutes=-local_offset)))
-    days = (current.date() - created.date()).days
-    if current.hour < rollover:
-        days -= 1
-    return max(0, days)
-
-
 def collection_today(crt: int, config: dict[str, Any], now: int) -> int:
-    rollover = config.get("rollover", 4)
-    creation = config.get("creationOffset")
-    return days_elapsed(crt, now, rollover if isinstance(rollover, int) else 4,
-                        creation if isinstance(creation, int) else None)
+    """The day number ("today") of a collection with `crt` and `config` at `now`, as the
+    scheduler counts it (ANKI-FACTS §1.2)."""
+    from repetend.core.scheduler.timing import DEFAULT_ROLLOVER, sched_timing
+
+    rollover = config.get("rollover", DEFAULT_ROLLOVER)
+    offset = config.get("creationOffset")
+    return sched_timing(
+        crt, now, rollover if isinstance(rollover, int) and not isinstance(rollover, bool)
+        else DEFAULT_ROLLOVER,
+        offset if isinstance(offset, int) and not isinstance(offset, bool) else None).today
 
 
 @dataclass
