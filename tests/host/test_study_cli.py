@@ -142,3 +142,29 @@ def test_html_to_text():
     assert html_to_text("x [[type:Back]]") == "x [type your answer]"
     assert html_to_text("x [[type:Back]]", {"Back": "<b>Tokyo</b>"}) == "x Tokyo"
     assert html_to_text("[sound:a.mp3]H<sub>2</sub>O &amp; more&nbsp;") == "H2O & more"
+
+
+def test_the_host_tells_plugins_about_answers_and_lets_them_change_states(base, monkeypatch):
+    from dataclasses import replace
+
+    from repetend.hooks.markers import hookimpl
+    from repetend.host.app import Host
+
+    monkeypatch.setenv("REPETEND_NO_FUZZ", "1")
+    told = []
+
+    class Plugin:
+        @hookimpl
+        def scheduling_will_answer(self, states, card, col):
+            return replace(states, easy=replace(states.easy, scheduled_days=7))
+
+        @hookimpl
+        def scheduling_did_answer(self, card, button, col):
+            told.append((card.id, button, card.ivl))
+
+    with Host(base) as host:
+        assert host.plugins.register_plugin(Plugin(), "test-plugin")
+        shown = host.col.sched.get_next_card("Sample Deck")
+        result = host.col.sched.answer_card(shown.card, "easy", shown.states)
+    assert result.states_error is None
+    assert told == [(shown.card.id, 4, 7)]

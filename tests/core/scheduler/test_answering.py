@@ -331,3 +331,19 @@ def test_learning_fuzz_is_undone_when_working_out_elapsed_time(study, fuzz_env):
     study.advance(300)
     current = study.col.sched.current_state(study.card(cid))
     assert current == LearnState(1, 600, 300)
+
+
+def test_listeners_are_told_after_the_answer_is_committed(study):
+    did = study.deck("Deck")
+    cid = study.review(did)
+    told = []
+
+    def listener(col, card, button):
+        told.append((card.id, card.ivl, button, col.undo_name()))
+        raise RuntimeError("listener broke")
+
+    study.col.callbacks.scheduling_did_answer = listener
+    result = study.col.sched.answer_card(cid, "good")
+    assert told == [(cid, 25, 3, "Answer Card")]
+    assert result.card.ivl == 25
+    assert "RuntimeError: listener broke" in study.col.sched.callback_errors[-1]
