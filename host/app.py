@@ -15,6 +15,8 @@ from repetend.host.plugins import PluginError, PluginHost
 from repetend.host.profiles import Profile, ProfileManager, default_base
 
 SAFE_MODE_ENV = "REPETEND_SAFE_MODE"
+#: Built-ins that run the user's own code, left out in safe mode: the scheduling scripts.
+SAFE_MODE_DISABLED = ("builtin.scripts",)
 
 
 def _report_plugin_error(error: PluginError) -> None:
@@ -39,7 +41,8 @@ class Host:
         # Resolve the profile before anything is created, so a wrong name changes nothing.
         self.profile: Profile = (self.profiles.get(profile) if profile
                                  else self.profiles.default())
-        self.plugins = PluginHost(on_error=_report_plugin_error)
+        self.plugins = PluginHost(on_error=_report_plugin_error,
+                                  disabled=SAFE_MODE_DISABLED if self.safe_mode else ())
         self.col: Collection | None = None
         #: Add-ons not to load this run (--disable-addon), and whether a crash while one
         #: starts quarantines it (off with --no-quarantine): see repetend.host.addons.
@@ -55,6 +58,8 @@ class Host:
             on_error=_report_plugin_error, notify=_report_notice)
         col = Collection(self.profile.collection_path)
         self.plugins.attach(col)
+        if self.safe_mode:
+            _report_skipped_scripts(col)
         if col.callbacks.scheduling_did_answer is None:
             col.callbacks.scheduling_did_answer = (
                 lambda col, card, button: self.plugins.scheduling_did_answer(card, button, col))
@@ -92,6 +97,15 @@ class Host:
             "css": nt.css,
             "error": out.error,
         }
+
+
+def _report_skipped_scripts(col: Collection) -> None:
+    from repetend.plugins.scripts.store import enabled_count
+
+    count = enabled_count(col)
+    if count:
+        _report_notice(f"safe mode: {count} custom scheduling script(s) not run; answers use "
+                       "the scheduler's own intervals")
 
 
 def _av_json(tag: object) -> dict[str, Any]:

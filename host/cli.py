@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.cardops",
     "repetend.host.commands.study",
     "repetend.host.commands.transfer",
+    "repetend.host.commands.script",
 ]
 
 

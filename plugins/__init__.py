@@ -10,7 +10,7 @@ host internals: whatever a built-in can do, an add-on can do too.
 """
 
 #: Module names under `repetend.plugins`, in registration order.
-BUILTIN = ("reviewer", "browser", "importers", "exporters", "tts", "printing")
+BUILTIN = ("reviewer", "browser", "importers", "exporters", "tts", "printing", "scripts")
 
 #: Built-ins that stay on in safe mode and cannot be disabled: without the reviewer there is
 #: no way to study (pytest keeps a similar short `essential_plugins` list).
