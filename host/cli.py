@@ -72,7 +72,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             from repetend.host.gui import run_app
 
-            return run_app(args.base, args.profile, args.safe_mode)
+            return run_app(args.base, args.profile, args.safe_mode,
+                           disabled_addons=tuple(args.disable_addon),
+                           quarantine=not args.no_quarantine)
         return args.func(args)
     except RepetendError as exc:
         print(f"repetend: error: {exc}", file=sys.stderr)

@@ -2,8 +2,9 @@
 
 Every change goes through one collection operation, so the Edit menu can undo it by name
 ("Undo Add Deck"), and the window rebuilds what it shows from the collection afterwards.
-Screens whose engines do not exist yet (study, browse, import/export, add-ons, sync) have
-their actions in place but disabled, with a tooltip saying why — never a fake.
+Screens whose engines do not exist yet (browse, add-ons, sync) have their actions in place
+but disabled, with a tooltip saying why — never a fake. Studying swaps the reviewer plugin's
+screen in for the deck list (`s`, "Study Now"); Escape or `/` brings the deck list back.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from repetend.host.qt import (
     QPoint,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     Qt,
     QToolBar,
     QVBoxLayout,
@@ -48,7 +50,6 @@ from repetend.host.qt import (
 )
 
 NOT_YET = {
-    "study": "Studying arrives with the reviewer screen.",
     "browse": "The browser is not built yet.",
     "addons": "The add-ons dialog arrives with the add-on platform.",
     "sync": "Sync is not available.",
@@ -154,6 +155,8 @@ class MainWindow(QMainWindow):
         self.choose: Callable[[str, str, list[str]], str | None] = self._choose
         self._rows: list[DeckRow] = []
         self._plugin_actions: list[tuple[QMenu, QAction]] = []
+        #: The reviewer screen while studying (repetend.plugins.reviewer), else None.
+        self.reviewer: Any = None
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
@@ -193,7 +196,7 @@ class MainWindow(QMainWindow):
         a("decks", "Decks", self.show_decks, "/")
         a("add", "Add", self.open_add, "A")
         a("browse", "Browse", None, "B", enabled=False)
-        a("study", "Study Deck", self.study, "S", enabled=False)
+        a("study", "Study Deck", self.study, "S")
         a("sync", "Sync", None, "Y", enabled=False)
         a("create_deck", "Create Deck…", lambda: self.create_deck())
         a("addons", "Add-ons…", None, "Ctrl+Shift+A", enabled=False)
@@ -294,7 +297,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        # The deck list, or the reviewer while studying.
+        self.screens = QStackedWidget(self)
+        self.screens.setObjectName("screens")
+        self.screens.addWidget(central)
+        self.setCentralWidget(self.screens)
 
     def _apply_profile(self) -> None:
         self.setWindowTitle(f"{self.host.profile.name} - Repetend")
@@ -348,6 +355,8 @@ class MainWindow(QMainWindow):
         self.deck_tree.fill(self._rows, with_due, selected)
         self.update_overview()
         self.update_undo_actions()
+        if self.reviewer is not None:  # e.g. undo from the menu, the note edited
+            self.reviewer.refresh()
 
     def row_for(self, deck_id: int | None) -> DeckRow | None:
         return next((r for r in flatten(self._rows) if r.id == deck_id), None)
@@ -360,8 +369,7 @@ class MainWindow(QMainWindow):
                 description = self.col.decks.get(row.id).description
             except NotFoundError:
                 pass
-        study_action = self.actions_["study"]
-        self.overview.show_deck(row, description, study_action.isEnabled(), NOT_YET["study"])
+        self.overview.show_deck(row, description, row is not None, "")
 
     def update_undo_actions(self) -> None:
         """Name the step Undo and Redo would reverse, as Anki's Edit menu does."""
@@ -385,6 +393,8 @@ class MainWindow(QMainWindow):
 
     def show_decks(self) -> None:
         """`/`: back to the deck list, keyboard in the tree."""
+        if self.reviewer is not None:
+            self.close_reviewer()
         self.deck_tree.setFocus()
 
     def status(self, text: str) -> None:
@@ -599,9 +609,36 @@ class MainWindow(QMainWindow):
                           f"<b>Repetend</b> {number}<br>Spaced repetition, compatible with Anki, "
                           "built around plugins.")
 
-    def study(self) -> None:
-        if not self.actions_["study"].isEnabled():
-            self.status(NOT_YET["study"])
+    def study(self) -> Any:
+        """`s` / "Study Now": review the selected deck in the reviewer plugin's screen."""
+        if self.reviewer is not None:
+            return self.reviewer
+        deck_id = self.deck_tree.current_deck_id()
+        if deck_id is None:
+            return None
+        from repetend.plugins.reviewer import open_reviewer
+
+        self.reviewer = open_reviewer(self.col, self.host.plugins, deck_id, self.screens,
+                                      edit_note=self.open_edit)
+        self.reviewer.closed.connect(self.close_reviewer)
+        self.reviewer.changed.connect(self.update_undo_actions)
+        self.screens.addWidget(self.reviewer)
+        self.screens.setCurrentWidget(self.reviewer)
+        self.reviewer.start()
+        return self.reviewer
+
+    def close_reviewer(self) -> None:
+        """Back from studying to the deck list, with fresh counts."""
+        reviewer, self.reviewer = self.reviewer, None
+        if reviewer is None:
+            return
+        reviewer.stop()
+        self.screens.setCurrentIndex(0)
+        self.screens.removeWidget(reviewer)
+        reviewer.deleteLater()
+        if self.host.col is not None:
+            self.refresh()
+            self.deck_tree.setFocus()
 
     def empty_cards(self) -> EmptyCardsDialog:
         dialog = EmptyCardsDialog(self.col, self.col.empty_cards(), self)
@@ -643,6 +680,7 @@ class MainWindow(QMainWindow):
         self._plugins_ready()  # another profile, other add-ons
 
     def _close_dialogs(self) -> None:
+        self.close_reviewer()
         if self.add_dialog is not None:
             self.add_dialog.close()
             self.add_dialog = None
@@ -658,11 +696,18 @@ def _b64(data: QByteArray) -> str:
     return bytes(data.toBase64().data()).decode("ascii")
 
 
-def run_app(base: Path | None, profile: str | None, safe_mode: bool) -> int:
-    """Open the profile and show the main window until it is closed."""
-    host = Host(base, profile, safe_mode).open()
+def run_app(base: Path | None, profile: str | None, safe_mode: bool, *,
+            disabled_addons: tuple[str, ...] = (), quarantine: bool = True) -> int:
+    """Open the profile and show the main window until it is closed.
+
+    Holding Shift while the app starts enters safe mode for this run only.
+    """
+    from repetend.host.addons.safemode import shift_held
+
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Repetend")
+    host = Host(base, profile, safe_mode or shift_held(), disabled_addons=disabled_addons,
+                quarantine=quarantine).open()
     window = MainWindow(host)
     window.show()
     code = app.exec()
