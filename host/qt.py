@@ -13,6 +13,7 @@ from PySide6.QtCore import (  # noqa: F401
     QFile,
     QIODevice,
     QItemSelectionModel,
+    QLoggingCategory,
     QMimeData,
     QModelIndex,
     QObject,
@@ -80,6 +81,7 @@ from PySide6.QtWidgets import (  # noqa: F401
     QSizePolicy,
     QSpinBox,
     QSplitter,
+    QStackedWidget,
     QStatusBar,
     QStyle,
     QTextBrowser,
@@ -91,6 +93,18 @@ from PySide6.QtWidgets import (  # noqa: F401
     QVBoxLayout,
     QWidget,
 )
+
+# Sound: QtMultimedia needs system audio libraries (libpulse on Linux) that a headless
+# machine may lack; without them the GUI still runs and sounds are reported, not played.
+# Its optional-backend probe (PipeWire) is not an error: keep it off the console.
+QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
+try:
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer  # noqa: F401
+
+    MULTIMEDIA_ERROR: str | None = None
+except ImportError as _exc:  # pragma: no cover - depends on the machine
+    QAudioOutput = QMediaPlayer = None  # type: ignore[assignment,misc]
+    MULTIMEDIA_ERROR = f"sound is unavailable: {_exc}"
 
 
 def qt_resource_text(path: str) -> str:
