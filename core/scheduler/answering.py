@@ -62,7 +62,7 @@ from repetend.core.scheduler.queues import (
 from repetend.core.scheduler.states import CardState, PreviewState, SchedulingStates
 from repetend.core.scheduler.timing import DEFAULT_ROLLOVER, SchedTiming, sched_timing
 from repetend.core.scheduler.transitions import next_states
-from repetend.core.scheduler.validation import StatesInvalid, check_states
+from repetend.core.scheduler.validation import StatesInvalid, check_states, without_elapsed
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -234,6 +234,8 @@ class Scheduler:
         self._answer_steps: dict[int, int] = {}
         self._front_card: int | None = None
         self._day: tuple[Any, int, SchedTiming] | None = None
+        self._issued: tuple[int, int] | None = None
+        self._issued_states: SchedulingStates | None = None
         self._last_revlog_id = 0
 
     # --- clock, day and options ---------------------------------------------------------
@@ -442,17 +444,21 @@ class Scheduler:
         queue = self._session(deck, timing, key)
         entry = None
         if self._front_card is not None:
-            entry = queue.entry(self._front_card)
+            kind = queue.kind_of(self._front_card)
+            entry = (self._front_card, kind) if kind is not None else None
             self._front_card = None
         if entry is None:
             entry = queue.next_entry(timing.now)
         if entry is None:
             return None
-        card = load_card(self.col, entry.card_id)
+        card_id, kind = entry
+        card = load_card(self.col, card_id)
         # The buttons show the states that will be committed: after add-ons and scripts.
         states, _ = self._commit_states(card, self._states(card, timing))
+        self._issued = (card_id, id(states))
+        self._issued_states = states  # keeps id(states) from being reused while issued
         return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
-                          kind=entry.kind, counts=queue.counts(timing.now))
+                          kind=kind, counts=queue.counts(timing.now))
 
     def counts(self, deck: Deck | int | str | None = None) -> Counts:
         """New, learning and review counts of `deck`'s session right now."""
@@ -570,7 +576,10 @@ class Scheduler:
         queue = self._answerable_in(stored, timing, key) if check_due else None
         ctx = self._context(stored, timing)
         current = self._current(stored, timing, ctx)
-        if states is not None:
+        if states is not None and self._issued == (cid, id(states)) and \
+                without_elapsed(states.current) == without_elapsed(current):  # type: ignore[union-attr]
+            chosen, states_error = states, None  # the very states get_next_card gave out
+        elif states is not None:
             try:
                 chosen = check_states(states, current)
             except StatesInvalid as exc:
@@ -719,11 +728,13 @@ class Scheduler:
             extra = dict(target.extra)
             bump_studied(extra, key, timing.today, 1)
             bump_studied(extra, TIME_TODAY, timing.today, taken_ms)
-            self.col.db.execute(
-                "UPDATE decks SET extra = ?, mtime = ?, usn = -1 WHERE id = ?",
-                (json.dumps(extra, ensure_ascii=False, separators=(",", ":")), timing.now,
-                 target.id))
             written[target.id] = extra
+        cases = " ".join("WHEN ? THEN ?" for _ in written)
+        values = [v for did, extra in written.items()
+                  for v in (did, json.dumps(extra, ensure_ascii=False, separators=(",", ":")))]
+        self.col.db.execute(
+            f"UPDATE decks SET extra = CASE id {cases} END, mtime = ?, usn = -1 "
+            f"WHERE id IN ({','.join('?' for _ in written)})", (*values, timing.now, *written))
         return written
 
     def _update_queue(self, queue: StudyQueue, card: Card, buried: list[int],

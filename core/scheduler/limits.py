@@ -180,6 +180,23 @@ class LimitTree:
             review[i] -= 1
         return True
 
+    def take_all_reviews(self, counts: Mapping[int, int]) -> bool:
+        """Take `counts[did]` review cards from each deck at once, if every deck and ancestor
+        has room for all of them (then no card of them is cut); else change nothing."""
+        need = [0] * len(self._review)
+        for did, count in counts.items():
+            path = self._paths.get(did)
+            if path is None:
+                return False
+            for i in path:
+                need[i] += count
+        review = self._review
+        if any(n > r for n, r in zip(need, review, strict=True)):
+            return False
+        for i, n in enumerate(need):
+            review[i] -= n
+        return True
+
     def take_new(self, did: int) -> bool:
         path = self._paths.get(did)
         if path is None:

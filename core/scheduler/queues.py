@@ -24,7 +24,7 @@ import bisect
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
 from repetend.core.decks import SEPARATOR, Deck
@@ -58,6 +58,8 @@ GATHER_RANDOM_NOTES, GATHER_RANDOM_CARDS, GATHER_DECK_RANDOM_NOTES = 3, 4, 5
 SORT_TYPE_THEN_GATHERED, SORT_GATHERED, SORT_TYPE_THEN_RANDOM = 0, 1, 2
 SORT_RANDOM_NOTE_THEN_TYPE, SORT_RANDOM = 3, 4
 MIX_WITH_REVIEWS, MIX_AFTER_REVIEWS, MIX_BEFORE_REVIEWS = 0, 1, 2
+
+T = TypeVar("T")
 
 _HASH_MOD = 2_147_483_647  # a prime; keeps the SQL hash inside 64-bit integers
 
@@ -116,34 +118,45 @@ class StudyQueue:
     #: intraday learning cards due before the next day, by due time (`_learning_keys` holds
     #: their (due, card id) for bisecting)
     learning: list[QueueEntry] = field(default_factory=list)
-    main: deque[QueueEntry] = field(default_factory=deque)
+    #: the main queue: ids in display order; answered ones are skipped as they come up
+    main: deque[int] = field(default_factory=deque)
+    _main_kind: dict[int, str] = field(default_factory=dict)
     _learning_keys: list[tuple[int, int]] = field(default_factory=list)
-    _by_id: dict[int, QueueEntry] = field(default_factory=dict)
+    _learning_by_id: dict[int, QueueEntry] = field(default_factory=dict)
     _main_counts: dict[str, int] = field(default_factory=lambda: {
         KIND_NEW: 0, KIND_REVIEW: 0, KIND_DAY_LEARN: 0})
+
+    def set_main(self, ids: list[int], kinds: dict[int, str]) -> None:
+        self.main = deque(ids)
+        self._main_kind = kinds
+        for kind in self._main_counts:
+            self._main_counts[kind] = 0
+        for kind in kinds.values():
+            self._main_counts[kind] += 1
 
     def add_learning(self, entry: QueueEntry) -> None:
         key = (entry.due, entry.card_id)
         index = bisect.bisect(self._learning_keys, key)
         self._learning_keys.insert(index, key)
         self.learning.insert(index, entry)
-        self._by_id[entry.card_id] = entry
+        self._learning_by_id[entry.card_id] = entry
 
-    def _live_main_head(self) -> QueueEntry | None:
-        while self.main and self.main[0].removed:
-            self.main.popleft()
-        return self.main[0] if self.main else None
+    def _live_main_head(self) -> int | None:
+        main, live = self.main, self._main_kind
+        while main and main[0] not in live:
+            main.popleft()
+        return main[0] if main else None
 
-    def next_entry(self, now: int) -> QueueEntry | None:
-        """Learning cards due now, then the main queue, then learning within the
-        learn-ahead limit; None when nothing is left for now."""
+    def next_entry(self, now: int) -> tuple[int, str] | None:
+        """(card id, kind) of the next card: learning cards due now, then the main queue,
+        then learning within the learn-ahead limit; None when nothing is left for now."""
         if self.learning and self.learning[0].due <= now:
-            return self.learning[0]
+            return self.learning[0].card_id, KIND_INTRADAY
         head = self._live_main_head()
         if head is not None:
-            return head
+            return head, self._main_kind[head]
         if self.learning and self.learning[0].due <= now + self.learn_ahead_secs:
-            return self.learning[0]
+            return self.learning[0].card_id, KIND_INTRADAY
         return None
 
     def card_ids(self, now: int) -> list[int]:
@@ -152,7 +165,7 @@ class StudyQueue:
         cutoff = now + self.learn_ahead_secs
         due_now = [e.card_id for e in self.learning if e.due <= now]
         ahead = [e.card_id for e in self.learning if now < e.due <= cutoff]
-        return due_now + [e.card_id for e in self.main if not e.removed] + ahead
+        return due_now + [c for c in self.main if c in self._main_kind] + ahead
 
     def counts(self, now: int) -> Counts:
         intraday = bisect.bisect(self._learning_keys, (now + self.learn_ahead_secs, 1 << 63))
@@ -160,30 +173,31 @@ class StudyQueue:
                       learn=intraday + self._main_counts[KIND_DAY_LEARN],
                       review=self._main_counts[KIND_REVIEW])
 
-    def entry(self, card_id: int) -> QueueEntry | None:
-        return self._by_id.get(card_id)
+    def kind_of(self, card_id: int) -> str | None:
+        """The card's kind if it is still queued (main queue or intraday learning)."""
+        if card_id in self._main_kind:
+            return self._main_kind[card_id]
+        return KIND_INTRADAY if card_id in self._learning_by_id else None
 
     def is_answerable(self, card_id: int, now: int) -> bool:
         """In the main queue, or an intraday learning card due within the learn-ahead limit."""
-        entry = self._by_id.get(card_id)
+        if card_id in self._main_kind:
+            return True
+        entry = self._learning_by_id.get(card_id)
+        return entry is not None and entry.due <= now + self.learn_ahead_secs
+
+    def remove(self, card_id: int) -> bool:
+        kind = self._main_kind.pop(card_id, None)
+        if kind is not None:
+            self._main_counts[kind] -= 1
+            return True
+        entry = self._learning_by_id.pop(card_id, None)
         if entry is None:
             return False
-        if entry.kind == KIND_INTRADAY:
-            return entry.due <= now + self.learn_ahead_secs
+        index = bisect.bisect_left(self._learning_keys, (entry.due, entry.card_id))
+        del self._learning_keys[index]
+        del self.learning[index]
         return True
-
-    def remove(self, card_id: int) -> QueueEntry | None:
-        entry = self._by_id.pop(card_id, None)
-        if entry is None:
-            return None
-        if entry.kind == KIND_INTRADAY:
-            index = bisect.bisect_left(self._learning_keys, (entry.due, entry.card_id))
-            del self._learning_keys[index]
-            del self.learning[index]
-        else:
-            entry.removed = True
-            self._main_counts[entry.kind] -= 1
-        return entry
 
     def main_is_empty(self) -> bool:
         return self._live_main_head() is None
@@ -202,7 +216,7 @@ class StudyQueue:
         self.add_learning(entry)
 
 
-def mix_evenly(first: list[QueueEntry], second: list[QueueEntry]) -> list[QueueEntry]:
+def mix_evenly(first: list[T], second: list[T]) -> list[T]:
     """Spread `second` evenly through `first` (Anki's "mix with reviews").
 
     With `r = (len(first) + 1) / (len(second) + 1)`, the i-th item of `second` (from 0) comes
@@ -213,7 +227,7 @@ def mix_evenly(first: list[QueueEntry], second: list[QueueEntry]) -> list[QueueE
     if not first:
         return list(second)
     ratio = (len(first) + 1) / (len(second) + 1)
-    out: list[QueueEntry] = []
+    out: list[T] = []
     taken = 0
     for index, item in enumerate(second):
         upto = min(int((index + 1) * ratio), len(first))
@@ -225,7 +239,7 @@ def mix_evenly(first: list[QueueEntry], second: list[QueueEntry]) -> list[QueueE
     return out
 
 
-def _mix(mode: int, base: list[QueueEntry], other: list[QueueEntry]) -> list[QueueEntry]:
+def _mix(mode: int, base: list[int], other: list[int]) -> list[int]:
     if mode == MIX_AFTER_REVIEWS:
         return base + other
     if mode == MIX_BEFORE_REVIEWS:
@@ -292,6 +306,10 @@ _REVIEW_ORDERS = {
 }
 
 _COLUMNS = "id, nid, did, odid, due, ord"
+# Every gathering query picks cards of some decks by queue and due: the (did, queue, due)
+# index answers it (from the index alone where possible). Named, because without statistics
+# SQLite may prefer an index on (queue, due) and then visit every card of every deck.
+_CARDS = "cards INDEXED BY ix_cards_sched"
 # Reviews need no note, home deck or template unless siblings are buried: leaving them out
 # lets SQLite answer from the (did, queue, due) index alone.
 _INDEX_COLUMNS = "id, 0, did, 0, due, 0"
@@ -362,7 +380,7 @@ def _home_flags_lookup(col: Collection, decks: dict[int, Deck],
 
 def _rows(ctx: _Context, where: str, order: str, params: tuple = (),
           columns: str = _COLUMNS) -> Iterator[tuple]:
-    sql = (f"SELECT {columns} FROM cards WHERE did IN ({ctx.in_decks()}) AND {where} "
+    sql = (f"SELECT {columns} FROM {_CARDS} WHERE did IN ({ctx.in_decks()}) AND {where} "
            f"ORDER BY {order}")
     return _tuples(ctx, sql, params)
 
@@ -385,14 +403,11 @@ def _gather_limited(ctx: _Context, rows: Iterable[tuple], kind: str, out: list[Q
                     new: bool) -> None:
     """Take rows in order while the limits allow; stop once the root's limit is used up."""
     tree, bury = ctx.tree, ctx.bury
-    if tree.root_exhausted(new):
-        return
-    if bury is None and not new:
-        _gather_reviews_fast(tree, rows, kind, out)
-        return
     take = tree.take_new if new else tree.take_review
     exhausted = tree.root_exhausted
     append = out.append
+    if exhausted(new):
+        return
     for cid, nid, did, odid, due, ord_ in rows:
         if bury is not None:
             if bury.skip(nid, kind):
@@ -411,25 +426,26 @@ def _gather_limited(ctx: _Context, rows: Iterable[tuple], kind: str, out: list[Q
             return
 
 
-def _gather_reviews_fast(tree: LimitTree, rows: Iterable[tuple], kind: str,
-                         out: list[QueueEntry]) -> None:
-    """`_gather_limited` for review limits without sibling burying, written out: it may look
-    at every due review of a large collection."""
-    paths, review, root = tree._paths, tree._review, tree._root
-    append = out.append
-    for cid, nid, did, _odid, due, ord_ in rows:
-        path = paths.get(did)
-        if path is None:
-            continue
-        for i in path:
-            if review[i] <= 0:
-                break
-        else:
-            for i in path:
-                review[i] -= 1
-            append(QueueEntry(cid, nid, did, kind, due, ord_))
-        if review[root] <= 0:
-            return
+def _gather_due(ctx: _Context, where: str, params: tuple, order: str, kind: str) -> list[int]:
+    """Ids of the interday learning or review cards the review limits allow, in order.
+
+    Without sibling burying, when every deck's limit has room for all of its due cards (the
+    usual case), they are all taken straight from SQL; otherwise card by card.
+    """
+    tree = ctx.tree
+    if tree.root_exhausted(False):
+        return []
+    if ctx.bury is None:
+        counts = dict(_tuples(ctx, f"SELECT did, count() FROM {_CARDS} WHERE did IN "
+                              f"({ctx.in_decks()}) AND {where} GROUP BY did", params))
+        if tree.take_all_reviews(counts):
+            return [row[0] for row in _rows(ctx, where, order, params, "id")]
+        columns = _INDEX_COLUMNS
+    else:
+        columns = _COLUMNS
+    entries: list[QueueEntry] = []
+    _gather_limited(ctx, _rows(ctx, where, order, params, columns), kind, entries, new=False)
+    return [e.card_id for e in entries]
 
 
 def _review_order(ctx: _Context) -> str:
@@ -454,7 +470,7 @@ def _gather_new(ctx: _Context) -> list[QueueEntry]:
                 break
             if ctx.tree.remaining(did).new <= 0:
                 continue
-            rows = _tuples(ctx, f"SELECT {_COLUMNS} FROM cards WHERE did = ? AND queue = 0 "
+            rows = _tuples(ctx, f"SELECT {_COLUMNS} FROM {_CARDS} WHERE did = ? AND queue = 0 "
                                 f"ORDER BY {order}", (did,))
             _gather_limited(ctx, rows, KIND_NEW, out, new=True)
         return out
@@ -517,18 +533,13 @@ def build_queue(col: Collection, deck: Deck, timing: SchedTiming, learn_ahead_se
                        frozenset(ctx.deck_ids))
     _gather_intraday(ctx, queue)
     order = _review_order(ctx)
-    interday: list[QueueEntry] = []
-    columns = _COLUMNS if ctx.bury is not None else _INDEX_COLUMNS
-    _gather_limited(ctx, _rows(ctx, "queue = 3 AND due <= ?", order, (timing.today,), columns),
-                    KIND_DAY_LEARN, interday, new=False)
-    reviews: list[QueueEntry] = []
-    _gather_limited(ctx, _rows(ctx, "queue = 2 AND due <= ?", order, (timing.today,), columns),
-                    KIND_REVIEW, reviews, new=False)
-    new = _sort_new(ctx, _gather_new(ctx))
+    interday = _gather_due(ctx, "queue = 3 AND due <= ?", (timing.today,), order,
+                           KIND_DAY_LEARN)
+    reviews = _gather_due(ctx, "queue = 2 AND due <= ?", (timing.today,), order, KIND_REVIEW)
+    new = [e.card_id for e in _sort_new(ctx, _gather_new(ctx))]
+    kinds = dict.fromkeys(reviews, KIND_REVIEW)
+    kinds.update(dict.fromkeys(interday, KIND_DAY_LEARN))
+    kinds.update(dict.fromkeys(new, KIND_NEW))
     main = _mix(preset.interday_learning_mix, reviews, interday)
-    main = _mix(preset.new_mix, main, new)
-    queue.main.extend(main)
-    queue._by_id.update((e.card_id, e) for e in main)
-    queue._main_counts.update({KIND_REVIEW: len(reviews), KIND_DAY_LEARN: len(interday),
-                               KIND_NEW: len(new)})
+    queue.set_main(_mix(preset.new_mix, main, new), kinds)
     return queue
