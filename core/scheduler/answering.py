@@ -423,17 +423,28 @@ class Scheduler:
             return self.col.decks.get(deck)
         return self.col.decks.by_name(deck)
 
-    def _session(self, deck: Deck, timing: SchedTiming, key: tuple[Any, ...]) -> StudyQueue:
+    def _session(self, deck: Deck, timing: SchedTiming, key: tuple[Any, ...],
+                 keep: bool = True) -> StudyQueue:
         """The study queue of `deck`, rebuilt when the deck, the day or the collection changed
-        (`key` is the collection's current change key)."""
+        (`key` is the collection's current change key). With `keep` it becomes the session
+        answers are checked against; without, another deck's session stays open."""
         queue = self._queue
-        if (queue is None or queue.deck_id != deck.id or queue.today != timing.today
-                or self._queue_key != key):
-            unbury_on_new_day(self.col, timing.today)
-            queue = self._queue = build_queue(self.col, deck, timing, self.learn_ahead_secs(),
-                                              self._all_decks(), self._all_presets())
-            self._queue_key = key
+        if queue is not None and queue.deck_id == deck.id and queue.today == timing.today \
+                and self._queue_key == key:
+            return queue
+        unbury_on_new_day(self.col, timing.today)
+        queue = build_queue(self.col, deck, timing, self.learn_ahead_secs(), self._all_decks(),
+                            self._all_presets())
+        if keep or self._queue is None or self._queue.deck_id == deck.id:
+            self._queue, self._queue_key = queue, key
         return queue
+
+    def open_session(self, deck: Deck | int | str | None = None) -> Counts:
+        """Start studying `deck` (answers are then checked against its queue); its counts."""
+        key = self._refresh()
+        deck = self.resolve_deck(deck)
+        timing = self._timing()
+        return self._session(deck, timing, key).counts(timing.now)
 
     def get_next_card(self, deck: Deck | int | str | None = None) -> QueuedCard | None:
         """The next card of `deck` (default: the current deck) and its next states, or None
@@ -465,21 +476,21 @@ class Scheduler:
         key = self._refresh()
         deck = self.resolve_deck(deck)
         timing = self._timing()
-        return self._session(deck, timing, key).counts(timing.now)
+        return self._session(deck, timing, key, keep=False).counts(timing.now)
 
     def queued_card_ids(self, deck: Deck | int | str | None = None) -> list[int]:
         """The ids of the cards `deck`'s session would show from now on, in order."""
         key = self._refresh()
         deck = self.resolve_deck(deck)
         timing = self._timing()
-        return self._session(deck, timing, key).card_ids(timing.now)
+        return self._session(deck, timing, key, keep=False).card_ids(timing.now)
 
     def next_learning_due(self, deck: Deck | int | str | None = None) -> int | None:
         """When the next intraday learning card of `deck`'s session is due (epoch seconds),
         or None if none is left today; for "come back in N minutes"."""
         key = self._refresh()
         deck = self.resolve_deck(deck)
-        queue = self._session(deck, self._timing(), key)
+        queue = self._session(deck, self._timing(), key, keep=False)
         return queue.learning[0].due if queue.learning else None
 
     def due_tree(self, deck: Deck | int | str | None = None) -> list[DeckDueCounts]:

@@ -236,7 +236,7 @@ def cmd_answer(args: argparse.Namespace) -> int:
         assert col is not None
         sched = col.sched
         if args.deck:
-            sched.counts(args.deck)  # opens that deck's session
+            sched.open_session(args.deck)
         card = col.get_card(args.card_id)
         result = sched.answer_card(card, args.button, time_taken_ms=args.time_ms)
         after = result.card

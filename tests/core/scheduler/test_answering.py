@@ -347,3 +347,21 @@ def test_listeners_are_told_after_the_answer_is_committed(study):
     assert told == [(cid, 25, 3, "Answer Card")]
     assert result.card.ivl == 25
     assert "RuntimeError: listener broke" in study.col.sched.callback_errors[-1]
+
+
+def test_looking_at_other_decks_keeps_the_study_session(study):
+    did = study.deck("Deck")
+    other = study.deck("Other")
+    card = study.review(did)
+    elsewhere = study.review(other)
+    sched = study.col.sched
+    shown = sched.get_next_card(did)
+    assert study.counts(other) == (0, 0, 1)
+    assert [(r.name, r.review) for r in sched.due_tree()] == [
+        ("Deck", 1), ("Default", 0), ("Other", 1)]
+    sched.answer_card(shown.card, "good", shown.states)
+    with pytest.raises(InvalidInput, match="session of deck 'Deck'"):
+        sched.answer_card(elsewhere, "good")
+    assert sched.open_session(other).review == 1
+    assert sched.answer_card(elsewhere, "good").card.ivl == 25
+    assert study.card(card).ivl == 25
