@@ -54,6 +54,9 @@ class ImportOptions:
     with_scheduling: bool = True
     #: import the package's deck option presets
     with_deck_configs: bool = True
+    #: a note type whose fields or templates changed in the package is merged into ours
+    #: (fields and templates of both kept) instead of being added as a `+` copy
+    merge_notetypes: bool = False
     #: put every imported card in this deck instead of the package's decks
     deck: str | None = None
     #: do everything, report it, then roll it all back
@@ -179,6 +182,9 @@ class _Importer:
         self.config_map: dict[int, int] = {DEFAULT_CONFIG_ID: DEFAULT_CONFIG_ID}
         self.note_map: dict[int, int] = {}        # package nid → our nid (cards allowed)
         self.note_ntid: dict[int, int] = {}       # our nid → its note type
+        self.note_src_mid: dict[int, int] = {}    # package nid → its package note type
+        self.field_remap: dict[int, list[int | None]] = {}  # merged: our field → theirs
+        self.template_remap: dict[int, dict[int, int]] = {}  # merged: their ord → ours
         self.card_map: dict[int, int] = {}        # package cid → our cid (new cards)
         self.media_rename: dict[str, str] = {}
         self.media_plan: dict[str, tuple[str, str]] = {}  # our name → (entry index, sha1)
@@ -269,6 +275,8 @@ class _Importer:
             if ours is not None and _same_shape(ours, theirs):
                 self._maybe_update_notetype(ours, theirs)
                 target = ours.id
+            elif ours is not None and self.opt.merge_notetypes:
+                target = self._merge_notetype(ours, theirs)
             else:
                 copy = None
                 if ours is not None:
@@ -285,6 +293,59 @@ class _Importer:
             self.nt_field_count[target] = len(nt.fields)
             self.nt_template_count[target] = (len(nt.templates), nt.is_cloze)
             self.nt_sort_field[target] = nt.sort_field
+
+    def _merge_notetype(self, ours: NoteType, theirs: NoteType) -> int:
+        """Unite the fields and templates of both versions in ours (ours first, then the
+        package's new ones); our notes get empty values for added fields."""
+        if ours.kind != theirs.kind:
+            raise InvalidInput(f"cannot merge note type {theirs.name!r}: one version is a "
+                               "cloze note type and the other is not")
+
+        def match(mine: list[Any], other: Any) -> int | None:
+            for i, item in enumerate(mine):
+                if item.anki_id is not None and other.anki_id is not None:
+                    if item.anki_id == other.anki_id:
+                        return i
+                elif item.name.casefold() == other.name.casefold():
+                    return i
+            return None
+
+        merged = NoteType(**{**ours.__dict__})
+        merged.fields = [type(f)(**f.__dict__) for f in ours.fields]
+        merged.templates = [type(t)(**t.__dict__) for t in ours.templates]
+        field_map: list[int | None] = [None] * len(ours.fields)
+        for j, f in enumerate(theirs.fields):
+            i = match(merged.fields, f)
+            if i is None:
+                new = type(f)(**f.__dict__)
+                while any(x.name.casefold() == new.name.casefold() for x in merged.fields):
+                    new.name += "+"
+                merged.fields.append(new)
+                field_map.append(j)
+            else:
+                field_map[i] = j
+        template_map: dict[int, int] = {}
+        for j, t in enumerate(theirs.templates):
+            i = match(merged.templates, t)
+            if i is None:
+                new = type(t)(**t.__dict__)
+                while any(x.name.casefold() == new.name.casefold() for x in merged.templates):
+                    new.name += "+"
+                merged.templates.append(new)
+                i = len(merged.templates) - 1
+            template_map[j] = i
+        added = len(merged.fields) - len(ours.fields)
+        if added or len(merged.templates) != len(ours.templates):
+            merged.mtime, merged.usn = self.now, -1
+            self._write_notetype(merged, insert=False)
+            self.summary.notetypes_updated.append(ours.name)
+        if added:
+            self.db.execute("UPDATE notes SET flds = flds || ?, mtime = ?, usn = -1 "
+                            "WHERE ntid = ?", (FIELD_SEPARATOR * added, self.now, ours.id))
+        self.field_remap[theirs.id] = field_map
+        if not ours.is_cloze:
+            self.template_remap[theirs.id] = template_map
+        return ours.id
 
     def _write_notetype(self, nt: NoteType, insert: bool) -> None:
         row = rows.to_row(nt, skip=("fields", "templates"))
@@ -590,11 +651,16 @@ class _Importer:
                 summary.skipped.append((guid, "its note type is missing from the package"))
                 continue
             fields = flds.split(FIELD_SEPARATOR)
-            want = self.nt_field_count[ntid]
+            remap = self.field_remap.get(mid)
+            want = self.nt_field_count[ntid] if remap is None else len(
+                self.src.notetypes[mid].fields)
             if len(fields) != want:
                 summary.skipped.append((guid, f"it has {len(fields)} fields but its note type "
                                               f"has {want}"))
                 continue
+            if remap is not None:
+                fields = [fields[j] if j is not None else "" for j in remap]
+            self.note_src_mid[nid] = mid
             if self.media_rename:
                 fields = [media.rewrite_references(f, self._rename_ref) for f in fields]
             match = existing.get(guid)
@@ -672,7 +738,12 @@ class _Importer:
             (cid, nid, did, ord_, mod, _usn, ctype, queue, due, ivl, factor, reps, lapses,
              left, odue, odid, flags, data) = row
             our_nid = self.note_map.get(nid)
-            if our_nid is None or (our_nid, ord_) in taken:
+            if our_nid is None:
+                continue
+            remap_ords = self.template_remap.get(self.note_src_mid.get(nid, 0))
+            if remap_ords is not None:
+                ord_ = remap_ords.get(ord_, -1)
+            if (our_nid, ord_) in taken:
                 continue
             ntid = self.note_ntid[our_nid]
             count, cloze = self.nt_template_count[ntid]

@@ -37,12 +37,8 @@ def scenarios() -> list[Any]:
     out = []
     for name in PACKAGE_MANIFESTS:
         for scenario in load(name)["imports"]:
-            marks = []
-            if scenario["options"]["mergeNotetypes"]:
-                marks.append(pytest.mark.xfail(reason="merging note types is not implemented",
-                                               strict=True))
-            out.append(pytest.param(DATA, scenario, id=f"{name.split('.')[0]}-{scenario['name']}",
-                                    marks=marks))
+            out.append(pytest.param(DATA, scenario,
+                                    id=f"{name.split('.')[0]}-{scenario['name']}"))
     for name in UPSTREAM:
         scenario = json.loads((DATA / "upstream" / name).read_text(encoding="utf-8"))
         out.append(pytest.param(DATA / "upstream", scenario, id=f"upstream-{name.split('.')[0]}"))
@@ -53,7 +49,8 @@ def options(opts: dict[str, Any]) -> ImportOptions:
     return ImportOptions(update_notes=opts["updateNotes"].lower(),
                          update_notetypes=opts["updateNotetypes"].lower(),
                          with_scheduling=opts["withScheduling"],
-                         with_deck_configs=opts["withDeckConfigs"])
+                         with_deck_configs=opts["withDeckConfigs"],
+                         merge_notetypes=opts["mergeNotetypes"])
 
 
 def normalized(manifest: dict[str, Any]) -> dict[str, Any]:

@@ -291,3 +291,18 @@ def test_filtered_normal_name_clash_renames_the_imported_deck(fresh):
     assert summary.decks_renamed == {"Shared Deck": "Shared Deck 1800000000"}
     names = {d.name for d in col.decks.all()}
     assert "Shared Deck 1800000000::Update Test" in names
+
+
+def test_merging_note_types_adds_the_new_template_and_its_cards(fresh):
+    col = fresh()
+    up = DATA / "upstream"
+    import_apkg(col, up / "diffmodels2-1.apkg")
+    summary = import_apkg(col, up / "diffmodels2-2.apkg", ImportOptions(merge_notetypes=True))
+    assert summary.notetypes_updated and not summary.notetypes_added
+    ntid = col.db.execute("SELECT ntid FROM notes").fetchone()[0]
+    assert [t.name for t in col.notetypes.get(ntid).templates] == ["Card 1", "Card 2"]
+    assert col.db.execute("SELECT count() FROM cards").fetchone()[0] == 2
+    without = fresh("without")
+    import_apkg(without, up / "diffmodels2-1.apkg")
+    summary = import_apkg(without, up / "diffmodels2-2.apkg")
+    assert summary.conflicting and len(summary.notetypes_added) == 1
