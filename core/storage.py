@@ -187,8 +187,17 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
             pending = ""
 
 
+# Version 2: indexes for searches on a card's state alone (`is:new`, `is:due`,
+# `is:suspended`, `prop:ivl>=21`), which can then be answered from the index.
+SCHEMA_V2 = """
+CREATE INDEX ix_cards_type ON cards (type);
+CREATE INDEX ix_cards_queue_due ON cards (queue, due);
+CREATE INDEX ix_cards_ivl ON cards (ivl);
+"""
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: lambda db: run_script(db, SCHEMA_V1),
+    2: lambda db: run_script(db, SCHEMA_V2),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

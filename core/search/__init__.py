@@ -11,7 +11,9 @@ raise `SearchError`, an `InvalidInput` whose message points at the problem.
 
 from __future__ import annotations
 
+import json
 import time
+import weakref
 from typing import TYPE_CHECKING
 
 from repetend.core.search import functions
@@ -30,24 +32,34 @@ __all__ = ["COLUMNS", "SearchError", "UnknownNameError", "build_sql", "find_card
 Order = bool | str | None
 
 
-def compile_search(col: Collection, query: str | Node, now: int | None = None) -> Compiled:
+def compile_search(col: Collection, query: str | Node, now: int | None = None,
+                   state_indexes: bool = False) -> Compiled:
     node = parse(query) if isinstance(query, str) else query
-    return compile_where(col, node, int(time.time()) if now is None else now)
+    return compile_where(col, node, int(time.time()) if now is None else now, state_indexes)
 
 
 def build_sql(col: Collection, query: str | Node, notes: bool = False, order: Order = False,
               reverse: bool = False, now: int | None = None) -> tuple[str, list[object]]:
     """The SELECT statement (and its parameters) returning the matching card or note ids."""
     now = int(time.time()) if now is None else now
-    compiled = compile_search(col, query, now)
     order_sql, order_needs_notes = _order_by(col, order, reverse, notes, now)
+    compiled = compile_search(col, query, now, state_indexes=not notes and not order_sql)
+    where = compiled.where
     if notes:
-        sql = (f"SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
-               f"c.nid = n.id AND {compiled.where})")
+        if compiled.uses_cards:
+            sql = (f"SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
+                   f"c.nid = n.id AND {where})")
+        else:
+            sql = (f"SELECT n.id FROM notes n WHERE {where} AND EXISTS "
+                   "(SELECT 1 FROM cards c WHERE c.nid = n.id)")
+    elif not compiled.uses_notes and not order_needs_notes:
+        sql = f"SELECT c.id FROM cards c WHERE {where}"
+    elif not compiled.uses_cards and not order_sql:
+        # Only note columns: scan the notes and find their cards through the (nid, ord)
+        # index, which holds the card ids.
+        sql = f"SELECT c.id FROM notes n CROSS JOIN cards c ON c.nid = n.id WHERE {where}"
     else:
-        join = " JOIN notes n ON n.id = c.nid" if compiled.uses_notes or order_needs_notes \
-            else ""
-        sql = f"SELECT c.id FROM cards c{join} WHERE {compiled.where}"
+        sql = f"SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
     if order_sql:
         sql += f" ORDER BY {order_sql}"
     return sql, compiled.params
@@ -62,16 +74,32 @@ def find_cards(col: Collection, query: str | Node = "", order: Order = False,
     any other string is used as SQL after ORDER BY, as Anki allows.
     """
     sql, params = build_sql(col, query, False, order, reverse, now)
-    functions.register(col.db)
-    return [row[0] for row in col.db.execute(sql, params)]
+    return _run(col, sql, params, ordered=order not in (None, False))
 
 
 def find_notes(col: Collection, query: str | Node = "", order: Order = False,
                reverse: bool = False, now: int | None = None) -> list[int]:
     """Ids of the notes with at least one card matching `query`."""
     sql, params = build_sql(col, query, True, order, reverse, now)
-    functions.register(col.db)
-    return [row[0] for row in col.db.execute(sql, params)]
+    return _run(col, sql, params, ordered=order not in (None, False))
+
+
+# The connection each open collection's search functions were registered on.
+_registered: weakref.WeakKeyDictionary[Collection, object] = weakref.WeakKeyDictionary()
+
+
+def _run(col: Collection, sql: str, params: list[object], ordered: bool) -> list[int]:
+    if _registered.get(col) is not col.db:
+        functions.register(col.db)
+        _registered[col] = col.db
+    if ordered:
+        cursor = col.db.cursor()
+        cursor.row_factory = None
+        return [row[0] for row in cursor.execute(sql, params)]
+    # Unordered ids come back as one comma-separated text: far quicker to turn into a list
+    # than a row per id.
+    text = col.db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
+    return json.loads(f"[{text}]") if text else []
 
 
 def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,

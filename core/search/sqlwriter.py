@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from repetend.core.search import nodes as N
 from repetend.core.search.functions import without_combining
+from repetend.core.search.literals import finite_alternatives, required_ascii_run
 from repetend.core.search.parser import SearchError
 from repetend.core.search.regex import RegexError, translate
 from repetend.core.search.timing import DAY_SECS, Today, today
@@ -53,13 +54,26 @@ class _Notetype:
 class Compiled:
     where: str
     params: list[Any]
-    uses_notes: bool
+    uses_notes: bool   # the clause reads the notes table (alias n)
+    uses_cards: bool   # the clause reads the cards table (alias c)
 
 
-def compile_where(col: Collection, node: N.Node, now: int) -> Compiled:
+_NOTES_REF = re.compile(r"(?<![\w.])n\.")
+_CARDS_REF = re.compile(r"(?<![\w.])c\.")
+
+
+def compile_where(col: Collection, node: N.Node, now: int,
+                  state_indexes: bool = False) -> Compiled:
+    """The WHERE clause for `node`. `state_indexes` lets a search made only of card-state
+    terms (`is:new`, `prop:ivl>=21`, or several joined by OR) read the low-selectivity
+    indexes on type and interval, which pay off only when nothing else narrows the search."""
     writer = SqlWriter(col, now)
+    alone = node.children if isinstance(node, N.Or) else (node,)
+    writer.state_indexes = state_indexes and all(
+        isinstance(n, N.StateSearch | N.PropSearch) for n in alone)
     where = writer.write(node)
-    return Compiled(where, writer.params, writer.uses_notes)
+    return Compiled(where, writer.params, bool(_NOTES_REF.search(where)),
+                    bool(_CARDS_REF.search(where)))
 
 
 def _like(value: str) -> str:
@@ -108,6 +122,7 @@ class SqlWriter:
         self.now = now
         self.params: list[Any] = []
         self.uses_notes = False
+        self.state_indexes = False
 
     # --- collection facts, loaded when a term needs them ---------------------------------
 
@@ -137,11 +152,19 @@ class SqlWriter:
         return [tuple(r) for r in self.col.db.execute(
             "SELECT id, name, kind, config_id FROM decks")]
 
+    @cached_property
+    def tag_extras(self) -> set[str]:
+        """Which of the characters in `_FOLD_EXTRAS` occur in the collection's tags."""
+        chars = {ch for group in _FOLD_EXTRAS.values() for ch in group}
+        return {ch for ch in chars if self.col.db.execute(
+            "SELECT 1 FROM tags WHERE instr(tag, ?) LIMIT 1", (ch,)).fetchone()}
+
     # --- output helpers ------------------------------------------------------------------
 
     def param(self, value: Any) -> str:
+        """A numbered placeholder for `value` (so clauses may be built in any order)."""
         self.params.append(value)
-        return "?"
+        return f"?{len(self.params)}"
 
     def notes(self, sql: str) -> str:
         self.uses_notes = True
@@ -219,13 +242,18 @@ class SqlWriter:
         return {nt.id: [i for i in range(len(nt.fields)) if i not in nt.excluded]
                 for nt in self.notetypes.values()}
 
-    def _regex_over_fields(self, pattern: str, prefilter: bool = True) -> str:
+    def _regex_over_fields(self, pattern: str) -> str:
         """A (translated) regex over the searchable fields of each note."""
         self.uses_notes = True
-        pre = self._prefilter("n.flds", pattern) if prefilter else ""
         ords = self._searchable_ords()
         if ords is None:
-            return f"({pre}rp_regexp({self.param(pattern)}, n.flds))"
+            alternatives = finite_alternatives(pattern)
+            if alternatives is not None:
+                return self._like_any("n.flds", [f"%{_like(a)}%" for a in alternatives],
+                                      alternatives,
+                                      lambda: f"rp_regexp({self.param(pattern)}, n.flds)")
+            return f"({self._prefilter('n.flds', pattern)}rp_regexp({self.param(pattern)}, n.flds))"
+        pre = self._prefilter("n.flds", pattern)
         clauses = []
         plain = [ntid for ntid, o in ords.items() if len(o) == len(self.notetypes[ntid].fields)]
         if plain:
@@ -254,10 +282,24 @@ class SqlWriter:
     # the Python regex runs. It never changes the result.
 
     def _prefilter(self, expr: str, pattern: str) -> str:
-        run = _required_ascii_run(pattern)
+        run = required_ascii_run(pattern)
         if run is None:
             return ""
         return self._contains(expr, run) + " AND "
+
+    def _like_any(self, expr: str, patterns: list[str], literals: list[str],
+                  exact: Callable[[], str]) -> str:
+        """`expr` LIKE any of `patterns` (built from `literals`); rows holding a character a
+        case-insensitive regex matches for a letter k or s of the literals go to `exact()`."""
+        if any(p.strip("%") == "" for p in patterns):
+            return TRUE
+        tests = [f"{expr} LIKE {self.param(p)} ESCAPE '\\'" for p in patterns]
+        extras = sorted({ch for lit in literals for letter in lit.lower()
+                         for ch in _FOLD_EXTRAS.get(letter, ())})
+        if extras:
+            hatch = " OR ".join(f"instr({expr}, '{ch}')" for ch in extras)
+            tests.append(f"(({hatch}) AND {exact()})")
+        return "(" + " OR ".join(tests) + ")"
 
     def _contains(self, expr: str, run: str) -> str:
         """`expr` contains `run` ignoring ASCII case, or holds a character that a
@@ -291,10 +333,19 @@ class SqlWriter:
         clauses = []
         if node.kind is N.FieldKind.REGEX:
             pattern = self._regex("(?i)" + node.pattern, node.pattern)
-            pre = self._prefilter("n.flds", pattern)
-            for (ords, _count), ntids in by_layout.items():
-                clauses.append(f"({self._ntid_in(ntids)} AND rp_regexp_fields("
-                               f"{self.param(pattern)}, n.flds, {', '.join(map(str, ords))}))")
+            alternatives = finite_alternatives(pattern)
+            pre = "" if alternatives is not None else self._prefilter("n.flds", pattern)
+            for (ords, count), ntids in by_layout.items():
+                def exact(ords: tuple[int, ...] = ords) -> str:
+                    return (f"rp_regexp_fields({self.param(pattern)}, n.flds, "
+                            f"{', '.join(map(str, ords))})")
+                if alternatives is not None:
+                    test = self._like_any("n.flds", [
+                        self._field_like(N.Glob.literal(a), o, count, contains=True)
+                        for o in ords for a in alternatives], alternatives, exact)
+                else:
+                    test = exact()
+                clauses.append(f"({self._ntid_in(ntids)} AND {test})")
             return f"({pre}({' OR '.join(clauses)}))"
         glob = node.glob
         flds = "n.flds"
@@ -328,9 +379,18 @@ class SqlWriter:
     # --- decks, note types, templates, presets ------------------------------------------------
 
     def _deck_ids_clause(self, dids: Iterable[int]) -> str:
+        """Cards in the decks, or whose home deck is one of them (in a filtered deck)."""
         ids = _ids(dids)
         if not ids:
             return FALSE
+        # The few cards away in filtered decks are looked up first (a partial index holds
+        # them), so that the main test is `did IN`, answered from the deck index alone.
+        away = [r[0] for r in self.col.db.execute(
+            f"SELECT id FROM cards WHERE odid != 0 AND odid IN ({ids}) LIMIT 501")]
+        if not away:
+            return f"(c.did IN ({ids}))"
+        if len(away) <= 500:
+            return f"(c.did IN ({ids}) OR c.id IN ({_ids(away)}))"
         return f"(c.did IN ({ids}) OR (c.odid != 0 AND c.odid IN ({ids})))"
 
     def _DeckSearch(self, node: N.DeckSearch) -> str:
@@ -426,7 +486,7 @@ class SqlWriter:
             exact = (f"(n.tags LIKE {self.param('% ' + tag + ' %')} ESCAPE '\\' OR "
                      f"n.tags LIKE {self.param('% ' + tag + '::%')} ESCAPE '\\')")
             extras = sorted({ch for letter in glob.literal_text.lower()
-                             for ch in _FOLD_EXTRAS.get(letter, ())})
+                             for ch in _FOLD_EXTRAS.get(letter, ())} & self.tag_extras)
             if not extras:
                 return exact
             hatch = " OR ".join(f"instr(n.tags, '{ch}')" for ch in extras)
@@ -442,10 +502,12 @@ class SqlWriter:
             t = self.timing
             return (f"((c.queue IN (2,3) AND c.due <= {t.today}) OR "
                     f"(c.queue IN (1,4) AND c.due <= {t.now + t.learn_ahead_secs}))")
+        # A unary + keeps SQLite off the index on type where other terms narrow better.
+        type_ = "c.type" if self.state_indexes else "+c.type"
         return {
-            "new": "(c.type = 0)",
-            "learn": "(c.type IN (1,3))",
-            "review": "(c.type IN (2,3))",
+            "new": f"({type_} = 0)",
+            "learn": f"({type_} IN (1,3))",
+            "review": f"({type_} IN (2,3))",
             "suspended": "(c.queue = -1)",
             "buried": "(c.queue IN (-2,-3))",
             "buried-sibling": "(c.queue = -2)",
@@ -498,7 +560,9 @@ class SqlWriter:
     def _PropSearch(self, node: N.PropSearch) -> str:
         op, value = node.op, node.value
         due = "(CASE WHEN c.odue != 0 THEN c.odue ELSE c.due END)"
-        if node.prop in ("ivl", "reps", "lapses"):
+        if node.prop == "ivl":
+            return f"({'c' if self.state_indexes else '+c'}.ivl {op} {int(value)})"
+        if node.prop in ("reps", "lapses"):
             return f"(c.{node.prop} {op} {int(value)})"
         if node.prop == "ease":
             return f"(c.factor {op} {_f32_to_u32(_f32(_f32(value) * 1000))})"
@@ -548,37 +612,3 @@ class SqlWriter:
 def _tag_regex(glob: N.Glob) -> str:
     """A tag or one of its children (`a` finds `a` and `a::b`); wildcards stay in one tag."""
     return "(?i: " + glob.to_regex("\\S*", "\\S") + "(?:::| ))"
-
-
-def _required_ascii_run(pattern: str) -> str | None:
-    """The longest ASCII literal (2+ characters) every match of `pattern` must contain."""
-    try:
-        from re import _parser  # type: ignore[attr-defined]
-
-        parsed = _parser.parse(pattern)
-    except Exception:
-        return None
-    runs: list[str] = []
-
-    def walk(items: Any) -> None:
-        current: list[str] = []
-        for op, arg in items:
-            name = str(op)
-            if name == "LITERAL":
-                current.append(chr(arg))
-                continue
-            if current:
-                runs.append("".join(current))
-                current = []
-            if name == "SUBPATTERN":
-                walk(arg[-1])
-        if current:
-            runs.append("".join(current))
-
-    walk(parsed)
-    best = ""
-    for run in runs:
-        for piece in re.findall(r"[\x01-\x7f]+", run):
-            if len(piece) > len(best):
-                best = piece
-    return best if len(best) >= 2 else None

@@ -8,6 +8,8 @@ before today's rollover hour; the cutoff is the next rollover.
 
 from __future__ import annotations
 
+import json
+import weakref
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -26,13 +28,40 @@ class Today(NamedTuple):
     learn_ahead_secs: int
 
 
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# Per open collection: (now, changes made through its connection, changes made by others)
+# and the answer, so repeated searches within a second skip reading the config again.
+_cache: weakref.WeakKeyDictionary[Collection, tuple[tuple[int, int, int], Today]] = \
+    weakref.WeakKeyDictionary()
+
+
 def today(col: Collection, now: int) -> Today:
-    rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
-    rollover = rollover if isinstance(rollover, int) else DEFAULT_ROLLOVER
-    offset = col.get_config("creationOffset", None)
-    offset = offset if isinstance(offset, int) and not isinstance(offset, bool) else None
-    learn_ahead = col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
-    learn_ahead = learn_ahead if isinstance(learn_ahead, int) and learn_ahead >= 0 \
+    key = (now, col.db.total_changes, col.db.execute("PRAGMA data_version").fetchone()[0])
+    cached = _cache.get(col)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    result = _today(col, now)
+    _cache[col] = (key, result)
+    return result
+
+
+def _today(col: Collection, now: int) -> Today:
+    config = {}
+    for key, value in col.db.execute(
+            "SELECT key, value FROM config WHERE key IN "
+            "('rollover', 'creationOffset', 'collapseTime')"):
+        try:
+            config[key] = json.loads(value)
+        except ValueError:
+            pass
+    rollover = _int(config.get("rollover", DEFAULT_ROLLOVER))
+    rollover = DEFAULT_ROLLOVER if rollover is None else rollover
+    offset = _int(config.get("creationOffset"))
+    learn_ahead = _int(config.get("collapseTime", DEFAULT_LEARN_AHEAD_SECS))
+    learn_ahead = learn_ahead if learn_ahead is not None and learn_ahead >= 0 \
         else DEFAULT_LEARN_AHEAD_SECS
     try:
         from repetend.core.scheduler.timing import sched_timing
