@@ -269,6 +269,10 @@ class Scheduler:
     def fuzz_enabled(self) -> bool:
         """Fuzz is on unless `fuzz` is false in the collection config, an environment variable
         of NO_FUZZ_ENV is 1, or `Scheduler.fuzz` says otherwise."""
+        self._refresh()
+        return self._fuzz_on()
+
+    def _fuzz_on(self) -> bool:
         if self.fuzz is not None:
             return self.fuzz
         if any(os.environ.get(name) == "1" for name in NO_FUZZ_ENV):
@@ -276,30 +280,41 @@ class Scheduler:
         return bool(self._setting("fuzz"))
 
     def learn_ahead_secs(self) -> int:
+        """The learn-ahead limit in seconds (collection config `collapseTime`)."""
+        self._refresh()
         return self._setting("collapseTime")
+
+    #: Collection config keys the scheduler reads, with their defaults.
+    _CONFIG_KEYS = {"rollover": DEFAULT_ROLLOVER, "creationOffset": None,
+                    "collapseTime": DEFAULT_LEARN_AHEAD_SECS, "fuzz": True,
+                    "newCardsIgnoreReviewLimit": False, "applyAllParentLimits": False}
 
     def _setting(self, name: str) -> Any:
         """Collection settings the scheduler reads, cached until the collection changes."""
         settings = self._caches.settings
-        if name not in settings:
-            col = self.col
-            if name == "timing":
-                rollover = col.get_config("rollover", DEFAULT_ROLLOVER)
-                offset = col.get_config("creationOffset", None)
-                settings[name] = (
-                    rollover if isinstance(rollover, int) and not isinstance(rollover, bool)
-                    else DEFAULT_ROLLOVER,
-                    offset if isinstance(offset, int) and not isinstance(offset, bool)
-                    else None,
-                    col.crt)
-            elif name == "collapseTime":
-                value = col.get_config("collapseTime", DEFAULT_LEARN_AHEAD_SECS)
-                settings[name] = value if isinstance(value, int) and value >= 0 \
-                    else DEFAULT_LEARN_AHEAD_SECS
-            elif name == "fuzz":
-                settings[name] = col.get_config("fuzz", True) is not False
-            else:
-                raise KeyError(name)
+        if not settings:
+            raw = dict(self._CONFIG_KEYS)
+            marks = ",".join("?" for _ in raw)
+            for key, value in self.col.db.execute(
+                    f"SELECT key, value FROM config WHERE key IN ({marks})", tuple(raw)):
+                try:
+                    raw[key] = json.loads(value)
+                except ValueError:
+                    continue
+
+            def whole(value: Any, default: Any) -> Any:
+                ok = isinstance(value, int) and not isinstance(value, bool)
+                return value if ok else default
+
+            collapse = whole(raw["collapseTime"], DEFAULT_LEARN_AHEAD_SECS)
+            settings.update({
+                "timing": (whole(raw["rollover"], DEFAULT_ROLLOVER),
+                           whole(raw["creationOffset"], None), self.col.crt),
+                "collapseTime": collapse if collapse >= 0 else DEFAULT_LEARN_AHEAD_SECS,
+                "fuzz": raw["fuzz"] is not False,
+                "newCardsIgnoreReviewLimit": bool(raw["newCardsIgnoreReviewLimit"]),
+                "applyAllParentLimits": bool(raw["applyAllParentLimits"]),
+            })
         return settings[name]
 
     def _change_key(self) -> tuple[Any, ...]:
@@ -330,7 +345,10 @@ class Scheduler:
     def _all_presets(self) -> dict[int, DeckConfig]:
         caches = self._caches
         if not caches.all_configs:
-            caches.configs.update((c.id, c) for c in self.col.deck_configs())
+            caches.configs.update(
+                (r[0], DeckConfig.from_options(r[0], r[1], r[2], r[3], json.loads(r[4])))
+                for r in self.col.db.execute(
+                    "SELECT id, name, mtime, usn, config FROM deck_configs"))
             caches.all_configs = True
         return caches.configs
 
@@ -370,7 +388,7 @@ class Scheduler:
 
     def _context(self, card: Card, timing: SchedTiming) -> StateContext:
         filtered = filtered_settings(self._deck(card.did)) if card.odid else None
-        seed = fuzz_seed_for(card.id, card.reps) if self.fuzz_enabled() else None
+        seed = fuzz_seed_for(card.id, card.reps) if self._fuzz_on() else None
         return StateContext(config=self._sched_config(card.odid or card.did),
                             secs_until_rollover=timing.secs_until_rollover, today=timing.today,
                             now=timing.now, fuzz_seed=seed, filtered=filtered)
@@ -399,7 +417,7 @@ class Scheduler:
     def _labels(self, states: SchedulingStates,
                 timing: SchedTiming) -> tuple[str, str, str, str]:
         a, h, g, e = describe_next_states(states, timing.secs_until_rollover,
-                                          self.learn_ahead_secs())
+                                          self._setting("collapseTime"))
         return a, h, g, e
 
     def labels_for(self, states: SchedulingStates) -> tuple[str, str, str, str]:
@@ -433,8 +451,10 @@ class Scheduler:
                 and self._queue_key == key:
             return queue
         unbury_on_new_day(self.col, timing.today)
-        queue = build_queue(self.col, deck, timing, self.learn_ahead_secs(), self._all_decks(),
-                            self._all_presets())
+        queue = build_queue(self.col, deck, timing, self._setting("collapseTime"),
+                            self._all_decks(),
+                            self._all_presets(), self._setting("newCardsIgnoreReviewLimit"),
+                            self._setting("applyAllParentLimits"))
         if keep or self._queue is None or self._queue.deck_id == deck.id:
             self._queue, self._queue_key = queue, key
         return queue
@@ -501,11 +521,12 @@ class Scheduler:
         unbury_on_new_day(self.col, timing.today)
         all_decks = self._all_decks()
         decks = all_decks if deck is None else subtree(all_decks, self.resolve_deck(deck))
-        ahead = self.learn_ahead_secs()
+        ahead = self._setting("collapseTime")
         out = []
         for d in decks:
-            counts = build_queue(self.col, d, timing, ahead, all_decks,
-                                 self._all_presets()).counts(timing.now)
+            counts = build_queue(self.col, d, timing, ahead, all_decks, self._all_presets(),
+                                 self._setting("newCardsIgnoreReviewLimit"),
+                                 self._setting("applyAllParentLimits")).counts(timing.now)
             out.append(DeckDueCounts(d.id, d.name, d.name.count(SEPARATOR), counts.new,
                                      counts.learn, counts.review))
         return out
@@ -522,7 +543,7 @@ class Scheduler:
             return (f"card {card.id} is not due: it is due in {card.due - timing.today} "
                     "day(s)")
         if card.queue in (CardQueue.LEARN, CardQueue.PREVIEW) and \
-                card.due > timing.now + self.learn_ahead_secs():
+                card.due > timing.now + self._setting("collapseTime"):
             return (f"card {card.id} is not due: it is due in "
                     f"{format_interval(card.due - timing.now)}")
         return (f"card {card.id} is not due in today's session of deck {deck.name!r} (not in "

@@ -502,21 +502,27 @@ def _sort_new(ctx: _Context, cards: list[QueueEntry]) -> list[QueueEntry]:
 
 def build_queue(col: Collection, deck: Deck, timing: SchedTiming, learn_ahead_secs: int,
                 all_decks: list[Deck] | None = None,
-                configs: dict[int, DeckConfig] | None = None) -> StudyQueue:
+                configs: dict[int, DeckConfig] | None = None,
+                new_ignores_review_limit: bool | None = None,
+                limits_from_top: bool | None = None) -> StudyQueue:
     """Gather today's cards of `deck` and its descendants (see the module docstring).
 
-    `all_decks` (in deck-list order) and `configs` (presets by id) may be passed when the
-    caller has them already.
+    `all_decks` (in deck-list order), `configs` (presets by id) and the collection options
+    `newCardsIgnoreReviewLimit` and `applyAllParentLimits` may be passed when the caller has
+    them already.
     """
     all_decks = col.decks.all() if all_decks is None else all_decks
     decks = subtree(all_decks, deck)
     configs = {c.id: c for c in col.deck_configs()} if configs is None else configs
     default = configs.get(DEFAULT_CONFIG_ID) or DeckConfig()
     preset = default if deck.is_filtered else configs.get(deck.config_id, default)
-    ignore_review = bool(col.get_config("newCardsIgnoreReviewLimit", False))
+    ignore_review = bool(col.get_config("newCardsIgnoreReviewLimit", False)
+                         if new_ignores_review_limit is None else new_ignores_review_limit)
+    if limits_from_top is None:
+        limits_from_top = bool(col.get_config("applyAllParentLimits", False))
     root = deck
     limit_decks = decks
-    if not deck.is_filtered and col.get_config("applyAllParentLimits", False):
+    if not deck.is_filtered and limits_from_top:
         ancestors = _ancestors(all_decks, deck)
         if ancestors:
             root = ancestors[0]
