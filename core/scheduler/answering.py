@@ -6,12 +6,18 @@ card, a review-log row, the leech tag, sibling burying and today's counters in O
 operation ("Answer Card"), so one undo restores all of it.
 
 Between computing the states and committing them, `col.callbacks.scheduling_states_will_commit`
-(filled by the host with add-on hooks and user scripts) may replace them; the replacement is
-checked (`validation.check_states`) and, if it fails, the original states are committed and
-the failure is recorded in `Scheduler.state_errors` and on the result.
+(filled by the host with add-on hooks and user scripts) may replace them: `get_next_card`
+passes them through it, so the buttons show the intervals that will be stored, and
+`answer_card` commits those (when called without states it computes them and passes them
+through it itself). A replacement is checked (`validation.check_states`); if it fails, the
+original states are used and the failure is recorded in `Scheduler.state_errors` (and on
+the answer's result). After the commit `col.callbacks.scheduling_did_answer` is told.
 
-The clock is `Scheduler.clock` (a callable returning epoch seconds) and the time zone
-`Scheduler.tz` (None = the system's), so tests can put the scheduler at any moment.
+Fuzz is on unless switched off (config `fuzz: false`, env REPETEND_NO_FUZZ=1 or
+ANKI_TEST_MODE=1); Anki's load balancer is not modelled, so fuzzed intervals are uniform
+within Anki's fuzz range. The clock is `Scheduler.clock` (a callable returning epoch
+seconds) and the time zone `Scheduler.tz` (None = the system's), so tests can put the
+scheduler at any moment.
 """
 
 from __future__ import annotations
@@ -136,6 +142,10 @@ class DeckDueCounts:
         return {"id": self.id, "name": self.name, "depth": self.depth, "new": self.new,
                 "learn": self.learn, "review": self.review}
 
+
+#: Card columns answering may change (besides mtime, usn and data).
+_ANSWER_COLUMNS = ("did", "type", "queue", "due", "ivl", "factor", "reps", "lapses", "left",
+                   "odue", "odid")
 
 _CARD_COLUMNS = ("nid, did, ord, id, mtime, usn, type, queue, due, ivl, factor, reps, lapses, "
                  "left, odue, odid, flags, data")
@@ -676,14 +686,16 @@ class Scheduler:
                        usn=-1, type=new.type, queue=new.queue, due=new.due, ivl=new.ivl,
                        factor=new.factor, reps=new.reps, lapses=new.lapses, left=new.left,
                        odue=new.odue, odid=new.odid, flags=card.flags, data=data)
+        # Only the columns that change: SQLite then leaves alone the indexes of the others.
+        changes: dict[str, Any] = {"mtime": updated.mtime, "usn": -1, "data": json.dumps(
+            data, ensure_ascii=False, separators=(",", ":"))}
+        for column in _ANSWER_COLUMNS:
+            value = getattr(updated, column)
+            if value != getattr(card, column):
+                changes[column] = value
         self.col.db.execute(
-            "UPDATE cards SET did = ?, mtime = ?, usn = -1, type = ?, queue = ?, due = ?, "
-            "ivl = ?, factor = ?, reps = ?, lapses = ?, left = ?, odue = ?, odid = ?, "
-            "data = ? WHERE id = ?",
-            (updated.did, updated.mtime, updated.type, updated.queue, updated.due, updated.ivl,
-             updated.factor, updated.reps, updated.lapses, updated.left, updated.odue,
-             updated.odid, json.dumps(data, ensure_ascii=False, separators=(",", ":")),
-             card.id))
+            f"UPDATE cards SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
+            (*changes.values(), card.id))
         return updated
 
     def _write_revlog(self, card: Card, button: int, current: CardState, next_state: CardState,
