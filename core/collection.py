@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repetend.core import cardgen, rows, storage, undo
-from repetend.core.cards import QUEUE_NEW, TYPE_LEARN, TYPE_NEW, TYPE_RELEARN, Card
+from repetend.core.cards import Card
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
 from repetend.core.decks import DeckManager
 from repetend.core.errors import InvalidInput, NotFoundError
@@ -158,6 +158,17 @@ class Collection:
             raise
         finally:
             self._op_depth = 0
+
+    @contextmanager
+    def bulk_insert(self, table: str) -> Iterator[undo.BulkInsert]:
+        """Inside an `op`: add many rows to `table` through the yielded `BulkInsert`, with
+        one inverse statement in the undo step instead of one per row (imports). Nothing
+        else may write inside the block."""
+        if not self._op_depth:
+            raise undo.BulkInsertError("bulk_insert runs only inside an operation "
+                                       "(Collection.op)")
+        with self.history.bulk_insert(table) as bulk:
+            yield bulk
 
     def undo_name(self) -> str | None:
         """Name of the step `undo()` would undo, or None."""
@@ -394,17 +405,13 @@ class Collection:
                 self.remove_notes(orphans)
             return len(cids)
 
-    def return_cards_from_filtered_deck(self, did: int) -> None:
-        """Send every card in filtered deck `did` back to its home deck and queue."""
-        with self.op("Empty Filtered Deck"):
-            for row in self.db.execute("SELECT * FROM cards WHERE did = ? AND odid != 0",
-                                       (did,)).fetchall():
-                card = self._card_from_row(row)
-                card.did, card.odid = card.odid, 0
-                if card.odue:
-                    card.due, card.odue = card.odue, 0
-                card.queue = _queue_for_type(card)
-                self.update_card(card)
+    def return_cards_from_filtered_deck(self, did: int) -> int:
+        """Send every card in filtered deck `did` back to its home deck, restoring its due
+        and queue (suspended and buried cards stay so); returns how many went back."""
+        from repetend.core.scheduler.filtered import OP_EMPTY, return_cards
+
+        with self.op(OP_EMPTY):
+            return return_cards(self, did)
 
     def generate_missing_cards(self, ntid: int | None = None) -> int:
         """Add the cards that notes' current content and templates allow; returns how many."""
@@ -464,12 +471,3 @@ class Collection:
 
     def now(self) -> int:
         return int(time.time())
-
-
-def _queue_for_type(card: Card) -> int:
-    """Anki's queue-from-type restore (ANKI-FACTS §1.1)."""
-    if card.type == TYPE_NEW:
-        return QUEUE_NEW
-    if card.type in (TYPE_LEARN, TYPE_RELEARN):
-        return 1 if card.due > 1_000_000_000 else 3
-    return 2

@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.collection",
     "repetend.host.commands.addons",
     "repetend.host.commands.cardops",
+    "repetend.host.commands.filtered",
     "repetend.host.commands.study",
     "repetend.host.commands.transfer",
     "repetend.host.commands.script",
