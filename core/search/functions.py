@@ -45,7 +45,7 @@ def _regexp(pattern: str, value: object) -> int | None:
     text = _text(value)
     if text is None:
         return None
-    return _compiled(pattern).search(text) is not None
+    return 1 if _compiled(pattern).search(text) is not None else 0
 
 
 def _regexp_fields(pattern: str, flds: str | None, *indexes: int) -> int | None:
@@ -54,8 +54,8 @@ def _regexp_fields(pattern: str, flds: str | None, *indexes: int) -> int | None:
     rx = _compiled(pattern)
     fields = flds.split(FIELD_SEPARATOR)
     if indexes:
-        return any(rx.search(fields[i]) is not None for i in indexes if i < len(fields))
-    return any(rx.search(f) is not None for f in fields)
+        return 1 if any(rx.search(fields[i]) for i in indexes if i < len(fields)) else 0
+    return 1 if any(rx.search(f) for f in fields) else 0
 
 
 def _regexp_tags(pattern: str, tags: str | None) -> int | None:
@@ -63,7 +63,7 @@ def _regexp_tags(pattern: str, tags: str | None) -> int | None:
         return None
     rx = _compiled(pattern)
     # Split at single spaces, as Anki does: the empty ends of " a b " are tested too.
-    return any(rx.search(tag) is not None for tag in tags.split(" "))
+    return 1 if any(rx.search(tag) for tag in tags.split(" ")) else 0
 
 
 def _no_combining(value: object) -> str | None:
