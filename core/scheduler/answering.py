@@ -52,7 +52,6 @@ from repetend.core.scheduler.labels import (
     state_delay_secs,
 )
 from repetend.core.scheduler.limits import (
-    LEARN_TODAY,
     NEW_TODAY,
     REVIEW_TODAY,
     TIME_TODAY,
@@ -757,12 +756,11 @@ class Scheduler:
         """Today's counters of the card's deck and its parents (they feed the limits): an
         answer from the new queue counts as new, from the review or interday learning queue
         as a review. Returns the decks' new `extra`."""
+        key: str | None = None  # intraday learning counts as neither (Anki leaves lrnToday)
         if card.queue == CardQueue.NEW:
             key = NEW_TODAY
         elif card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN):
             key = REVIEW_TODAY
-        else:
-            key = LEARN_TODAY
         try:
             deck = self._deck(card.did)
         except NotFoundError:
@@ -770,7 +768,8 @@ class Scheduler:
         written = {}
         for target in [deck, *self._parents(deck)]:
             extra = dict(target.extra)
-            bump_studied(extra, key, timing.today, 1)
+            if key is not None:
+                bump_studied(extra, key, timing.today, 1)
             bump_studied(extra, TIME_TODAY, timing.today, taken_ms)
             written[target.id] = extra
         cases = " ".join("WHEN ? THEN ?" for _ in written)

@@ -65,9 +65,12 @@ def test_answering_counts_new_and_review_cards_on_the_deck_and_its_parents(study
         assert extra["newToday"] == [study.today, 1]
         assert extra["revToday"] == [study.today, 1]
         assert extra["timeToday"] == [study.today, 10000]
-    # An intraday learning answer counts as neither.
-    sched.answer_card(new, "good")
-    assert study.col.decks.get(child).extra["newToday"] == [study.today, 1]
+    # An intraday learning answer counts as neither (only its time is added), as in Anki.
+    sched.answer_card(new, "good", time_taken_ms=1000)
+    extra = study.col.decks.get(child).extra
+    assert (extra["newToday"], extra["revToday"]) == ([study.today, 1], [study.today, 1])
+    assert extra["timeToday"] == [study.today, 11000]
+    assert "lrnToday" not in extra
 
 
 def test_today_only_beats_this_deck_beats_the_preset(study):
