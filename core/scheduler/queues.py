@@ -210,7 +210,7 @@ class StudyQueue:
         entry = QueueEntry(card_id, note_id, deck_id, KIND_INTRADAY, due)
         # Do not show the same card twice in a row while another learning card is waiting:
         # with nothing else to do, it goes just behind the next one (as Anki does).
-        if (self.main_is_empty() and self.learning and due < self.learning[0].due
+        if (self.main_is_empty() and self.learning and due <= self.learning[0].due
                 and self.learning[0].due <= now + self.learn_ahead_secs):
             entry.due = self.learning[0].due + 1
         self.add_learning(entry)

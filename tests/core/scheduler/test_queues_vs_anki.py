@@ -27,6 +27,7 @@ _ANKI_OPTION = {
     "new_mix": (None, "newMix"), "interday_learning_mix": (None, "interdayLearningMix"),
     "new_card_gather_priority": (None, "newGatherPriority"),
     "new_card_sort_order": (None, "newSortOrder"), "review_order": (None, "reviewOrder"),
+    "learn_steps": ("new", "delays"), "relearn_steps": ("lapse", "delays"),
 }
 
 
@@ -66,39 +67,43 @@ def _extra(values: dict[str, Any], today: int) -> dict[str, Any]:
     return fix(values)
 
 
+def _build_anki(col, scenario: Scenario) -> dict[int, str]:
+    """Decks, presets and cards of `scenario` in an Anki collection; card id -> label."""
+    for key, value in scenario.config.items():
+        col.set_config(key, value)
+    today, now = col.sched.today, int(time.time())
+    for name, options in scenario.decks.items():
+        did = col.decks.id(name)
+        conf = col.decks.get_config(col.decks.add_config_returning_id(f"preset {name}"))
+        for option, value in options.items():
+            section, key = _ANKI_OPTION[option]
+            (conf[section] if section else conf)[key] = value
+        col.decks.update_config(conf)
+        deck = col.decks.get(did)
+        deck["conf"] = conf["id"]
+        deck.update(_extra(scenario.deck_extra.get(name, {}), today))
+        col.decks.save(deck)
+    labels = {}
+    for n, (deck, specs) in enumerate(scenario.notes):
+        model = col.models.by_name("Basic" if len(specs) == 1 else "Basic (and reversed card)")
+        note = col.new_note(model)
+        note["Front"], note["Back"] = f"front {n}", f"back {n}"
+        col.add_note(note, col.decks.id(deck))
+        for ord_, (cid, spec) in enumerate(zip(note.card_ids(), specs, strict=True)):
+            sets = _fields(spec, today, now)
+            col.db.execute("UPDATE cards SET " + ", ".join(f"{k} = ?" for k in sets) +
+                           " WHERE id = ?", *sets.values(), cid)
+            labels[cid] = f"{n}.{ord_}"
+    return labels
+
+
 def run_anki(scenario: Scenario, path) -> dict[str, tuple[list[str], tuple[int, int, int]]]:
     col = anki_collection.Collection(str(path))
     try:
-        for key, value in scenario.config.items():
-            col.set_config(key, value)
-        today, now = col.sched.today, int(time.time())
-        dids = {}
-        for name, options in scenario.decks.items():
-            did = dids[name] = col.decks.id(name)
-            conf = col.decks.get_config(col.decks.add_config_returning_id(f"preset {name}"))
-            for option, value in options.items():
-                section, key = _ANKI_OPTION[option]
-                (conf[section] if section else conf)[key] = value
-            col.decks.update_config(conf)
-            deck = col.decks.get(did)
-            deck["conf"] = conf["id"]
-            deck.update(_extra(scenario.deck_extra.get(name, {}), today))
-            col.decks.save(deck)
-        labels = {}
-        for n, (deck, specs) in enumerate(scenario.notes):
-            model = col.models.by_name("Basic" if len(specs) == 1 else
-                                       "Basic (and reversed card)")
-            note = col.new_note(model)
-            note["Front"], note["Back"] = f"front {n}", f"back {n}"
-            col.add_note(note, dids[deck])
-            for ord_, (cid, spec) in enumerate(zip(note.card_ids(), specs, strict=True)):
-                sets = _fields(spec, today, now)
-                col.db.execute("UPDATE cards SET " + ", ".join(f"{k} = ?" for k in sets) +
-                               " WHERE id = ?", *sets.values(), cid)
-                labels[cid] = f"{n}.{ord_}"
+        labels = _build_anki(col, scenario)
         out = {}
-        for name, did in dids.items():
-            col.decks.select(did)
+        for name in scenario.decks:
+            col.decks.select(col.decks.id(name))
             queued = col.sched.get_queued_cards(fetch_limit=1000)
             out[name] = ([labels[c.card.id] for c in queued.cards],
                          (queued.new_count, queued.learning_count, queued.review_count))
@@ -107,35 +112,39 @@ def run_anki(scenario: Scenario, path) -> dict[str, tuple[list[str], tuple[int, 
         col.close()
 
 
+def _build_repetend(col: Collection, scenario: Scenario) -> dict[int, str]:
+    for key, value in scenario.config.items():
+        col.set_config(key, value)
+    timing = col.sched.timing()
+    today, now = timing.today, timing.now
+    for name, options in scenario.decks.items():
+        conf = col.save_deck_config(DeckConfig(id=0, name=f"preset {name}", **options))
+        deck = col.decks.get(col.decks.id(name))
+        deck.config_id = conf.id
+        deck.extra.update(_extra(scenario.deck_extra.get(name, {}), today))
+        col.decks.save(deck)
+    labels = {}
+    for n, (deck, specs) in enumerate(scenario.notes):
+        note = col.new_note("Basic" if len(specs) == 1 else "Basic (and reversed card)")
+        note.fields = [f"front {n}", f"back {n}"]
+        cards = col.add_note(note, col.decks.id(deck))
+        with col.op("Test Setup"):
+            for ord_, (card, spec) in enumerate(zip(cards, specs, strict=True)):
+                sets = _fields(spec, today, now)
+                col.db.execute("UPDATE cards SET " + ", ".join(f"{k} = ?" for k in sets) +
+                               " WHERE id = ?", (*sets.values(), card.id))
+                labels[card.id] = f"{n}.{ord_}"
+    return labels
+
+
 def run_repetend(scenario: Scenario, path) -> dict[str, tuple[list[str], tuple[int, int, int]]]:
     col = Collection(path)
     try:
-        for key, value in scenario.config.items():
-            col.set_config(key, value)
         col.sched.fuzz = False
-        timing = col.sched.timing()
-        today, now = timing.today, timing.now
-        dids = {}
-        for name, options in scenario.decks.items():
-            did = dids[name] = col.decks.id(name)
-            conf = col.save_deck_config(DeckConfig(id=0, name=f"preset {name}", **options))
-            deck = col.decks.get(did)
-            deck.config_id = conf.id
-            deck.extra.update(_extra(scenario.deck_extra.get(name, {}), today))
-            col.decks.save(deck)
-        labels = {}
-        for n, (deck, specs) in enumerate(scenario.notes):
-            note = col.new_note("Basic" if len(specs) == 1 else "Basic (and reversed card)")
-            note.fields = [f"front {n}", f"back {n}"]
-            cards = col.add_note(note, dids[deck])
-            with col.op("Test Setup"):
-                for ord_, (card, spec) in enumerate(zip(cards, specs, strict=True)):
-                    sets = _fields(spec, today, now)
-                    col.db.execute("UPDATE cards SET " + ", ".join(f"{k} = ?" for k in sets) +
-                                   " WHERE id = ?", (*sets.values(), card.id))
-                    labels[card.id] = f"{n}.{ord_}"
+        labels = _build_repetend(col, scenario)
         out = {}
-        for name, did in dids.items():
+        for name in scenario.decks:
+            did = col.decks.id(name)
             ids = col.sched.queued_card_ids(did)
             c = col.sched.counts(did)
             out[name] = ([labels[i] for i in ids], (c.new, c.learn, c.review))
@@ -237,3 +246,67 @@ def test_queue_matches_anki(name, tmp_path):
     for deck in scenario.decks:
         assert ours[deck][1] == theirs[deck][1], f"counts of {deck}"
         assert ours[deck][0] == theirs[deck][0], f"queue order of {deck}"
+
+
+def session_anki(scenario: Scenario, path, deck: str, buttons: list[int]) -> list[tuple]:
+    from anki.cards import Card
+    from anki.scheduler.v3 import CardAnswer
+
+    ratings = {1: CardAnswer.AGAIN, 2: CardAnswer.HARD, 3: CardAnswer.GOOD, 4: CardAnswer.EASY}
+    col = anki_collection.Collection(str(path))
+    try:
+        labels = _build_anki(col, scenario)
+        col.decks.select(col.decks.id(deck))
+        shown = []
+        for button in buttons:
+            queued = col.sched.get_queued_cards(fetch_limit=1)
+            if not queued.cards:
+                break
+            top = queued.cards[0]
+            shown.append((labels[top.card.id], (queued.new_count, queued.learning_count,
+                                                queued.review_count),
+                          tuple(label.replace("\u2068", "").replace("\u2069", "")
+                                for label in col.sched.describe_next_states(top.states))))
+            card = Card(col)
+            card._load_from_backend_card(top.card)
+            card.timer_started = time.time()
+            col.sched.answer_card(col.sched.build_answer(card=card, states=top.states,
+                                                         rating=ratings[button]))
+        return shown
+    finally:
+        col.close()
+
+
+def session_repetend(scenario: Scenario, path, deck: str, buttons: list[int]) -> list[tuple]:
+    col = Collection(path)
+    try:
+        col.sched.fuzz = False
+        labels = _build_repetend(col, scenario)
+        shown = []
+        for button in buttons:
+            queued = col.sched.get_next_card(deck)
+            if queued is None:
+                break
+            c = queued.counts
+            shown.append((labels[queued.card.id], (c.new, c.learn, c.review), queued.labels))
+            col.sched.answer_card(queued.card, button, queued.states)
+        return shown
+    finally:
+        col.close()
+
+
+def test_a_study_session_matches_anki(tmp_path):
+    # Each learning card gets its own delay, so no two are due in the same second (Anki
+    # breaks such ties by where its binary search lands).
+    scenario = Scenario(
+        decks={"P": {"bury_new": True, "new_per_day": 4, "relearn_steps": [12.0]},
+               "P::C": {"learn_steps": [3.0, 30.0], "relearn_steps": [15.0]}},
+        notes=[("P::C", [review(-3, ivl=4), ("new", 1)]), ("P", [review(-1, ivl=30)]),
+               ("P", [review(0, ivl=2, factor=1800)]), ("P::C", [("new", 2), ("new", 2)]),
+               ("P", [("new", 3)]), ("P", [("new", 4)]), ("P::C", [("new", 5)])])
+    buttons = [1, 1, 2, 4, 3, 1, 2, 4, 4, 3, 3, 1, 4, 3, 3, 3]
+    (tmp_path / "anki").mkdir()
+    theirs = session_anki(scenario, tmp_path / "anki" / "collection.anki2", "P", buttons)
+    ours = session_repetend(scenario, tmp_path / "repetend.db", "P", buttons)
+    assert len(theirs) >= 14
+    assert ours == theirs
