@@ -16,3 +16,44 @@ def screenshot_dir() -> Path:
                                  "test-output")) / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+_exit_status = {"code": 0}
+
+
+def pytest_sessionfinish(session, exitstatus):  # noqa: ANN001, ANN201 - pytest's hook
+    _exit_status["code"] = int(exitstatus)
+    import sys
+
+    if "PySide6.QtWidgets" not in sys.modules:
+        return
+    from repetend.host.qt import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    # Web pages must go before their WebEngine profile, or Chromium aborts at exit.
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    for _ in range(3):
+        app.processEvents()
+    import gc
+
+    gc.collect()
+
+
+def pytest_unconfigure(config):  # noqa: ANN001, ANN201 - pytest's hook
+    """End the process before Python tears Qt down in an arbitrary order.
+
+    After GUI tests, interpreter shutdown destroys the QApplication and QtWebEngine's
+    global profile in whatever order the garbage collector picks, and Chromium can then
+    crash (SIGSEGV) *after* every test has passed and the summary was printed. Exiting
+    here, with pytest's own exit status, keeps a green run green and a red run red.
+    """
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status["code"])
