@@ -6,7 +6,7 @@ from repetend.core.decks import DEFAULT_DECK_ID
 from repetend.hooks import hookimpl
 from repetend.host.app import Host
 from repetend.host.gui import MainWindow
-from repetend.host.qt import QApplication, QLabel, Qt
+from repetend.host.qt import QApplication, QEvent, QLabel, Qt
 from repetend.plugins.reviewer.screen import ReviewerScreen
 from repetend.plugins.reviewer.session import CONGRATS
 
@@ -44,6 +44,14 @@ def add(col, notetype, *values, deck=DEFAULT_DECK_ID):
     note.fields = list(values)
     col.add_note(note, deck)
     return note
+
+
+@pytest.fixture(autouse=True)
+def delete_widgets_at_teardown(qtbot):
+    """pytest-qt closes a test's widgets and schedules their deletion; delete them now, so
+    no card page outlives its test (Qt warns when one outlives the web profile at exit)."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture
@@ -221,9 +229,14 @@ def test_typed_answer_is_compared_as_anki_shows_it(qtbot, blank_host, screenshot
     assert reviewer.state == "question"
     for _ in range(3):
         qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_Backspace)
+    # The page handles keys asynchronously: wait for it before Enter (flaky under load).
+    qtbot.waitUntil(lambda: js(qtbot, reviewer.web, "_getTypedText()") == "Tokoy",
+                    timeout=WAIT)
     press(qtbot, reviewer, Qt.Key.Key_Return)  # Enter in the box shows the answer
     wait_state(qtbot, reviewer, "answer")
-    html = js(qtbot, reviewer.web, "document.getElementById('typeans').outerHTML")
+    code = "(document.querySelector('code#typeans') || {outerHTML: ''}).outerHTML"
+    qtbot.waitUntil(lambda: js(qtbot, reviewer.web, code) != "", timeout=WAIT)
+    html = js(qtbot, reviewer.web, code)
     assert html == (
         '<code id="typeans"><span class="typeGood">Tok</span><span class="typeMissed">-</span>'
         '<span class="typeGood">o</span><span class="typeBad">y</span><br>'
@@ -291,7 +304,8 @@ class Shout:
         return html + f"<p id=shout>{side.upper()}</p>"
 
 
-def test_an_add_on_raising_in_card_will_show_does_not_stop_the_reviewer(qtbot, blank_host):
+def test_an_add_on_raising_in_card_will_show_does_not_stop_the_reviewer(qtbot, blank_host,
+                                                                       screenshot_dir):
     add(blank_host.col, "Basic", "still shown", "still answered")
     assert blank_host.plugins.register_plugin(BrokenShow(), "brokenshow")
     assert blank_host.plugins.register_plugin(Shout(), "shout")
@@ -302,6 +316,8 @@ def test_an_add_on_raising_in_card_will_show_does_not_stop_the_reviewer(qtbot, b
     assert reviewer.notice_bar.isVisible()
     assert "brokenshow" in reviewer.notice_label.text()
     assert "ZeroDivisionError" in reviewer.notice_label.text()
+    qtbot.wait(150)
+    assert reviewer.grab().save(str(screenshot_dir / "reviewer-addon-notice.png"))
     press(qtbot, reviewer, Qt.Key.Key_Space)
     wait_state(qtbot, reviewer, "answer")
     wait_shown(qtbot, reviewer, "still answered")
