@@ -6,14 +6,26 @@ Undoing a step runs its inverse statements newest-first inside one transaction, 
 records *their* inverses as the redo step. Because the triggers see every row change,
 no operation can forget to make itself undoable. The stacks are kept in the file
 (`undo_steps`, `undo_log`), so `repetend undo` works from a later command too.
+
+Bulk inserts (imports) take a cheaper path: inside `UndoHistory.bulk_insert(table)` the
+table's INSERT trigger is suspended, the rows go in through `BulkInsert.insert` (which
+knows their ids), and the step gets ONE inverse statement deleting exactly those ids
+(stored as ranges). No other write may happen inside the block; that is checked. Undoing
+such a statement saves the rows it deletes as multi-row INSERT statements (again without
+per-row triggers), and undoing one of those logs one bulk delete again, so undo and redo of
+an import stay bulk operations and restore every row exactly (values through `quote()`).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
-from repetend.core.errors import NothingToUndo
+from repetend.core.errors import NothingToUndo, RepetendError
 
 #: How many steps can be undone, as in Anki.
 UNDO_LIMIT = 30
@@ -27,8 +39,23 @@ class UndoStep:
     name: str
 
 
+class BulkInsertError(RepetendError):
+    """A bulk insert was used wrongly (outside an operation, or with other writes inside)."""
+
+
+#: Rows per INSERT statement when a bulk delete is undone.
+BULK_CHUNK = 500
+_BULK_DELETE = "/*bulk-delete {table}*/ DELETE FROM {table} WHERE rowid IN "
+_BULK_INSERT = "/*bulk-insert {table}*/ "
+
+
 def install(db: sqlite3.Connection, tables: list[str]) -> None:
     """Create the per-connection recording switch and the triggers for `tables`."""
+    if db.execute("PRAGMA temp_store").fetchone()[0] != 2:
+        # Statement journals (needed for every statement on a table with triggers) and
+        # temp tables in memory, not in temporary files: a large speed-up for writes.
+        # Changing temp_store drops temp objects, so it comes before any is created.
+        db.execute("PRAGMA temp_store = MEMORY")
     db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_state (step INTEGER NOT NULL)")
     db.execute("DELETE FROM temp.undo_state")
     db.execute("INSERT INTO temp.undo_state VALUES (0)")
@@ -53,6 +80,95 @@ def install(db: sqlite3.Connection, tables: list[str]) -> None:
             f"{recording} BEGIN {log}'INSERT INTO {table} ({col_list}) VALUES ('||old.rowid||','"
             f"||{values}||')'); END"
         )
+
+
+def _id_ranges(ids: Iterable[int]) -> str:
+    """Sorted ids as JSON: a single id as a number, a run of consecutive ids as [lo, hi]."""
+    out: list[Any] = []
+    lo = hi = None
+    for i in sorted(ids):
+        if hi is not None and i == hi + 1:
+            hi = i
+            continue
+        if lo is not None:
+            out.append(lo if lo == hi else [lo, hi])
+        lo = hi = i
+    if lo is not None:
+        out.append(lo if lo == hi else [lo, hi])
+    return json.dumps(out, separators=(",", ":"))
+
+
+def _ids_query(ranges_json: str) -> str:
+    """A subquery listing every id of `_id_ranges` output (plain SQL, no functions of ours)."""
+    return ("(WITH RECURSIVE r(v, hi) AS (SELECT CASE type WHEN 'array' THEN "
+            "json_extract(value, '$[0]') ELSE value END, CASE type WHEN 'array' THEN "
+            "json_extract(value, '$[1]') ELSE value END FROM json_each('" + ranges_json
+            + "') UNION ALL SELECT v + 1, hi FROM r WHERE v < hi) SELECT v FROM r)")
+
+
+def bulk_delete_sql(table: str, ids: Iterable[int]) -> str:
+    """The one statement that removes the rows `ids` of `table` (a bulk insert's inverse)."""
+    return _BULK_DELETE.format(table=table) + _ids_query(_id_ranges(ids))
+
+
+class BulkInsert:
+    """Inserts rows into one table inside `UndoHistory.bulk_insert`, collecting their ids."""
+
+    def __init__(self, db: sqlite3.Connection, table: str) -> None:
+        self._db, self.table = db, table
+        self.ids: list[int] = []
+
+    def insert(self, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Plain INSERT of `rows` (values for `columns`, which must include `id`); returns
+        how many. A clash with an existing row raises, as a plain INSERT does."""
+        key = list(columns).index("id")
+        ids = self.ids
+        start = len(ids)
+
+        def recorded() -> Iterator[Sequence[Any]]:
+            for row in rows:
+                ids.append(row[key])
+                yield row
+
+        cur = self._db.executemany(
+            f"INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})", recorded())
+        count = len(ids) - start
+        if cur.rowcount != count:
+            raise BulkInsertError(f"bulk insert into {self.table}: {count} rows given but "
+                                  f"{cur.rowcount} inserted")
+        return count
+
+
+def _bulk_header(sql: str) -> tuple[str, str]:
+    """("delete" | "insert", table) of a bulk statement."""
+    header = sql[len("/*bulk-"):sql.index("*/")]
+    kind, _, table = header.partition(" ")
+    if kind not in ("delete", "insert"):
+        raise BulkInsertError(f"unknown bulk statement in the undo log: /*bulk-{header}*/")
+    return kind, table
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in db.execute(f"PRAGMA main.table_info({table})")]
+
+
+@contextmanager
+def _suspended(db: sqlite3.Connection, table: str, kind: str) -> Iterator[None]:
+    """Drop this connection's `kind` undo trigger of `table` for the block, then recreate it
+    exactly (inside the open transaction, so a rollback restores it too)."""
+    name = f"undo_{table}_{kind}"
+    row = db.execute("SELECT sql FROM temp.sqlite_master WHERE type = 'trigger' AND name = ?",
+                     (name,)).fetchone()
+    if row is None:
+        raise BulkInsertError(f"no {kind} undo trigger on {table} (already suspended?)")
+    # sqlite_master keeps "CREATE TRIGGER …" without the TEMP keyword.
+    create = "CREATE TEMP TRIGGER" + row[0][len("CREATE TRIGGER"):]
+    db.execute(f"DROP TRIGGER temp.{name}")
+    try:
+        yield
+    finally:
+        db.execute(create)
 
 
 class UndoHistory:
@@ -83,6 +199,32 @@ class UndoHistory:
 
     def stop_recording(self) -> None:
         self._db.execute("UPDATE temp.undo_state SET step = 0")
+
+    def _recording_step(self) -> int:
+        return self._db.execute("SELECT step FROM temp.undo_state").fetchone()[0]
+
+    @contextmanager
+    def bulk_insert(self, table: str) -> Iterator[BulkInsert]:
+        """Insert many rows into `table` with one inverse statement instead of one per row.
+
+        Only `BulkInsert.insert` may write inside the block (anything else would escape
+        undo while the trigger is off, so it is refused and the operation fails)."""
+        step = self._recording_step()
+        if not step:
+            raise BulkInsertError("bulk_insert runs only inside an operation (Collection.op)")
+        db = self._db
+        bulk = BulkInsert(db, table)
+        with _suspended(db, table, "insert"):
+            before = db.total_changes
+            yield bulk
+            if db.total_changes - before != len(bulk.ids):
+                raise BulkInsertError(
+                    f"bulk insert into {table}: {db.total_changes - before} rows changed "
+                    f"but {len(bulk.ids)} were inserted through it; other writes are not "
+                    "allowed inside bulk_insert")
+        if bulk.ids:
+            db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                       (step, bulk_delete_sql(table, bulk.ids)))
 
     def step_has_changes(self, step: int) -> bool:
         return self._db.execute("SELECT 1 FROM undo_log WHERE step = ? LIMIT 1",
@@ -123,11 +265,57 @@ class UndoHistory:
             "SELECT sql FROM undo_log WHERE step = ? ORDER BY seq DESC", (step.id,))]
         new_step = self.begin_recording()
         try:
-            for sql in statements:
-                self._db.execute(sql)
+            i = 0
+            while i < len(statements):
+                sql = statements[i]
+                if not sql.startswith("/*bulk-"):
+                    self._db.execute(sql)
+                    i += 1
+                    continue
+                kind, table = _bulk_header(sql)
+                if kind == "delete":
+                    self._reverse_bulk_delete(table, sql, new_step)
+                    i += 1
+                    continue
+                j = i + 1  # consecutive inserts into one table: one trigger suspension
+                while j < len(statements) and statements[j].startswith("/*bulk-") \
+                        and _bulk_header(statements[j]) == (kind, table):
+                    j += 1
+                self._reverse_bulk_insert(table, statements[i:j], new_step)
+                i = j
         finally:
             self.stop_recording()
         self._forget(step.id)
         self._db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, ?)",
                          (new_step, step.name, int(not redo)))
         return step.name
+
+    def _reverse_bulk_delete(self, table: str, sql: str, step: int) -> None:
+        """Run a bulk delete, first saving the rows it removes as bulk inserts (its inverse,
+        logged under `step`)."""
+        db = self._db
+        where = "rowid IN " + sql[len(_BULK_DELETE.format(table=table)):]
+        cols = _columns(db, table)
+        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
+        rows = [r[0] for r in db.execute(
+            f"SELECT '('||{values}||')' FROM {table} WHERE {where} ORDER BY rowid")]
+        prefix = (_BULK_INSERT.format(table=table)
+                  + f"INSERT INTO {table} ({', '.join(['rowid', *cols])}) VALUES ")
+        db.executemany("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                       [(step, prefix + ",".join(rows[i:i + BULK_CHUNK]))
+                        for i in range(0, len(rows), BULK_CHUNK)])
+        with _suspended(db, table, "delete"):
+            deleted = db.execute(sql).rowcount
+        if deleted != len(rows):
+            raise BulkInsertError(f"undo of a bulk insert into {table}: {len(rows)} rows "
+                                  f"saved but {deleted} deleted")
+
+    def _reverse_bulk_insert(self, table: str, statements: list[str], step: int) -> None:
+        """Run bulk inserts into `table`, logging one bulk delete of their rows."""
+        db = self._db
+        ids: list[int] = []
+        with _suspended(db, table, "insert"):
+            for sql in statements:
+                ids += [r[0] for r in db.execute(sql + " RETURNING rowid")]
+        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                   (step, bulk_delete_sql(table, ids)))

@@ -14,6 +14,7 @@ the collection and its media folder are exactly as before.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from repetend.core import rows
+from repetend.core import rows, undo
 from repetend.core.cards import TYPE_LEARN, TYPE_NEW, TYPE_RELEARN, TYPE_REVIEW
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID
 from repetend.core.decks import DECK_FILTERED, DECK_NORMAL, SEPARATOR, Deck, normalize_name
@@ -42,6 +43,26 @@ if TYPE_CHECKING:
 
 UPDATE_POLICIES = ("if_newer", "always", "never")
 Progress = Callable[[str, int, int], None]
+#: Rows gathered before they are written (one bulk insert, one undo statement, each).
+BULK_ROWS = 50_000
+NOTE_COLUMNS = ("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld", "csum", "flags",
+                "data")
+CARD_COLUMNS = ("id", "nid", "did", "ord", "mtime", "usn", "type", "queue", "due", "ivl",
+                "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
+REVLOG_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "last_ivl", "factor", "time", "type")
+
+
+def _stripped(text: str) -> str:
+    """`strip_html_preserving_media_filenames`, skipped for text without '<' or '&' (which
+    it returns unchanged)."""
+    if "<" not in text and "&" not in text:
+        return text
+    return strip_html_preserving_media_filenames(text)
+
+
+def _checksum_of_stripped(stripped: str) -> int:
+    """`field_checksum` of a field whose stripped text is `stripped`."""
+    return int.from_bytes(hashlib.sha1(stripped.encode("utf-8")).digest()[:4], "big")
 
 
 @dataclass
@@ -618,21 +639,20 @@ class _Importer:
                 self.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES (?)", (tag,))
         return tags_to_str(result)
 
-    def _taken_ids(self, table: str) -> tuple[set[int], int]:
+    def _taken_ids(self, table: str, margin: int = 1_000_000) -> tuple[set[int], int]:
         """Our ids in (a margin around) the id range of the package's `table`, and the top
         of that range: an id above it must be looked up in the database."""
         low, high = self.src.db.execute(f"SELECT min(id), max(id) FROM {table}").fetchone()
         if low is None:
             return set(), 0
-        top = high + 1_000_000
+        top = high + margin
         return {r[0] for r in self.db.execute(
             f"SELECT id FROM {table} WHERE id BETWEEN ? AND ?", (low, top))}, top
 
     def _flush_notes(self) -> None:
         if self.pending_notes:
-            self.db.executemany(
-                "INSERT INTO notes (guid, ntid, mtime, usn, tags, flds, sfld, csum, flags, data, "
-                "id) VALUES (?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?)", self.pending_notes)
+            with self.col.bulk_insert("notes") as bulk:
+                bulk.insert(NOTE_COLUMNS, self.pending_notes)
             self.pending_notes.clear()
 
     def _import_notes(self) -> None:
@@ -696,17 +716,22 @@ class _Importer:
 
     def _write_note(self, nid: int, guid: str, ntid: int, mod: int, tags: str,
                     fields: list[str], flags: int, data: str, insert: bool) -> None:
-        sort_text = strip_html_preserving_media_filenames(fields[self.nt_sort_field[ntid]])
-        values = (guid, ntid, mod, self._tags(tags), FIELD_SEPARATOR.join(fields), sort_text,
-                  field_checksum(fields[0]), flags or 0, data or "", nid)
+        sort_field = self.nt_sort_field[ntid]
+        sort_text = _stripped(fields[sort_field])
+        checksum = _checksum_of_stripped(sort_text) if sort_field == 0 \
+            else field_checksum(fields[0])
         if insert:
-            self.pending_notes.append(values)
-            if len(self.pending_notes) >= 1000:
+            self.pending_notes.append((nid, guid, ntid, mod, -1, self._tags(tags),
+                                       FIELD_SEPARATOR.join(fields), sort_text, checksum,
+                                       flags or 0, data or ""))
+            if len(self.pending_notes) >= BULK_ROWS:
                 self._flush_notes()
         else:
             self.db.execute("UPDATE notes SET guid = ?, ntid = ?, mtime = ?, usn = -1, "
                             "tags = ?, flds = ?, sfld = ?, csum = ?, flags = ?, data = ? "
-                            "WHERE id = ?", values)
+                            "WHERE id = ?", (guid, ntid, mod, self._tags(tags),
+                                             FIELD_SEPARATOR.join(fields), sort_text,
+                                             checksum, flags or 0, data or "", nid))
 
     # --- cards and review log ----------------------------------------------------------
 
@@ -728,10 +753,14 @@ class _Importer:
         max_pos = next_pos - 1
         total = self.src.count("cards")
         taken_ids, top_taken = self._taken_ids("cards")
+        with self.col.bulk_insert("cards") as bulk:
+            max_pos = self._add_cards(bulk, total, taken, taken_ids, top_taken, shift, max_pos)
+        if max_pos + 1 > next_pos:
+            self.col._write_config("nextPos", max_pos + 1)
+
+    def _add_cards(self, bulk: undo.BulkInsert, total: int, taken: set[tuple[int, int]],
+                   taken_ids: set[int], top_taken: int, shift: int, max_pos: int) -> int:
         pending: list[tuple[Any, ...]] = []
-        insert = ("INSERT INTO cards (id, nid, did, ord, mtime, usn, type, queue, due, ivl, "
-                  "factor, reps, lapses, left, odue, odid, flags, data) VALUES "
-                  "(?, ?, ?, ?, ?, -1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         for i, row in enumerate(self.src.cards()):
             if i % 1000 == 0:
                 self.progress("cards", i, total)
@@ -793,17 +822,16 @@ class _Importer:
             taken_ids.add(new_id)
             text = data if card_data is None else json.dumps(
                 card_data, separators=(",", ":"), ensure_ascii=False)
-            pending.append((new_id, our_nid, target, ord_, mod, ctype, queue, due, ivl, factor,
-                            reps, lapses, left, odue, odid, flags, text))
-            if len(pending) >= 1000:
-                self.db.executemany(insert, pending)
+            pending.append((new_id, our_nid, target, ord_, mod, -1, ctype, queue, due, ivl,
+                            factor, reps, lapses, left, odue, odid, flags, text))
+            if len(pending) >= BULK_ROWS:
+                bulk.insert(CARD_COLUMNS, pending)
                 pending.clear()
             taken.add((our_nid, ord_))
             self.card_map[cid] = new_id
             self.summary.cards_added += 1
-        self.db.executemany(insert, pending)
-        if max_pos + 1 > next_pos:
-            self.col._write_config("nextPos", max_pos + 1)
+        bulk.insert(CARD_COLUMNS, pending)
+        return max_pos
 
     @staticmethod
     def _shift(ctype: int, queue: int, due: int, odue: int, odid: int,
@@ -829,10 +857,11 @@ class _Importer:
     def _import_revlog(self) -> None:
         if not self.card_map:
             return
-        rows_in = ((rid, self.card_map[cid], ease, ivl, last_ivl, factor, taken, rtype)
+        # Entries whose id we already have are left out (as INSERT OR IGNORE would).
+        existing, top = self._taken_ids("revlog", margin=0)
+        card_map = self.card_map
+        rows_in = ((rid, card_map[cid], -1, ease, ivl, last_ivl, factor, taken, rtype)
                    for rid, cid, _usn, ease, ivl, last_ivl, factor, taken, rtype
-                   in self.src.revlog() if cid in self.card_map)
-        cur = self.db.executemany(
-            "INSERT OR IGNORE INTO revlog (id, cid, usn, ease, ivl, last_ivl, factor, time, "
-            "type) VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)", rows_in)
-        self.summary.revlog_added = max(cur.rowcount, 0)
+                   in self.src.revlog() if cid in card_map and rid not in existing)
+        with self.col.bulk_insert("revlog") as bulk:
+            self.summary.revlog_added = bulk.insert(REVLOG_COLUMNS, rows_in)

@@ -1,0 +1,124 @@
+"""Undo and redo of large imports (which take the bulk path of the undo log) are exact."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from repetend.core.collection import UNDOABLE_TABLES, Collection
+from repetend.core.ids import new_guid
+from repetend.core.importing.apkg_export import export_apkg
+from repetend.core.importing.apkg_import import import_apkg
+from repetend.core.importing.text_import import TextOptions, import_text
+from repetend.core.text import field_checksum
+
+NOTES = 10_000
+
+
+def dump(col: Collection) -> dict[str, list[str]]:
+    """Every undoable table, row by row, values as SQL literals (types included)."""
+    out = {}
+    for table in UNDOABLE_TABLES:
+        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
+        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
+        out[table] = [r[0] for r in col.db.execute(
+            f"SELECT {values} FROM {table} ORDER BY rowid")]
+    return out
+
+
+def undo_log_size(col: Collection) -> int:
+    return col.db.execute("SELECT count() FROM undo_log").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    """A package of NOTES notes (two cards each, a third reviewed, tags, three decks)."""
+    folder = tmp_path_factory.mktemp("source")
+    rng = random.Random(7)
+    with Collection(folder / "source.db") as src:
+        nt = src.notetypes.by_name("Basic (and reversed card)")
+        decks = [src.decks.id(n) for n in ("Big", "Big::A", "Big::B")]
+        base = 1_600_000_000_000
+        with src.op("Build"):
+            for i in range(NOTES):
+                front = f"word {i} <b>{rng.random():.4f}</b>"
+                src.db.execute(
+                    "INSERT INTO notes (id, guid, ntid, mtime, usn, tags, flds, sfld, csum) "
+                    "VALUES (?, ?, ?, 1700000000, -1, ?, ?, ?, ?)",
+                    (base + 3 * i, new_guid(), nt.id, f" big t{i % 9} ", f"{front}\x1fback",
+                     front, field_checksum(front)))
+                for ord_ in (0, 1):
+                    cid = base + 5 * i + ord_
+                    reviewed = rng.random() < 1 / 3
+                    src.db.execute(
+                        "INSERT INTO cards (id, nid, did, ord, mtime, type, queue, due, ivl, "
+                        "factor, reps) VALUES (?, ?, ?, ?, 1700000000, ?, ?, ?, ?, ?, ?)",
+                        (cid, base + 3 * i, decks[i % 3], ord_, 2 if reviewed else 0,
+                         2 if reviewed else 0, rng.randint(0, 90) if reviewed else i + 1,
+                         4 if reviewed else 0, 2500 if reviewed else 0, 2 if reviewed else 0))
+                    if reviewed:
+                        src.db.execute(
+                            "INSERT INTO revlog (id, cid, ease, ivl, last_ivl, factor, time, "
+                            "type) VALUES (?, ?, 3, 4, 1, 2500, 3000, 1)", (cid + 7, cid))
+            src.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES ('big')")
+        path = folder / "big.apkg"
+        export_apkg(src, path)
+    return path
+
+
+def test_undo_of_a_10000_note_import_is_exact_and_redo_reapplies_it(tmp_path, package):
+    with Collection(tmp_path / "collection.db") as col:
+        note = col.new_note("Basic")
+        note.fields = ["mine", "kept"]
+        note.tags = ["Big"]  # the package's tag 'big' matches it
+        col.add_note(note, col.decks.id("Big::A"))
+        before = dump(col)
+        log_before = undo_log_size(col)
+        summary = import_apkg(col, package)
+        assert len(summary.added) == NOTES and summary.cards_added == 2 * NOTES
+        assert summary.revlog_added > 0
+        after = dump(col)
+        # a handful of statements, not one per row
+        assert undo_log_size(col) - log_before < 100
+
+        assert col.undo() == "Import"
+        assert dump(col) == before
+        assert col.redo() == "Import"
+        assert dump(col) == after
+        assert col.undo() == "Import"
+        assert dump(col) == before
+        assert col.redo() == "Import"
+        assert dump(col) == after
+
+        # a later edit of an imported note undoes first, then the import
+        nid = col.db.execute("SELECT max(id) FROM notes").fetchone()[0]
+        edited = col.get_note(nid)
+        edited.fields[1] = "changed"
+        col.update_note(edited)
+        assert col.undo() == "Update Note"
+        assert dump(col) == after
+        assert col.undo() == "Import"
+        assert dump(col) == before
+
+
+def test_undo_of_a_10000_line_text_import_is_exact(tmp_path):
+    path = tmp_path / "big.tsv"
+    lines = [f"front {i}\tback {i}\ttag{i % 20}" for i in range(NOTES)]
+    path.write_text("#separator:Tab\n#html:false\n#notetype:Basic (and reversed card)\n"
+                    "#deck:Text\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    with Collection(tmp_path / "collection.db") as col:
+        note = col.new_note("Basic (and reversed card)")
+        note.fields = ["front 7", "old"]  # updated by line 8 (same first field)
+        col.add_note(note, 1)
+        before = dump(col)
+        summary = import_text(col, path, TextOptions())
+        assert len(summary.added) == NOTES - 1 and summary.cards_added == 2 * (NOTES - 1)
+        assert len(summary.updated) == 1
+        after = dump(col)
+        assert col.undo() == "Import"
+        assert dump(col) == before
+        assert col.redo() == "Import"
+        assert dump(col) == after
+        assert col.undo() == "Import"
+        assert dump(col) == before
