@@ -2,7 +2,7 @@
 
 Every change goes through one collection operation, so the Edit menu can undo it by name
 ("Undo Add Deck"), and the window rebuilds what it shows from the collection afterwards.
-Screens whose engines do not exist yet (browse, add-ons, sync) have their actions in place
+Screens whose engines do not exist yet (browse, sync) have their actions in place
 but disabled, with a tooltip saying why — never a fake. Studying swaps the reviewer plugin's
 screen in for the deck list (`s`, "Study Now"); Escape or `/` brings the deck list back.
 """
@@ -51,7 +51,6 @@ from repetend.host.qt import (
 
 NOT_YET = {
     "browse": "The browser is not built yet.",
-    "addons": "The add-ons dialog arrives with the add-on platform.",
     "sync": "Sync is not available.",
     "check_database": "Check Database is not built yet.",
     "options": "The deck options screen is not built yet.",
@@ -165,6 +164,10 @@ class MainWindow(QMainWindow):
         self._apply_profile()
         self.restore_state()
         self._plugins_ready()
+        from repetend.host.gui.addons_ui import AddonsUi
+
+        #: Tools > Add-ons, add-on error notices and the bisect wizard (addons_ui.py).
+        self.addons_ui = AddonsUi(self)
 
     # --- building -----------------------------------------------------------------------
 
@@ -199,7 +202,7 @@ class MainWindow(QMainWindow):
         a("study", "Study Deck", self.study, "S")
         a("sync", "Sync", None, "Y", enabled=False)
         a("create_deck", "Create Deck…", lambda: self.create_deck())
-        a("addons", "Add-ons…", None, "Ctrl+Shift+A", enabled=False)
+        a("addons", "Add-ons…", lambda: self.addons_ui.open_dialog(), "Ctrl+Shift+A")
         a("check_database", "Check Database", None, enabled=False)
         a("empty_cards", "Empty Cards…", self.empty_cards)
         a("preferences", "Preferences…", self.preferences, "Ctrl+P")
@@ -666,8 +669,15 @@ class MainWindow(QMainWindow):
         """Close this profile (saving its window state) and open `name` in this window."""
         if name == self.host.profile.name:
             return
+        self.reopen(name)
+
+    def reopen(self, name: str | None = None, *, safe_mode: bool | None = None) -> None:
+        """Close the open profile and open `name` (by default the same one again) in this
+        window: switching profiles, and the restart add-on changes need (the new Host
+        imports each enabled add-on afresh)."""
         # Constructing the host checks the name before anything is closed.
-        new_host = Host(self.host.profiles.base, name, self.host.safe_mode,
+        new_host = Host(self.host.profiles.base, name or self.host.profile.name,
+                        self.host.safe_mode if safe_mode is None else safe_mode,
                         disabled_addons=self.host.disabled_addons,
                         quarantine=self.host.quarantine)
         self._close_dialogs()
@@ -686,6 +696,7 @@ class MainWindow(QMainWindow):
             self.add_dialog = None
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        self.addons_ui.close_all()
         self._close_dialogs()
         self.save_state()
         self.host.close()
