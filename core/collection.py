@@ -159,17 +159,6 @@ class Collection:
         finally:
             self._op_depth = 0
 
-    @contextmanager
-    def bulk_insert(self, table: str) -> Iterator[undo.BulkInsert]:
-        """Inside an `op`: add many rows to `table` through the yielded `BulkInsert`, with
-        one inverse statement in the undo step instead of one per row (imports). Nothing
-        else may write inside the block."""
-        if not self._op_depth:
-            raise undo.BulkInsertError("bulk_insert runs only inside an operation "
-                                       "(Collection.op)")
-        with self.history.bulk_insert(table) as bulk:
-            yield bulk
-
     def undo_name(self) -> str | None:
         """Name of the step `undo()` would undo, or None."""
         stack = self.history.undo_stack
@@ -284,9 +273,13 @@ class Collection:
         return [r[0] for r in self.db.execute("SELECT id FROM notes ORDER BY id")]
 
     def add_note(self, note: Note, deck_id: int) -> list[Card]:
-        """Save a new note in `deck_id` and generate its cards (at least one)."""
+        """Save a new note in `deck_id` and generate its cards (at least one); a filtered
+        deck cannot be the home of new cards."""
         with self.op("Add Note"):
-            self.decks.get(deck_id)
+            deck = self.decks.get(deck_id)
+            if deck.is_filtered:
+                raise InvalidInput(f"deck {deck.name!r} is a filtered deck: new cards need a "
+                                   "normal deck as their home")
             if self.callbacks.note_will_be_added:
                 self.callbacks.note_will_be_added(self, note, deck_id)
             nt = self.notetypes.get(note.ntid)

@@ -155,6 +155,8 @@ def test_bad_input_changes_nothing(base):
         ("custom-study", "My Deck", "--forgotten", "2", "--tags", "a"): "go with --state",
         ("custom-study", "My Deck", "--state", "all", "--limit", "0"): "number of cards",
         ("custom-study", "Nope", "--ahead", "2"): "no deck called 'Nope'",
+        ("add", "--deck", "Cram", "--notetype", "Basic", "f", "b"):
+            "deck 'Cram' is a filtered deck: new cards need a normal deck",
     }
     for args, message in cases.items():
         assert message in fails(base, *args), args

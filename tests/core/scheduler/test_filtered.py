@@ -452,3 +452,17 @@ def test_renaming_onto_another_deck_is_refused(study, home):
     # a normal deck cannot be created under a filtered deck either
     with pytest.raises(InvalidInput):
         col.decks.id("A::Child")
+
+
+def test_a_filtered_deck_cannot_be_the_home_of_new_cards(study, home):
+    col = study.col
+    study.new(home)
+    fid = build(study).deck_id
+    note = col.new_note("Basic")
+    note.fields = ["front", "back"]
+    unchanged(study, lambda: col.add_note(note, fid),
+              "deck 'Cram' is a filtered deck: new cards need a normal deck")
+    assert col.db.execute("SELECT count() FROM notes").fetchone()[0] == 1
+    # with the filtered deck current (building selects it), new notes still get a home
+    assert col.get_config("curDeck") == fid
+    assert col.add_note(note, home)[0].did == home
