@@ -159,6 +159,17 @@ class Collection:
         finally:
             self._op_depth = 0
 
+    @contextmanager
+    def bulk_insert(self, table: str) -> Iterator[undo.BulkInsert]:
+        """Inside an `op`: add many rows to `table` through the yielded `BulkInsert`, with
+        one inverse statement in the undo step instead of one per row (imports). Nothing
+        else may write inside the block."""
+        if not self._op_depth:
+            raise undo.BulkInsertError("bulk_insert runs only inside an operation "
+                                       "(Collection.op)")
+        with self.history.bulk_insert(table) as bulk:
+            yield bulk
+
     def undo_name(self) -> str | None:
         """Name of the step `undo()` would undo, or None."""
         stack = self.history.undo_stack
