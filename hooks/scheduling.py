@@ -2,8 +2,9 @@
 
 The scheduler computes the four states the answer buttons would lead to (Anki's
 `SchedulingStates`: `current`, `again`, `hard`, `good`, `easy`; ANKI-FACTS §2). Between
-computing and committing, `scheduling_will_answer` may replace them; user scheduling scripts
-run after the add-ons (ARCHITECTURE.md, "The path of an answer").
+computing and committing, `scheduling_will_answer` may replace them; the user's custom
+scheduling scripts (the built-in `builtin.scripts`, a `trylast` implementation) run after
+the add-ons and see their result (ARCHITECTURE.md, "The path of an answer").
 """
 
 from __future__ import annotations
@@ -27,19 +28,23 @@ def scheduling_will_answer(states: SchedulingStates, card: Card,
     returns the states to use (return `states` to leave them alone). The states are frozen;
     build changed ones with `dataclasses.replace`, e.g. cap the interval `good` leads to.
     Only `again`, `hard`, `good` and `easy` may change: `current` is the card's state as
-    stored and must come back equal.
+    stored and must come back equal. `states.custom_data` (button name → JSON object text,
+    Anki's per-state `customData`) sets what the card's custom data becomes when that button
+    is pressed; a button not listed keeps the card's.
 
     Returned states are checked before they are passed on, by the rules the engine applies
     before it commits states (`repetend.core.scheduler.validation`, after Anki's, ANKI-FACTS
     §2.3): a `SchedulingStates` (or its camelCase JSON, as Anki's custom scheduling edits
     it), `current` unchanged, whole non-negative numbers where Anki has unsigned integers,
-    and no filtered state for a card outside a filtered deck. A result that fails is an
+    no filtered state for a card outside a filtered deck, and custom data Anki would accept
+    (a JSON object, keys of at most 8 bytes, at most 100 bytes). A result that fails is an
     error recorded against the implementation, and the states from before it are used.
     The answer buttons show intervals from the final states, and the chosen one is stored.
 
-    It does not know which button will be pressed, and it may run more than once for one
-    card (for the intervals on the buttons and again at commit), so return the same states
-    for the same arguments.
+    It does not know which button will be pressed. It runs when the card is shown (the
+    buttons show its result, and those states are committed) and again at commit only when
+    the caller answers without passing the shown states back, so return the same states for
+    the same arguments.
 
     :param states: the current state and the four next states, as the scheduler computed
         them, changed by the implementations before this one.

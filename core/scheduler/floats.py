@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import struct
 from decimal import Decimal
+from functools import lru_cache
 
 _PACK = struct.Struct("<f")
 _pack, _unpack = _PACK.pack, _PACK.unpack
@@ -44,6 +45,7 @@ def to_u32(x: float) -> int:
     return int(x)
 
 
+@lru_cache(maxsize=8192)  # few distinct values (eases, memory states) are written often
 def f32_json(x: float) -> float:
     """The float whose `repr` is the shortest decimal that reads back as the same float32.
 

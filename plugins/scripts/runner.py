@@ -182,9 +182,8 @@ class ScriptRunner:
                 question = page_text(self.col.render_card(card).question)
             except Exception:  # a template error must not stop answering
                 question = ""
-        current_json = states.current.to_json()
-        current_json["customData"] = stored_cd
         state_json = states.to_json()
+        current_json = {**state_json["current"], "customData": stored_cd}
         state_json["current"] = current_json
         result = states
         runs = []
@@ -217,8 +216,10 @@ class ScriptRunner:
         transitions and the unchanged current state); a refusal turns the run into an
         `invalid` failure."""
         try:
-            parsed = SchedulingStates.from_json({**ev.states})
-            checked = check_states(parsed, before.current)
+            checked = ev.parsed if ev.parsed is not None else check_states(
+                SchedulingStates.from_json({**ev.states}), before.current)
+            if checked.current != before.current:  # compared with the engine's own
+                checked = check_states(checked, before.current)
         except (StatesInvalid, ValueError, TypeError, KeyError) as exc:
             error = ScriptError("invalid", str(exc), None, script.name)
             return replace(ev, states=before.to_json(), custom_data=dict(custom_in),

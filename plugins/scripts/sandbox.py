@@ -24,7 +24,7 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import quickjs
@@ -96,6 +96,8 @@ class Evaluation:
     error: ScriptError | None = None
     elapsed_ms: float = 0.0
     changed_custom_data: bool = field(default=False)
+    #: the result as engine states (checked), when the evaluation succeeded
+    parsed: SchedulingStates | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -252,12 +254,11 @@ def evaluate(code: str, states: dict[str, Any], custom_data: str | dict[str, str
     ctx = dict(ctx or {})
     seed = ctx.pop("seed", None)
     seed_text = _seed_text(seed)
-    states_text = json.dumps(states)
-    states_given = json.loads(states_text)  # returned as they came when the script fails
-    states_in = json.loads(states_text)
-    if isinstance(custom_data, str) and isinstance(states_in.get("current"), dict):
+    states_given = states  # returned as they came when the script fails (never changed)
+    states_in = states
+    if isinstance(custom_data, str) and isinstance(states.get("current"), dict):
         # Anki puts the card's stored custom data on the current state (ANKI-FACTS §2.2).
-        states_in["current"]["customData"] = custom_data
+        states_in = {**states, "current": {**states["current"], "customData": custom_data}}
 
     def done(error: ScriptError | None, log: tuple[LogLine, ...] = (),
              result: tuple[dict[str, Any], dict[str, str]] | None = None) -> Evaluation:
@@ -321,7 +322,7 @@ def evaluate(code: str, states: dict[str, Any], custom_data: str | dict[str, str
         context.set_time_limit(0.05)
         try:
             state, result, error, raw_log, dropped = json.loads(
-                context.eval("__repetend_outcome()"))
+                context.get("__repetend_outcome")())
         except (quickjs.JSException, ValueError, TypeError) as exc:
             if timed_out:
                 return done(_timeout(name, time_limit_ms))
@@ -346,10 +347,11 @@ def evaluate(code: str, states: dict[str, Any], custom_data: str | dict[str, str
             return done(_from_js_error(error, name, script_lines, memory_limit_mib,
                                        time_limit_ms, bool(_THROW_NULL.search(code))), log)
         try:
-            out_states, out_custom = check_result(json.loads(result), states_in)
+            out_states, out_custom, parsed = check_result(json.loads(result), states_in,
+                                                          given)
         except InvalidResult as exc:
             return done(ScriptError("invalid", str(exc), None, name), log)
-        return done(None, log, (out_states, out_custom))
+        return replace(done(None, log, (out_states, out_custom)), parsed=parsed)
 
 
     cpu_start = time.thread_time()
@@ -554,9 +556,11 @@ def check_custom_data(text: Any, where: str) -> str:
     return "" if not value else text
 
 
-def check_result(result: Any, given: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    """The script's states (without custom data) and custom data text per button, checked
-    field by field; raises InvalidResult naming the first problem."""
+def check_result(result: Any, given: dict[str, Any], given_custom: dict[str, str] | None = None
+                 ) -> tuple[dict[str, Any], dict[str, str], SchedulingStates]:
+    """The script's states (without custom data), custom data text per button, and the
+    states parsed, checked field by field and by the engine's rules; raises InvalidResult
+    naming the first problem. Custom data equal to what was given is not checked again."""
     if not isinstance(result, list) or len(result) != 2:
         raise InvalidResult("the result cannot be read")
     states = _object(result[0], "states")
@@ -574,10 +578,19 @@ def check_result(result: Any, given: dict[str, Any]) -> tuple[dict[str, Any], di
         raise InvalidResult("states.current was changed; only again, hard, good and easy "
                             "may change")
     packed = _object(result[1], "customData")
-    custom = {b: check_custom_data(packed.get(b), b) for b in BUTTONS}
+    given_custom = given_custom or {}
+    custom = {}
+    for b in BUTTONS:
+        text = packed.get(b)
+        custom[b] = text if _same_json(text, given_custom.get(b)) else check_custom_data(text, b)
     # The engine's own rules on top of the shape: filtered-deck transitions (ANKI-FACTS §2.3).
     try:
-        check_states(SchedulingStates.from_json(out), state_from_json(current))
+        parsed = check_states(SchedulingStates.from_json(out), state_from_json(current))
     except (InvalidInput, ValueError, TypeError, KeyError) as exc:
         raise InvalidResult(str(exc)) from exc
-    return out, custom
+    return out, custom, parsed
+
+
+def _same_json(packed: Any, given: Any) -> bool:
+    """The script packed exactly the text it was given (so it is valid already)."""
+    return isinstance(packed, str) and packed not in ("", "{}") and packed == given
