@@ -1,5 +1,7 @@
 """The reviewer screen, driven offscreen through its real widgets and keys (pytest-qt)."""
 
+import gc
+
 import pytest
 
 from repetend.core.decks import DEFAULT_DECK_ID
@@ -52,6 +54,9 @@ def delete_widgets_at_teardown(qtbot):
     no card page outlives its test (Qt warns when one outlives the web profile at exit)."""
     yield
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # And free their Python wrappers now, while Qt is alive: left to the interpreter's last
+    # garbage collection, after QApplication is gone, PySide6 may crash the process at exit.
+    gc.collect()
 
 
 @pytest.fixture
