@@ -27,7 +27,6 @@ from repetend.core.decks import SEPARATOR
 from repetend.core.errors import NotFoundError
 from repetend.core.scheduler import cardops
 from repetend.core.scheduler.queues import KIND_NEW, KIND_REVIEW
-from repetend.core.scheduler.validation import StatesInvalid, check_states
 from repetend.core.template import SoundTag, TTSTag
 from repetend.hooks.reviewer import DEFAULT_ANSWER_BUTTONS
 from repetend.plugins.reviewer import typeanswer
@@ -214,34 +213,15 @@ class ReviewSession:
 
     def _prepare(self, queued: QueuedCard) -> ShownCard:
         card = queued.card
-        states = self._offered_states(card, queued.states)
-        labels = queued.labels if states is queued.states else \
-            self.col.sched.labels_for(states)
+        # `get_next_card` has passed the states through the same callback as the commit (add-on
+        # hooks, then user scripts; ARCHITECTURE "The path of an answer"): they are the ones
+        # the buttons offer (a refusal is in `col.sched.state_errors`, reported by `problems`).
+        # Running it again here would apply the scripts twice.
+        states, labels = queued.states, queued.labels
         note = self.col.get_note(card.nid)
         css = self.col.notetypes.get(note.ntid).css
         return ShownCard(queued, states, labels, self.col.render_card(card), css,
                          shown_at=self.clock())
-
-    def _offered_states(self, card: Card, states: SchedulingStates) -> SchedulingStates:
-        """The states the buttons show: through the same callback as the commit (add-on
-        hooks, then user scripts; ARCHITECTURE "The path of an answer"), checked as the
-        commit checks them. A failure keeps the scheduler's states and is reported."""
-        hook = self.col.callbacks.scheduling_states_will_commit
-        if hook is None:
-            return states
-        try:
-            replaced = hook(self.col, card, states)
-        except Exception as exc:  # never let a broken extension stop the reviewer
-            self._states_problems.append(Problem(
-                f"Changing the next states failed: {type(exc).__name__}: {exc}"))
-            return states
-        if replaced is None or replaced is states:
-            return states
-        try:
-            return check_states(replaced, states.current)
-        except StatesInvalid as exc:
-            self._states_problems.append(Problem(f"Replacement states refused: {exc}"))
-            return states
 
     def reload_current(self) -> None:
         """Render the current card again (its note was edited); keeps the side shown."""

@@ -202,3 +202,20 @@ def test_the_journal_is_written_when_the_collection_closes(col, review_card, hos
     host.collection_will_close(col)
     saved = read_journal(journal_path(col.path))["global"]
     assert saved["runs"] == 1 and saved["log"][0]["text"] == "hello from Default"
+
+
+def test_the_desktop_reviewer_shows_and_stores_the_scripts_states_once(col, review_card, host):
+    from repetend.plugins.reviewer.session import ReviewSession
+
+    card = review_card()
+    plain = col.sched.states_for(card).good.scheduled_days
+    store.set_global(col, "states.good.normal.review.scheduledDays *= 2;")
+    session = ReviewSession(col, host, 1)
+    session.next_card()
+    assert session.current.states.good.scheduled_days == 2 * plain
+    assert session.current.labels[2] == format_interval(2 * plain * 86400)
+    session.question_html()
+    session.answer_html()  # shows the answer side
+    session.answer(3)
+    assert col.get_card(card.id).ivl == 2 * plain
+    assert runner_for(col).journal.records["global"].runs == 1
