@@ -5,8 +5,13 @@ PySide6 directly, and only lazily, so headless commands never load Qt (a test ch
 
 QtWebEngine is imported here too, before any QApplication exists: Qt requires the web
 engine to be loaded before the application object is created.
+
+PySide6 6.12 on Python 3.11: see `_immortal_singletons` below.
 """
 
+import sys
+
+import PySide6
 from PySide6.QtCore import (  # noqa: F401
     QByteArray,
     QEvent,
@@ -76,7 +81,6 @@ from PySide6.QtWidgets import (  # noqa: F401
     QMenu,
     QMessageBox,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -85,8 +89,6 @@ from PySide6.QtWidgets import (  # noqa: F401
     QStackedWidget,
     QStatusBar,
     QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QToolBar,
     QToolButton,
@@ -108,6 +110,30 @@ try:
 except ImportError as _exc:  # pragma: no cover - depends on the machine
     QAudioOutput = QMediaPlayer = None  # type: ignore[assignment,misc]
     MULTIMEDIA_ERROR = f"sound is unavailable: {_exc}"
+
+
+def _immortal_singletons() -> None:
+    """Keep None, True and False alive under PySide6 6.12+ on Python 3.11.
+
+    Those wheels count on Python 3.12's immortal singletons: on 3.11 every call of a Qt
+    method that returns nothing drops one reference to None, and emitting a signal with a
+    bool drops one to True or False, until the interpreter aborts ("Fatal Python error:
+    none_dealloc" / "bool_dealloc"), mid-session or at exit. Giving the three a reference
+    count no program can use up is what 3.12 does. Installing PySide6 < 6.12 on 3.11
+    avoids the problem; this keeps the app alive where 6.12 is installed anyway.
+    """
+    if sys.version_info >= (3, 12) or sys.implementation.name != "cpython":
+        return
+    if tuple(PySide6.__version_info__[:2]) < (6, 12):
+        return
+    import ctypes
+
+    for singleton in (None, True, False):
+        # ob_refcnt is the first field of every CPython object; these three are static.
+        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
+
+
+_immortal_singletons()
 
 
 def qt_resource_text(path: str) -> str:

@@ -1,6 +1,7 @@
 """The reviewer screen, driven offscreen through its real widgets and keys (pytest-qt)."""
 
 import gc
+import wave
 
 import pytest
 
@@ -411,27 +412,62 @@ def test_a_failing_scheduling_script_shows_a_notice_with_its_log(qtbot, blank_ho
 def test_sound_tags_are_played_and_replayed(qtbot, blank_host):
     col = blank_host.col
     col.media_folder.mkdir(parents=True, exist_ok=True)
-    (col.media_folder / "hello.mp3").write_bytes(b"\xff\xfb\x90\x00" + bytes(400))
-    (col.media_folder / "bye.mp3").write_bytes(b"\xff\xfb\x90\x00" + bytes(400))
-    add(col, "Basic", "Listen [sound:hello.mp3]", "Answer [sound:bye.mp3]")
+    for name in ("hello.wav", "bye.wav"):  # a tenth of a second of silence each
+        with wave.open(str(col.media_folder / name), "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(8000)
+            out.writeframes(bytes(1600))
+    add(col, "Basic", "Listen [sound:hello.wav]", "Answer [sound:bye.wav]")
     reviewer = open_screen(qtbot, blank_host)
     wait_state(qtbot, reviewer, "question")
-    assert reviewer.sound.requests == [[col.media_folder / "hello.mp3"]]
+    assert reviewer.sound.requests == [[col.media_folder / "hello.wav"]]
     qtbot.waitUntil(lambda: js(qtbot, reviewer.web,
                                "document.querySelectorAll('.replay-button').length") == 1,
                     timeout=WAIT)
     press(qtbot, reviewer, Qt.Key.Key_R)
-    assert reviewer.sound.requests[-1] == [col.media_folder / "hello.mp3"]
+    assert reviewer.sound.requests[-1] == [col.media_folder / "hello.wav"]
     # The replay button on the card asks Python through pycmd.
     js(qtbot, reviewer.web, "document.querySelector('.replay-button').click()")
     qtbot.waitUntil(lambda: len(reviewer.sound.requests) == 3, timeout=WAIT)
     press(qtbot, reviewer, Qt.Key.Key_Space)
     wait_state(qtbot, reviewer, "answer")
     # The answer plays its own sound only; replaying it plays the question's first.
-    assert reviewer.sound.requests[-1] == [col.media_folder / "bye.mp3"]
+    assert reviewer.sound.requests[-1] == [col.media_folder / "bye.wav"]
     press(qtbot, reviewer, Qt.Key.Key_R)
-    assert reviewer.sound.requests[-1] == [col.media_folder / "hello.mp3",
-                                           col.media_folder / "bye.mp3"]
+    assert reviewer.sound.requests[-1] == [col.media_folder / "hello.wav",
+                                           col.media_folder / "bye.wav"]
+    reviewer.stop()
+
+
+class FakeVoice:
+    """A text-to-speech add-on whose engine writes a file per text it is asked to say."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.said = []
+
+    @hookimpl
+    def register_tts_engines(self, register):
+        from repetend.hooks.tts import TTSEngine, TTSVoice
+
+        def speak(text, voice, speed):
+            self.said.append((text, voice.name, speed))
+            path = self.folder / f"said-{len(self.said)}.wav"
+            path.write_bytes(b"RIFF")
+            return path
+
+        register(TTSEngine("Fake", lambda: [TTSVoice("Robot", "en_US")], speak))
+
+
+def test_tts_tags_are_spoken_by_a_registered_engine(qtbot, blank_host, tmp_path):
+    voice = FakeVoice(tmp_path)
+    blank_host.plugins.register_plugin(voice, "fakevoice")
+    add(blank_host.col, "Basic", "[anki:tts lang=en_US speed=1.5]hello[/anki:tts]", "a")
+    reviewer = open_screen(qtbot, blank_host)
+    wait_state(qtbot, reviewer, "question")
+    assert voice.said == [("hello", "Robot", 1.5)]
+    assert reviewer.sound.requests == [[tmp_path / "said-1.wav"]]
     reviewer.stop()
 
 
