@@ -99,8 +99,8 @@ def addon_rows(host: Host, installed: dict[str, Installed]) -> list[AddonRow]:
         status = record.status if record is not None else "not loaded"
         errors = hook_errors.get(package, [])
         error = ""
-        if record is not None and record.status != "loaded" and record.reason:
-            error = record.reason
+        if record is not None and record.status not in ("loaded", "safe-mode") and record.reason:
+            error = record.reason  # why it is not loaded (the safe-mode banner says that)
         if errors:
             count = f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
             error = (f"{count} since start; latest {describe(errors[-1])}"
@@ -108,7 +108,7 @@ def addon_rows(host: Host, installed: dict[str, Installed]) -> list[AddonRow]:
         details = "\n\n".join(
             [*([f"While loading:\n{record.traceback}"] if record and record.traceback else []),
              *(f"{describe(e)}\n{e.traceback_text}".rstrip() for e in errors)])
-        if record is not None and not details and record.reason and status != "loaded":
+        if record is not None and not details and record.reason and status in PROBLEM_STATUSES:
             details = record.reason
         rows.append(AddonRow(
             package=package,

@@ -278,6 +278,7 @@ def test_safe_mode_banner_in_the_dialog_and_restart_normally(base, make_window, 
     kept = row(dialog, "kept")
     assert kept.status == "safe-mode" and kept.pending == ""
     assert dialog.list.currentItem().text(3) == "safe mode"
+    assert kept.error == "" and not dialog.buttons["error"].isEnabled()
     assert not dialog.restart_bar.isVisibleTo(dialog)
     assert dialog.grab().save(str(screenshot_dir / "addons-dialog-safe-mode.png"))
     dialog.leave_safe.click()
