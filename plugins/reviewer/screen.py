@@ -454,7 +454,7 @@ class ReviewerScreen(QWidget):
         ]
         self.shortcuts: dict[str, QShortcut] = {}
         for key, slot in keys:
-            sequence = QKeySequence(key) if isinstance(key, str) else QKeySequence(key)
+            sequence = QKeySequence(key)
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
