@@ -184,15 +184,16 @@ def _time(func) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
-def run(folder: Path, repeats: int) -> int:
+def run(folder: Path, repeats: int, build: bool = True) -> int:
     from anki.collection import Collection as AnkiCollection
 
     from repetend.core.collection import Collection
 
-    print(f"Building {NOTES:,} notes in both programs ...", flush=True)
-    now = int(time.time())
-    today = build_repetend(folder / "repetend.db", now)
-    build_anki(folder / "anki.anki2", now, today)
+    if build:
+        print(f"Building {NOTES:,} notes in both programs ...", flush=True)
+        now = int(time.time())
+        today = build_repetend(folder / "repetend.db", now)
+        build_anki(folder / "anki.anki2", now, today)
     rep = Collection(folder / "repetend.db")
     anki = AnkiCollection(str(folder / "anki.anki2"))
     failures = 0
@@ -237,8 +238,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the files")
+    parser.add_argument("--reuse", type=Path,
+                        help="measure the collections a --keep run left in this folder "
+                             "(built the same day)")
     args = parser.parse_args()
     os.environ.setdefault("ANKI_TEST_MODE", "1")
+    if args.reuse:
+        return 1 if run(args.reuse, args.repeats, build=False) else 0
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
         return 1 if run(args.keep, args.repeats) else 0

@@ -243,6 +243,9 @@ def connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
+    # A 40 MB page cache, as Anki uses: searches and the browser jump around the cards and
+    # notes tables, and the default 2 MB makes each jump a read from the OS.
+    db.execute("PRAGMA cache_size = -40960")
     migrate(db)
     return db
 
