@@ -405,9 +405,9 @@ class SqlWriter:
             if name is None:
                 name = next(d[1] for d in self.decks if d[0] == 1)
             glob = N.Glob.literal(name)
+        if not glob.parts or any(SEP in part for part in glob.literal_runs()):
+            return FALSE  # Anki finds nothing for a raw separator character either
         text = glob.map_text(lambda s: s.replace("::", SEP))
-        if not text.parts:
-            return FALSE
         rx = re.compile(f"^{text.to_regex()}(?:$|{SEP})", re.IGNORECASE)
         dids = [d[0] for d in self.decks if rx.match(d[1].replace("::", SEP))]
         if not dids and not glob.has_wildcards:
