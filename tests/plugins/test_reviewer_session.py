@@ -165,3 +165,21 @@ def test_problems_name_the_add_on_once(col, plugins):
 def test_mathjax_is_loaded_only_for_math():
     assert needs_mathjax(r"\(x\)") and needs_mathjax(r"\[x\]")
     assert not needs_mathjax("$x$ costs (1) [2]")
+
+
+def test_button_intervals_reflect_a_scheduling_script(col, plugins):
+    pytest.importorskip("repetend.plugins.scripts.runner")
+    from repetend.plugins import BUILTIN
+
+    if "scripts" not in BUILTIN:
+        pytest.skip("the scheduling-scripts plugin is not registered")
+    col.set_config("cardStateCustomizer",
+                   "if (states.easy.normal && states.easy.normal.review) {\n"
+                   "  states.easy.normal.review.scheduledDays = 42;\n}")
+    session = ReviewSession(col, plugins, DEFAULT_DECK_ID)
+    shown = session.next_card()
+    assert shown.labels[3] == "1.4mo"
+    session.question_html()
+    session.answer_html()
+    session.answer(4)
+    assert col.get_card(shown.card.id).ivl == 42
