@@ -139,6 +139,16 @@ class BulkInsert:
                                   f"{cur.rowcount} inserted")
         return count
 
+    def insert_select(self, columns: Sequence[str], select: str,
+                      params: Sequence[Any] = ()) -> list[int]:
+        """`INSERT INTO table (columns) <select>` (plain INSERT, so a clash raises and
+        inserts nothing); returns the ids of the rows it added."""
+        rows = self._db.execute(f"INSERT INTO {self.table} ({', '.join(columns)}) {select} "
+                                "RETURNING id", params).fetchall()
+        ids = [r[0] for r in rows]
+        self.ids += ids
+        return ids
+
 
 def _bulk_header(sql: str) -> tuple[str, str]:
     """("delete" | "insert", table) of a bulk statement."""
@@ -213,6 +223,11 @@ class UndoHistory:
         if not step:
             raise BulkInsertError("bulk_insert runs only inside an operation (Collection.op)")
         db = self._db
+        pk = [(r[1], r[2].upper()) for r in db.execute(f"PRAGMA main.table_info({table})")
+              if r[5]]
+        if pk != [("id", "INTEGER")]:
+            raise BulkInsertError(f"bulk_insert needs a table whose rowid is its 'id' column, "
+                                  f"not {table}")
         bulk = BulkInsert(db, table)
         with _suspended(db, table, "insert"):
             before = db.total_changes

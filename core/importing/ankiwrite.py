@@ -128,8 +128,12 @@ def _script(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-def write_collection(path: Path, data: AnkiData, schema: int = 18) -> None:
-    """Create `path` as an Anki collection at schema 18 or 11 holding `data`."""
+def write_collection(path: Path, data: AnkiData, schema: int = 18,
+                     analyze: bool = True) -> None:
+    """Create `path` as an Anki collection at schema 18 or 11 holding `data`.
+
+    (Exports write into a temporary file, so it is not synced to disk at commit.) With
+    `analyze=False` the caller adds more rows and then calls `analyze_collection`."""
     if path.exists():
         path.unlink()
     db = sqlite3.connect(str(path), isolation_level=None)
@@ -137,6 +141,7 @@ def write_collection(path: Path, data: AnkiData, schema: int = 18) -> None:
         db.create_collation("unicase", unicase)
         db.execute("PRAGMA page_size = 4096")
         db.execute("PRAGMA journal_mode = DELETE")
+        db.execute("PRAGMA synchronous = OFF")
         db.execute("BEGIN")
         _script(db, SCHEMA18_TABLES if schema == 18 else SCHEMA11_TABLES)
         if schema == 18:
@@ -148,6 +153,18 @@ def write_collection(path: Path, data: AnkiData, schema: int = 18) -> None:
                        "?, ?, ?)", data.cards)
         db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", data.revlog)
         db.execute("COMMIT")
+        if analyze:
+            db.execute("ANALYZE")
+    finally:
+        db.close()
+
+
+def analyze_collection(path: Path) -> None:
+    """ANALYZE a collection file `write_collection` made (as it does itself by default)."""
+    db = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        db.create_collation("unicase", unicase)
+        db.execute("PRAGMA synchronous = OFF")
         db.execute("ANALYZE")
     finally:
         db.close()

@@ -24,9 +24,10 @@ from repetend.core.cards import TYPE_NEW
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID
 from repetend.core.decks import DECK_FILTERED, SEPARATOR, Deck
 from repetend.core.errors import InvalidInput, NotFoundError
+from repetend.core.importing import bulk
 from repetend.core.importing import media as media_names
 from repetend.core.importing import messages as m
-from repetend.core.importing.ankiwrite import AnkiData, write_collection
+from repetend.core.importing.ankiwrite import AnkiData, analyze_collection, write_collection
 from repetend.core.importing.package import zstd_module
 from repetend.core.importing.protobuf import encode
 from repetend.core.notes import str_to_tags, tags_to_str
@@ -42,6 +43,8 @@ APKG_CONFIG_KEYS = ("activeDecks", "addToCur", "collapseTime", "creationOffset",
                     "dayLearnFirst", "dueCounts", "estTimes", "newSpread", "nextPos",
                     "rollover", "sched2021", "schedVer", "sortBackwards", "sortType",
                     "timeLim")
+#: Collections larger than this are compressed on all CPUs, as Anki does.
+MULTITHREAD_MIN_BYTES = 10 * 1024 * 1024
 PLACEHOLDER_TEXT = ("This package needs a newer version of Anki. Please update Anki, then "
                     "import the file again.")
 
@@ -204,9 +207,37 @@ class _Gather:
                 f"WHERE cid IN ({marks})", chunk)]
         return sorted(out)
 
-    def decks(self) -> list[Deck]:
+    copy_rows: Callable[[Path], None] | None = None
+
+    def counts(self) -> tuple[int, int, int]:
+        """Exported notes, cards and review-log entries."""
+        return len(self.notes), len(self.cards), len(self.revlog_rows())
+
+    def close(self) -> None:
+        pass
+
+    # --- what the rest is derived from (the SQL path answers these with queries) ------
+
+    def card_decks(self) -> set[int]:
+        """The decks and original decks of the exported cards."""
         cards = self.card_rows()
-        dids = {c[2] for c in cards} | {c[15] for c in cards if c[15]} | self.extra_decks
+        return {c[2] for c in cards} | {c[15] for c in cards if c[15]}
+
+    def note_types(self) -> set[int]:
+        return {n[2] for n in self.notes}
+
+    def note_tags(self) -> Iterable[str]:
+        """The tags column of every exported note (repeats allowed)."""
+        return (row[5] for row in self.note_rows())
+
+    def note_fields(self) -> Iterable[str]:
+        """The fields of every exported note that may refer to media, in note order."""
+        return (row[6] for row in self.notes if media_names.may_refer(row[6]))
+
+    # --- derived -----------------------------------------------------------------------
+
+    def decks(self) -> list[Deck]:
+        dids = self.card_decks() | self.extra_decks
         dids.add(1)
         if self.whole:
             dids |= {d.id for d in self.col.decks.all()}
@@ -246,19 +277,23 @@ class _Gather:
         return out
 
     def notetypes(self) -> list:
-        ntids = {n[2] for n in self.notes}
+        ntids = self.note_types()
         if self.whole:
             ntids |= {nt.id for nt in self.col.notetypes.all()}
         return [self.col.notetypes.get(ntid) for ntid in sorted(ntids)]
 
-    def tags(self, notes: list[tuple[Any, ...]]) -> dict[str, bool]:
+    def tags(self) -> dict[str, bool]:
         stored = {r[0].casefold(): (r[0], bool(r[1])) for r in self.db.execute(
             "SELECT tag, collapsed FROM tags")}
         if self.whole:
             return dict(stored.values())
         out: dict[str, bool] = {}
-        for row in notes:
-            for tag in str_to_tags(row[5]):
+        seen: set[str] = set()
+        for text in self.note_tags():
+            if text in seen:
+                continue
+            seen.add(text)
+            for tag in str_to_tags(text):
                 name, collapsed = stored.get(tag.casefold(), (tag, False))
                 out[name] = collapsed
         return out
@@ -272,8 +307,8 @@ class _Gather:
                 if folder.exists() else []
             return names, []
         wanted: dict[str, None] = {}
-        for row in self.notes:
-            for value in row[6].split("\x1f"):
+        for flds in self.note_fields():
+            for value in flds.split("\x1f"):
                 for ref in media_names.references(value):
                     wanted.setdefault(ref, None)
         for nt in notetypes:
@@ -285,6 +320,114 @@ class _Gather:
         present = [n for n in wanted if (folder / n).is_file()]
         missing = [n for n in wanted if not (folder / n).is_file()]
         return present, missing
+
+
+#: Schema name of the package collection being written, while attached to ours.
+DST = "export_dst"
+
+
+class _SqlGather(_Gather):
+    """The same choice of notes, cards and review log (scheduling kept, so rows go out as
+    they are), left in the database: the chosen cards are a condition on `cards` (a temp
+    table of ids for a deck or a card list), the rest is asked of SQL, and `copy_rows`
+    copies the rows into the package collection by INSERT … SELECT."""
+
+    def _cards(self) -> list[tuple[Any, ...]]:
+        db, opt = self.db, self.opt
+        self.card_where = "1"
+        if opt.card_ids is None and opt.deck is None:
+            return []
+        db.execute("DROP TABLE IF EXISTS temp.export_cards")
+        db.execute("CREATE TEMP TABLE export_cards (id INTEGER PRIMARY KEY)")
+        self.card_where = "id IN (SELECT id FROM temp.export_cards)"
+        try:
+            if opt.card_ids is not None:
+                db.execute("INSERT INTO temp.export_cards SELECT id FROM cards WHERE id IN "
+                           "(SELECT value FROM json_each(?))",
+                           (json.dumps(sorted(set(opt.card_ids))),))
+                found = {r[0] for r in db.execute("SELECT id FROM temp.export_cards")}
+                missing = [cid for cid in opt.card_ids if cid not in found]
+                if missing:
+                    raise NotFoundError(f"no card with id {missing[0]}" + (
+                        f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
+                return []
+            assert opt.deck is not None
+            deck = _deck(self.col, opt.deck)
+            dids = [deck.id] + [d.id for d in self.col.decks.descendants(deck.id)]
+            self.extra_decks.update(dids)
+            marks = ",".join("?" * len(dids))
+            db.execute(f"INSERT INTO temp.export_cards SELECT id FROM cards WHERE did IN "
+                       f"({marks}) OR odid IN ({marks})", dids + dids)
+            return []
+        except BaseException:
+            self.close()
+            raise
+
+    def _notes(self) -> list[tuple[Any, ...]]:
+        self.note_where = "1" if self.whole else \
+            f"id IN (SELECT nid FROM cards WHERE {self.card_where})"
+        return []
+
+    def close(self) -> None:
+        self.db.execute("DROP TABLE IF EXISTS temp.export_cards")
+
+    def counts(self) -> tuple[int, int, int]:
+        return self._counts
+
+    def card_rows(self) -> list[tuple[Any, ...]]:
+        return []
+
+    def note_rows(self) -> list[tuple[Any, ...]]:
+        return []
+
+    def revlog_rows(self) -> list[tuple[Any, ...]]:
+        return []
+
+    def card_decks(self) -> set[int]:
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT did FROM cards WHERE {self.card_where} UNION "
+            f"SELECT DISTINCT odid FROM cards WHERE odid != 0 AND ({self.card_where})")}
+
+    def note_types(self) -> set[int]:
+        return {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT ntid FROM notes WHERE {self.note_where}")}
+
+    def note_tags(self) -> Iterable[str]:
+        return [r[0] for r in self.db.execute(
+            f"SELECT DISTINCT tags FROM notes WHERE {self.note_where}")]
+
+    def note_fields(self) -> Iterable[str]:
+        return [r[0] for r in self.db.execute(
+            f"SELECT flds FROM notes WHERE ({self.note_where}) AND "
+            f"({media_names.MAY_REFER_SQL.format('flds')}) ORDER BY id")]
+
+    def copy_rows(self, path: Path) -> None:
+        """Copy the chosen notes, cards and review log into the package collection."""
+        db = self.db
+        db.execute(f"ATTACH DATABASE ? AS {DST}", (str(path),))
+        try:
+            db.execute(f"PRAGMA {DST}.synchronous = OFF")  # a temporary file
+            db.execute("BEGIN")
+            try:
+                notes = db.execute(
+                    f"INSERT INTO {DST}.notes SELECT id, guid, ntid, mtime, usn, tags, flds, "
+                    f"sfld, csum, flags, data FROM main.notes WHERE {self.note_where} "
+                    "ORDER BY id").rowcount
+                cards = db.execute(
+                    f"INSERT INTO {DST}.cards SELECT id, nid, did, ord, mtime, usn, type, "
+                    "queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data "
+                    f"FROM main.cards WHERE {self.card_where} ORDER BY id").rowcount
+                revlog = db.execute(
+                    f"INSERT INTO {DST}.revlog SELECT id, cid, usn, ease, ivl, last_ivl, "
+                    "factor, time, type FROM main.revlog WHERE cid IN (SELECT id FROM "
+                    f"main.cards WHERE {self.card_where}) ORDER BY id").rowcount
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        finally:
+            db.execute(f"DETACH DATABASE {DST}")
+        self._counts = (notes, cards, revlog)
 
 
 def _config(col: Collection, whole: bool) -> dict[str, Any]:
@@ -319,13 +462,17 @@ def _placeholder(path: Path) -> None:
 
 
 def _write_package(col: Collection, out: Path, data: AnkiData, media_files: list[str],
-                   legacy: bool, colpkg: bool, progress: Progress) -> None:
+                   legacy: bool, colpkg: bool, progress: Progress,
+                   copy_rows: Callable[[Path], None] | None = None) -> None:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="repetend-export-") as tmp:
         tmpdir = Path(tmp)
         coll = tmpdir / "collection"
-        write_collection(coll, data, schema=11 if legacy else 18)
+        write_collection(coll, data, schema=11 if legacy else 18, analyze=copy_rows is None)
+        if copy_rows is not None:
+            copy_rows(coll)
+            analyze_collection(coll)
         placeholder = tmpdir / "placeholder"
         _placeholder(placeholder)
         fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
@@ -354,11 +501,14 @@ def _fill_zip(zf: zipfile.ZipFile, col: Collection, coll: Path, placeholder: Pat
             progress("media", i + 1, len(media_files))
         return
     zstd = zstd_module()
+    # Anki's settings: the default level (3), and all CPUs for a collection over 10 MB.
     cctx = zstd.ZstdCompressor(level=3)
+    big = coll.stat().st_size > MULTITHREAD_MIN_BYTES
+    coll_cctx = zstd.ZstdCompressor(level=3, threads=-1) if big else cctx
     zf.writestr("meta", encode(m.PACKAGE_METADATA, {"version": m.VERSION_LATEST}), stored)
     with coll.open("rb") as src, zf.open(zipfile.ZipInfo("collection.anki21b"), "w",
                                          force_zip64=True) as dest:
-        cctx.copy_stream(src, dest)
+        coll_cctx.copy_stream(src, dest)
     zf.write(placeholder, "collection.anki2", deflated)
     entries = []
     for i, name in enumerate(media_files):
@@ -385,21 +535,30 @@ def _export(col: Collection, out: str | Path, opt: ExportOptions, whole: bool,
     if opt.deck is not None and opt.card_ids is not None:
         raise InvalidInput("export either a deck or a list of cards, not both")
     progress = progress or (lambda stage, done, total: None)
-    gather = _Gather(col, opt, whole)
-    notes = gather.note_rows()
-    cards = gather.card_rows()
-    revlog = gather.revlog_rows()
-    decks = gather.decks()
-    notetypes = gather.notetypes()
-    media_files, missing = gather.media(notetypes)
-    data = AnkiData(
-        crt=col.crt, mod_ms=int(time.time() * 1000), config=_config(col, whole),
-        notetypes=notetypes, decks=decks, deck_configs=gather.deck_configs(decks),
-        tags=gather.tags(notes), notes=notes, cards=cards, revlog=revlog)
-    _write_package(col, Path(out), data, media_files, opt.legacy, whole, progress)
-    return ExportSummary(file=str(out), kind=kind, legacy=opt.legacy, notes=len(notes),
-                         cards=len(cards), decks=len(decks), notetypes=len(notetypes),
-                         revlog=len(revlog), media=media_files, missing_media=missing)
+    # Rows as they are (scheduling kept) are copied by SQL into the attached package
+    # collection; that needs no open transaction (ATTACH is not allowed inside one).
+    in_sql = opt.with_scheduling and not col.db.in_transaction
+    with bulk.gc_paused():
+        gather = (_SqlGather if in_sql else _Gather)(col, opt, whole)
+        try:
+            notes = gather.note_rows()
+            cards = gather.card_rows()
+            revlog = gather.revlog_rows()
+            decks = gather.decks()
+            notetypes = gather.notetypes()
+            media_files, missing = gather.media(notetypes)
+            data = AnkiData(
+                crt=col.crt, mod_ms=int(time.time() * 1000), config=_config(col, whole),
+                notetypes=notetypes, decks=decks, deck_configs=gather.deck_configs(decks),
+                tags=gather.tags(), notes=notes, cards=cards, revlog=revlog)
+            _write_package(col, Path(out), data, media_files, opt.legacy, whole, progress,
+                           gather.copy_rows)
+            counts = gather.counts()
+        finally:
+            gather.close()
+    return ExportSummary(file=str(out), kind=kind, legacy=opt.legacy, notes=counts[0],
+                         cards=counts[1], decks=len(decks), notetypes=len(notetypes),
+                         revlog=counts[2], media=media_files, missing_media=missing)
 
 
 def export_apkg(col: Collection, out: str | Path, options: ExportOptions | None = None,

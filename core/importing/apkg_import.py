@@ -14,13 +14,14 @@ the collection and its media folder are exactly as before.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,12 +32,12 @@ from repetend.core.deckconfig import DEFAULT_CONFIG_ID
 from repetend.core.decks import DECK_FILTERED, DECK_NORMAL, SEPARATOR, Deck, normalize_name
 from repetend.core.errors import InvalidInput
 from repetend.core.ids import next_id
-from repetend.core.importing import ankidb, media
+from repetend.core.importing import ankidb, bulk, fieldtext, media
 from repetend.core.importing.package import Package, PackageError, open_package
 from repetend.core.importing.summary import ImportSummary
 from repetend.core.notes import FIELD_SEPARATOR, canonical_tags, str_to_tags, tags_to_str
 from repetend.core.notetypes import NoteType
-from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
+from repetend.core.text import field_checksum
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -50,19 +51,16 @@ NOTE_COLUMNS = ("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld", "c
 CARD_COLUMNS = ("id", "nid", "did", "ord", "mtime", "usn", "type", "queue", "due", "ivl",
                 "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
 REVLOG_COLUMNS = ("id", "cid", "usn", "ease", "ivl", "last_ivl", "factor", "time", "type")
-
-
-def _stripped(text: str) -> str:
-    """`strip_html_preserving_media_filenames`, skipped for text without '<' or '&' (which
-    it returns unchanged)."""
-    if "<" not in text and "&" not in text:
-        return text
-    return strip_html_preserving_media_filenames(text)
-
-
-def _checksum_of_stripped(stripped: str) -> int:
-    """`field_checksum` of a field whose stripped text is `stripped`."""
-    return int.from_bytes(hashlib.sha1(stripped.encode("utf-8")).digest()[:4], "big")
+#: Schema name of the package's collection while it is attached to ours.
+SRC = "import_src"
+#: Temporary tables of the SQL path (dropped at the end of the operation).
+TEMP_TABLES = {
+    "import_note_map": "src INTEGER PRIMARY KEY, nid INTEGER NOT NULL, ntid INTEGER NOT NULL",
+    "import_notetype": "ntid INTEGER PRIMARY KEY, templates INTEGER NOT NULL, "
+                       "cloze INTEGER NOT NULL",
+    "import_deck": "src INTEGER PRIMARY KEY, did INTEGER NOT NULL",
+    "import_cards": "id INTEGER PRIMARY KEY",
+}
 
 
 @dataclass
@@ -109,7 +107,8 @@ def import_apkg(col: Collection, path: str | Path, options: ImportOptions | None
         pkg.extract_collection(db_path)
         src = ankidb.open_collection(db_path, f"{path.name}: {pkg.collection_entry}")
         try:
-            return _Importer(col, pkg, src, options, progress).run()
+            with _attached(col, db_path) as attached:
+                return _Importer(col, pkg, src, options, progress, attached=attached).run()
         finally:
             src.close()
 
@@ -144,12 +143,29 @@ def import_colpkg(col: Collection, path: str | Path, backup_folder: str | Path |
                 export_colpkg(col, backup, with_media=False)
             options = ImportOptions(update_notes="always", update_notetypes="always",
                                     dry_run=dry_run)
-            summary = _Importer(col, pkg, src, options, progress, replace=True).run()
+            with _attached(col, db_path) as attached:
+                summary = _Importer(col, pkg, src, options, progress, replace=True,
+                                    attached=attached).run()
             if backup_folder is not None and not dry_run:
                 summary.warnings.append(f"the previous collection was saved as {backup}")
             return summary
         finally:
             src.close()
+
+
+@contextmanager
+def _attached(col: Collection, path: Path) -> Iterator[bool]:
+    """The package's collection attached to ours as `SRC`, so cards and review log can be
+    copied by INSERT … SELECT; not possible inside an open transaction (an enclosing
+    operation), where everything goes through Python instead."""
+    if col.db.in_transaction:
+        yield False
+        return
+    col.db.execute(f"ATTACH DATABASE ? AS {SRC}", (str(path),))
+    try:
+        yield True
+    finally:
+        col.db.execute(f"DETACH DATABASE {SRC}")
 
 
 def _policy_allows(policy: str, incoming: int, existing: int) -> bool:
@@ -187,9 +203,13 @@ def _queue_for(card_type: int, due: int) -> int:
 class _Importer:
     def __init__(self, col: Collection, pkg: Package, src: ankidb.SourceCollection,
                  options: ImportOptions, progress: Progress | None,
-                 replace: bool = False) -> None:
+                 replace: bool = False, attached: bool = False) -> None:
         #: .colpkg: the package replaces everything (ids, config, day numbers kept)
         self.replace = replace
+        #: the package's collection is attached to ours as SRC (cards and review log can
+        #: then be copied in SQL when nothing needs Python's per-row handling)
+        self.attached = attached
+        self.cards_by_sql = False
         self.col, self.db, self.pkg, self.src, self.opt = col, col.db, pkg, src, options
         self.progress = progress or (lambda stage, done, total: None)
         self.summary = ImportSummary(file=pkg.path.name, dry_run=options.dry_run)
@@ -223,16 +243,21 @@ class _Importer:
         staging = Path(tempfile.mkdtemp(prefix=".import-staging-",
                                         dir=self.col.media_folder.parent))
         try:
-            with self.col.op("Import Collection" if self.replace else "Import"):
+            with bulk.gc_paused(), self.col.op("Import Collection" if self.replace
+                                               else "Import"):
                 if self.replace:
                     self._wipe()
                 self._import_deck_configs()
                 self._import_decks()
                 self._import_notetypes()
-                self._import_notes()
-                self._import_cards()
-                if self.opt.with_scheduling:
-                    self._import_revlog()
+                incoming = {table: self.src.count(table) for table in ("notes", "cards")}
+                incoming["revlog"] = self.src.count("revlog") if self.opt.with_scheduling else 0
+                with bulk.rebuilt_indexes(self.db, incoming):
+                    self._import_notes()
+                    self._import_cards()
+                    if self.opt.with_scheduling:
+                        self._import_revlog()
+                self._drop_temp_tables()
                 if self.opt.dry_run:
                     self._count_media()
                     raise _DryRun
@@ -717,8 +742,8 @@ class _Importer:
     def _write_note(self, nid: int, guid: str, ntid: int, mod: int, tags: str,
                     fields: list[str], flags: int, data: str, insert: bool) -> None:
         sort_field = self.nt_sort_field[ntid]
-        sort_text = _stripped(fields[sort_field])
-        checksum = _checksum_of_stripped(sort_text) if sort_field == 0 \
+        sort_text = fieldtext.stripped(fields[sort_field])
+        checksum = fieldtext.checksum_of_stripped(sort_text) if sort_field == 0 \
             else field_checksum(fields[0])
         if insert:
             self.pending_notes.append((nid, guid, ntid, mod, -1, self._tags(tags),
@@ -752,11 +777,80 @@ class _Importer:
             next_pos = 1
         max_pos = next_pos - 1
         total = self.src.count("cards")
-        taken_ids, top_taken = self._taken_ids("cards")
-        with self.col.bulk_insert("cards") as bulk:
-            max_pos = self._add_cards(bulk, total, taken, taken_ids, top_taken, shift, max_pos)
+        if self._cards_in_sql(shift):
+            top = self.db.execute("SELECT max(due) FROM cards WHERE type = 0 AND id IN "
+                                  "(SELECT id FROM temp.import_cards)").fetchone()[0]
+            max_pos = max(max_pos, top if isinstance(top, int) else max_pos)
+            self.progress("cards", total, total)
+        else:
+            matched = set(self.note_map.values())
+            taken: set[tuple[int, int]] = set()
+            for (nid, ord_) in self.db.execute("SELECT nid, ord FROM cards"):
+                if nid in matched:
+                    taken.add((nid, ord_))
+            taken_ids, top_taken = self._taken_ids("cards")
+            with self.col.bulk_insert("cards") as bulk:
+                max_pos = self._add_cards(bulk, total, taken, taken_ids, top_taken, shift,
+                                          max_pos)
         if max_pos + 1 > next_pos:
             self.col._write_config("nextPos", max_pos + 1)
+
+    def _cards_in_sql(self, shift: int) -> bool:
+        """The common case in one INSERT … SELECT from the attached package: scheduling
+        kept, no template remapping, no card in a filtered deck, card data that passes
+        through unchanged. Does what `_add_cards` does for such cards; returns False (having
+        written nothing) when it does not apply or the package has a card the careful path
+        must decide about (a second card for one note and ordinal, a card id we have)."""
+        if not self.attached or not self.opt.with_scheduling or self.template_remap:
+            return False
+        if self.db.execute(
+                f"SELECT 1 FROM {SRC}.cards WHERE odid != 0 OR NOT (typeof(data) = 'text' "
+                "AND (data = '' OR substr(data, 1, 1) = '{')) LIMIT 1").fetchone():
+            return False
+        db = self.db
+        self._drop_temp_tables()
+        for name, columns in TEMP_TABLES.items():
+            db.execute(f"CREATE TEMP TABLE {name} ({columns})")
+        db.executemany("INSERT INTO temp.import_note_map VALUES (?, ?, ?)",
+                       [(src, ours, self.note_ntid[ours])
+                        for src, ours in self.note_map.items()])
+        db.executemany("INSERT INTO temp.import_notetype VALUES (?, ?, ?)",
+                       [(ntid, count, int(cloze))
+                        for ntid, (count, cloze) in self.nt_template_count.items()])
+        targets = []
+        for did in self.src.decks:
+            target = self.deck_map.get(did)
+            if target is None or self.deck_kinds.get(target) is None:
+                target = self.default_deck
+            targets.append((did, target))
+        db.executemany("INSERT INTO temp.import_deck VALUES (?, ?)", targets)
+        by_day = "s.type = 2 OR (s.type IN (1, 3) AND s.due > 0 AND s.due < 1000000000)"
+        select = (
+            f"SELECT s.id, m.nid, coalesce(d.did, :default), s.ord, s.mod, -1, s.type, s.queue, "
+            f"s.due + CASE WHEN s.queue IN (2, 3) OR (s.queue < 0 AND ({by_day})) "
+            "THEN :shift ELSE 0 END, s.ivl, s.factor, s.reps, s.lapses, s.left, s.odue, "
+            "s.odid, s.flags, CASE WHEN s.data = '' THEN '{}' ELSE s.data END "
+            f"FROM {SRC}.cards s JOIN temp.import_note_map m ON m.src = s.nid "
+            "JOIN temp.import_notetype t ON t.ntid = m.ntid "
+            "LEFT JOIN temp.import_deck d ON d.src = s.did "
+            "WHERE s.ord >= 0 AND (t.cloze OR s.ord < t.templates) AND NOT EXISTS "
+            "(SELECT 1 FROM main.cards c WHERE c.nid = m.nid AND c.ord = s.ord) "
+            "ORDER BY s.id")
+        with self.col.bulk_insert("cards") as bulk:
+            try:
+                ids = bulk.insert_select(CARD_COLUMNS, select,
+                                         {"default": self.default_deck, "shift": shift})
+            except sqlite3.IntegrityError:
+                return False
+        db.execute("INSERT INTO temp.import_cards SELECT value FROM json_each(?)",
+                   (json.dumps(ids),))
+        self.summary.cards_added += len(ids)
+        self.cards_by_sql = True
+        return True
+
+    def _drop_temp_tables(self) -> None:
+        for name in TEMP_TABLES:
+            self.db.execute(f"DROP TABLE IF EXISTS temp.{name}")
 
     def _add_cards(self, bulk: undo.BulkInsert, total: int, taken: set[tuple[int, int]],
                    taken_ids: set[int], top_taken: int, shift: int, max_pos: int) -> int:
@@ -855,6 +949,15 @@ class _Importer:
         return due, odue
 
     def _import_revlog(self) -> None:
+        if self.cards_by_sql:  # the new cards kept their package ids
+            with self.col.bulk_insert("revlog") as bulk:
+                self.summary.revlog_added = len(bulk.insert_select(
+                    REVLOG_COLUMNS,
+                    "SELECT r.id, r.cid, -1, r.ease, r.ivl, r.lastIvl, r.factor, r.time, "
+                    f"r.type FROM {SRC}.revlog r WHERE r.cid IN (SELECT id FROM "
+                    "temp.import_cards) AND NOT EXISTS (SELECT 1 FROM main.revlog o "
+                    "WHERE o.id = r.id) ORDER BY r.id"))
+            return
         if not self.card_map:
             return
         # Entries whose id we already have are left out (as INSERT OR IGNORE would).

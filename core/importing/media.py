@@ -19,6 +19,13 @@ _TAG_ATTR = re.compile(
     r"""(?P<pre><(?:img|audio|video|object|source)\b[^>]*?\b(?:src|data)\s*=\s*)"""
     r"""(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<uq>[^\s>"']+))""",
     re.IGNORECASE | re.DOTALL)
+#: What every reference starts with (a necessary condition, for skipping fields quickly).
+_MAY_REFER = re.compile(r"\[sound:|<(?:img|audio|video|object|source)", re.IGNORECASE)
+#: The same test in SQL, for a text column `{}` (LIKE ignores ASCII case, as the tags do;
+#: the sound check is wider than needed, which is allowed).
+MAY_REFER_SQL = " OR ".join(
+    f"{{0}} LIKE '%{prefix}%'" for prefix in ("[sound:", "<img", "<audio", "<video", "<object",
+                                            "<source"))
 _TEMPLATE_STATIC = re.compile(r"""["'(\s=:]?(_[^"'\s<>()\[\]{}]+\.[A-Za-z0-9]+)""")
 _ILLEGAL = re.compile(r'[\[\]<>:"/?*^\\|\x00-\x1f\x7f]')
 _WINDOWS_DEVICE = re.compile(r"^(con|prn|aux|nul|com[1-9]|lpt[1-9])(\.|$)", re.IGNORECASE)
@@ -44,6 +51,11 @@ def references(text: str) -> list[str]:
         if ref and not _is_remote(ref):
             out.append(ref)
     return out
+
+
+def may_refer(text: str) -> bool:
+    """False when `references(text)` is surely empty."""
+    return _MAY_REFER.search(text) is not None
 
 
 def rewrite_references(text: str, rename: Callable[[str], str | None]) -> str:

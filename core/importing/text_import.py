@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +23,16 @@ from typing import TYPE_CHECKING, Any
 from repetend.core.cardgen import ords_with_content
 from repetend.core.errors import InvalidInput, NotFoundError, RepetendError
 from repetend.core.ids import intTime, new_guid
+from repetend.core.importing import bulk, fieldtext
 from repetend.core.importing.summary import ImportSummary
 from repetend.core.notes import (
     FIELD_SEPARATOR,
     Note,
     canonical_tags,
-    prepare_fields,
     str_to_tags,
     tags_to_str,
 )
 from repetend.core.notetypes import NoteType
-from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -45,7 +45,10 @@ HEADER_KEYS = ("separator", "html", "tags", "columns", "notetype", "deck", "note
 DUPES = {"update current": "update", "keep current": "preserve", "keep both": "duplicate"}
 MAX_TEXT_BYTES = 1 << 30
 MAX_WARNINGS = 100
+#: New notes gathered before they are written (one bulk insert and undo statement each).
+BULK_ROWS = 100_000
 _HTML_LIKE = re.compile(r"<[^<>]+>|<!--")
+_NEEDS_ESCAPE = re.compile("[&<>\"'\n]")
 
 
 class TextImportError(RepetendError):
@@ -241,7 +244,13 @@ def _read(path: Path, separator: str | None = None) -> tuple[TextMetadata, list[
     return meta, records
 
 
+def _cell(values: list[str], column: int) -> str:
+    return values[column - 1] if 0 < column <= len(values) else ""
+
+
 def _escape(value: str) -> str:
+    if _NEEDS_ESCAPE.search(value) is None:
+        return value
     return html.escape(value, quote=True).replace("&#x27;", "'").replace("\n", "<br>")
 
 
@@ -350,62 +359,37 @@ class _TextImporter:
     def _import(self, records: list[Record], meta: TextMetadata, meta_cols: set[int],
                 width: int, fixed_nt: NoteType | None) -> None:
         col, summary = self.col, self.summary
-        name = self.path.name
         self._start_bulk()
         fixed_deck = self._deck(meta.deck) if meta.deck and not meta.deck_column else None
         default_deck = fixed_deck or self._deck_for_default()
+        summary.found_notes = len(records)
+        rows = self._read_rows(records, meta, meta_cols, width, fixed_nt, default_deck)
         existing_guids: dict[str, tuple[int, int]] = {}
         if meta.guid_column:
             existing_guids = {g: (i, n) for g, i, n in col.db.execute(
                 "SELECT guid, id, ntid FROM notes")}
-        by_checksum: dict[tuple[int, int], list[int]] = {}
-        for nid, ntid, csum in col.db.execute("SELECT id, ntid, csum FROM notes"):
-            by_checksum.setdefault((ntid, csum), []).append(nid)
-        summary.found_notes = len(records)
-        for rec in records:
-            values = rec.values
-            def cell(column: int, values: list[str] = values) -> str:
-                return values[column - 1] if 0 < column <= len(values) else ""
-            if width and len(values) != width:
-                what = "missing fields left empty" if len(values) < width else \
-                    "extra columns ignored"
-                self._warn(f"{name}: line {rec.line}: {len(values)} columns, expected "
-                           f"{width} ({what})")
-            nt = fixed_nt
-            if meta.notetype_column:
-                ref = cell(meta.notetype_column).strip()
-                nt = self._notetype(ref, rec.line)
-                if nt is None:
-                    summary.skipped.append((f"line {rec.line}",
-                                            f"no note type called {ref!r}"))
-                    continue
-            assert nt is not None
-            did = default_deck
-            if meta.deck_column:
-                ref = cell(meta.deck_column).strip()
-                did = self._deck(ref) if ref else default_deck
-            columns = self._field_columns(nt, meta, meta_cols, width)
-            fields = [cell(c) if c else "" for c in columns]
-            if not meta.html:
-                fields = [_escape(f) for f in fields]
-            if not fields[0].strip():
-                summary.skipped.append((f"line {rec.line}", "the first field is empty"))
-                continue
-            tags = list(meta.global_tags)
-            if meta.tags_column:
-                tags += str_to_tags(cell(meta.tags_column))
-            guid = cell(meta.guid_column).strip() if meta.guid_column else ""
+        # Notes that may be duplicates, found in one query by first-field checksum.
+        checking = meta.dupe_resolution != "duplicate"
+        by_checksum: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        if checking:
+            wanted = sorted({row[5] for row in rows if row[5] is not None})
+            for start in range(0, len(wanted), 50_000):
+                for nid, ntid, csum, flds in col.db.execute(
+                        "SELECT id, ntid, csum, flds FROM notes WHERE csum IN "
+                        "(SELECT value FROM json_each(?))",
+                        (json.dumps(wanted[start:start + 50_000]),)):
+                    by_checksum.setdefault((ntid, csum), []).append(
+                        (nid, flds.split(FIELD_SEPARATOR, 1)[0]))
+        for nt, did, fields, tags, guid, checksum, stripped in rows:
             match = None
             if guid and guid in existing_guids:
                 match = existing_guids[guid][0]
                 if existing_guids[guid][1] != nt.id:
                     summary.conflicting.append(guid)
                     continue
-            elif not guid and meta.dupe_resolution != "duplicate":
-                candidates = by_checksum.get((nt.id, field_checksum(fields[0])), [])
-                for nid in candidates:
-                    note = col.get_note(nid)
-                    if note.fields[0] != fields[0]:
+            elif checksum is not None:
+                for nid, first in by_checksum.get((nt.id, checksum), ()):
+                    if first != fields[0]:
                         continue
                     if meta.match_scope == "notetype+deck" and not col.db.execute(
                             "SELECT 1 FROM cards WHERE nid = ? AND did = ?",
@@ -425,13 +409,66 @@ class _TextImporter:
                         continue
                 summary.duplicate.append(note.guid)
                 continue
-            note = Note(ntid=nt.id, fields=prepare_fields(fields), tags=tags, guid=guid,
-                        field_names=nt.field_names())
-            self._add(note, nt, did)
-            summary.added.append(note.guid)
-            if guid:
-                existing_guids[guid] = (note.id, nt.id)
+            nid, guid = self._add(nt, did, fields, tags, guid, checksum, stripped)
+            summary.added.append(guid)
+            if meta.guid_column and guid:
+                existing_guids[guid] = (nid, nt.id)
         self._flush()
+
+    def _read_rows(self, records: list[Record], meta: TextMetadata, meta_cols: set[int],
+                   width: int, fixed_nt: NoteType | None, default_deck: int,
+                   ) -> list[tuple[NoteType, int, list[str], list[str], str, int | None,
+                                   str | None]]:
+        """(note type, deck, fields, tags, guid, first-field checksum or None when no
+        duplicate check applies, stripped first field) for each usable record; skipped
+        records and column-count warnings are reported here."""
+        summary, name = self.summary, self.path.name
+        html_on = meta.html
+        checking = meta.dupe_resolution != "duplicate"
+        global_tags = meta.global_tags
+        tags_column, guid_column = meta.tags_column, meta.guid_column
+        columns_of: dict[int, list[int]] = {}
+        out = []
+        for rec in records:
+            values = rec.values
+            count = len(values)
+            if width and count != width:
+                what = "missing fields left empty" if count < width else \
+                    "extra columns ignored"
+                self._warn(f"{name}: line {rec.line}: {count} columns, expected "
+                           f"{width} ({what})")
+            nt = fixed_nt
+            if meta.notetype_column:
+                ref = _cell(values, meta.notetype_column).strip()
+                nt = self._notetype(ref, rec.line)
+                if nt is None:
+                    summary.skipped.append((f"line {rec.line}",
+                                            f"no note type called {ref!r}"))
+                    continue
+            assert nt is not None
+            did = default_deck
+            if meta.deck_column:
+                ref = _cell(values, meta.deck_column).strip()
+                did = self._deck(ref) if ref else default_deck
+            columns = columns_of.get(nt.id)
+            if columns is None:
+                columns = columns_of[nt.id] = self._field_columns(nt, meta, meta_cols, width)
+            fields = [values[c - 1] if 0 < c <= count else "" for c in columns]
+            if not html_on:
+                fields = [_escape(f) for f in fields]
+            if not fields[0].strip():
+                summary.skipped.append((f"line {rec.line}", "the first field is empty"))
+                continue
+            tags = list(global_tags)
+            if tags_column:
+                tags += str_to_tags(_cell(values, tags_column))
+            guid = _cell(values, guid_column).strip() if guid_column else ""
+            checksum = stripped = None
+            if checking and not guid:
+                stripped = fieldtext.stripped(fields[0])
+                checksum = fieldtext.checksum_of_stripped(stripped)
+            out.append((nt, did, fields, tags, guid, checksum, stripped))
+        return out
 
     # --- adding notes in bulk (what col.add_note does, without a query per row) -----------
 
@@ -446,58 +483,90 @@ class _TextImporter:
         self.next_pos = pos if isinstance(pos, int) else 1
         self.first_pos = self.next_pos
         self.known_tags = {r[0].casefold(): r[0] for r in db.execute("SELECT tag FROM tags")}
-        self.tag_cache: dict[tuple[str, ...], list[str]] = {}
+        self.tag_cache: dict[tuple[str, ...], tuple[list[str], str]] = {}
+        self.ords_cache: dict[tuple[int, frozenset[str], bool], list[int]] = {}
         self.deck_kind = {r[0]: r[1] for r in db.execute("SELECT id, kind FROM decks")}
         self.note_rows: list[tuple[object, ...]] = []
         self.card_rows: list[tuple[object, ...]] = []
 
-    def _tags(self, tags: list[str]) -> list[str]:
+    def _tags(self, tags: list[str]) -> tuple[list[str], str]:
+        """Canonical tags (new ones stored) and their column text, cached."""
         key = tuple(tags)
-        if key not in self.tag_cache:
+        cached = self.tag_cache.get(key)
+        if cached is None:
             result = canonical_tags([t for t in tags if not any(ch < " " for ch in t)],
                                     self.known_tags)
             for tag in result:
                 if tag.casefold() not in self.known_tags:
                     self.known_tags[tag.casefold()] = tag
                     self.col.db.execute("INSERT OR IGNORE INTO tags (tag) VALUES (?)", (tag,))
-            self.tag_cache[key] = result
-        return self.tag_cache[key]
+            cached = self.tag_cache[key] = (result, tags_to_str(result))
+        return cached
 
-    def _add(self, note: Note, nt: NoteType, did: int) -> None:
-        note.id, self.next_nid = self.next_nid, self.next_nid + 1
-        note.guid = note.guid or new_guid()
-        note.tags = self._tags(note.tags)
+    def _ords(self, nt: NoteType, fields: list[str], tags: list[str]) -> list[int]:
+        """`ords_with_content` (at least card 0); for a normal note type it depends only on
+        which fields are empty and whether there are tags, so it is cached on that."""
+        def compute() -> list[int]:
+            note = Note(ntid=nt.id, fields=fields, tags=tags, field_names=nt.field_names())
+            return sorted(ords_with_content(nt, note)) or [0]
+
+        if nt.is_cloze:
+            return compute()
+        key = (nt.id, tuple(map(fieldtext.is_empty, fields)), bool(tags))
+        ords = self.ords_cache.get(key)
+        if ords is None:
+            ords = self.ords_cache[key] = compute()
+        return ords
+
+    def _add(self, nt: NoteType, did: int, raw_fields: list[str], raw_tags: list[str],
+             guid: str, checksum: int | None, stripped_first: str | None) -> tuple[int, str]:
+        """Queue a new note and its cards; returns its id and guid. `checksum` and
+        `stripped_first` are those of `raw_fields[0]` when already known."""
+        fields = fieldtext.prepared(raw_fields)
+        nid, self.next_nid = self.next_nid, self.next_nid + 1
+        guid = guid or new_guid()
+        tags, tags_text = self._tags(raw_tags)
+        if stripped_first is None or checksum is None or fields[0] != raw_fields[0]:
+            stripped_first = fieldtext.stripped(fields[0])
+            checksum = fieldtext.checksum_of_stripped(stripped_first)
+        sort_field = nt.sort_field
+        sort_text = stripped_first if sort_field == 0 else fieldtext.stripped(fields[sort_field])
         mtime = intTime()
-        sort_text = strip_html_preserving_media_filenames(note.fields[nt.sort_field])
-        self.note_rows.append((note.id, note.guid, nt.id, mtime, tags_to_str(note.tags),
-                               FIELD_SEPARATOR.join(note.fields), sort_text,
-                               field_checksum(note.fields[0])))
-        ords = sorted(ords_with_content(nt, note)) or [0]
+        self.note_rows.append((nid, guid, nt.id, mtime, -1, tags_text,
+                               FIELD_SEPARATOR.join(fields), sort_text, checksum))
+        ords = self._ords(nt, fields, tags)
         pos, self.next_pos = self.next_pos, self.next_pos + 1
+        cid = self.next_cid
         for ord_ in ords:
             card_did = did
             if not nt.is_cloze and ord_ < len(nt.templates) and nt.templates[ord_].deck_id:
                 override = nt.templates[ord_].deck_id
                 if self.deck_kind.get(override) == 0:
                     card_did = override
-            self.card_rows.append((self.next_cid, note.id, card_did, ord_, mtime, pos))
-            self.next_cid += 1
+            self.card_rows.append((cid, nid, card_did, ord_, mtime, -1, pos))
+            cid += 1
+        self.next_cid = cid
         self.summary.cards_added += len(ords)
-        if len(self.note_rows) >= 1000:
+        if len(self.note_rows) >= BULK_ROWS:
             self._flush()
+        return nid, guid
 
     def _flush(self) -> None:
-        db = self.col.db
-        if self.note_rows:
-            db.executemany("INSERT INTO notes (id, guid, ntid, mtime, usn, tags, flds, sfld, "
-                           "csum) VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?)", self.note_rows)
-        if self.card_rows:
-            db.executemany("INSERT INTO cards (id, nid, did, ord, mtime, usn, due) VALUES "
-                           "(?, ?, ?, ?, ?, -1, ?)", self.card_rows)
+        col = self.col
+        with bulk.rebuilt_indexes(col.db, {"notes": len(self.note_rows),
+                                           "cards": len(self.card_rows)}):
+            if self.note_rows:
+                with col.bulk_insert("notes") as rows:
+                    rows.insert(("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld",
+                                 "csum"), self.note_rows)
+            if self.card_rows:
+                with col.bulk_insert("cards") as rows:
+                    rows.insert(("id", "nid", "did", "ord", "mtime", "usn", "due"),
+                                self.card_rows)
         self.note_rows.clear()
         self.card_rows.clear()
         if self.next_pos != self.first_pos:
-            self.col._write_config("nextPos", self.next_pos)
+            col._write_config("nextPos", self.next_pos)
             self.first_pos = self.next_pos
 
     def _deck_for_default(self) -> int:
@@ -520,6 +589,7 @@ def import_text(col: Collection, path: str | Path,
                            f"{options.dupe_resolution!r}")
     importer = _TextImporter(col, Path(path), options)
     try:
-        return importer.run()
+        with bulk.gc_paused():
+            return importer.run()
     except _DryRun:
         return importer.summary

@@ -160,6 +160,22 @@ def test_anki_repetend_anki_round_trip_keeps_everything(fresh, anki_col, tmp_pat
     assert_same(expected, anki_manifest(via_us))
 
 
+def test_collection_compressed_on_all_cpus_imports_into_anki(fresh, anki_col, tmp_path,
+                                                             monkeypatch):
+    from repetend.core.importing import apkg_export
+
+    monkeypatch.setattr(apkg_export, "MULTITHREAD_MIN_BYTES", 0)  # as for a big collection
+    direct = anki_col("direct")
+    anki_import(direct, DATA / "content-modern.apkg")
+    col = fresh()
+    import_apkg(col, DATA / "content-modern.apkg")
+    out = tmp_path / "ours.apkg"
+    export_apkg(col, out)
+    via_us = anki_col("via")
+    anki_import(via_us, out)
+    assert_same(anki_manifest(direct), anki_manifest(via_us))
+
+
 def test_export_without_scheduling_matches_ankis_own(fresh, anki_col, tmp_path):
     source = anki_col("source")
     anki_import(source, DATA / "content-modern.apkg")
