@@ -1,0 +1,334 @@
+"""Browser operations: change deck, find and replace, tags, delete notes, card info and the
+duplicate finder (issue 7 item 2).
+
+Every changing operation is one undoable step (`Collection.op`) named as in Anki, checks its
+input before writing anything, and does nothing on an empty selection (returns 0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from repetend.core.errors import InvalidInput
+from repetend.core.ids import intTime
+from repetend.core.notes import canonical_tags, str_to_tags, tags_to_str
+from repetend.core.text import strip_html_preserving_media_filenames
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+OP_CHANGE_DECK = "Change Deck"
+OP_FIND_REPLACE = "Find and Replace"
+OP_ADD_TAGS = "Add Tags"
+OP_REMOVE_TAGS = "Remove Tags"
+OP_RENAME_TAG = "Rename Tag"
+OP_CLEAR_UNUSED_TAGS = "Clear Unused Tags"
+OP_DELETE_NOTE = "Delete Note"
+
+
+def _unique(ids: Iterable[int]) -> list[int]:
+    return list(dict.fromkeys(int(i) for i in ids))
+
+
+# --- change deck -------------------------------------------------------------------------
+
+def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
+    """Move cards to `deck` (an existing deck's name or id); returns how many moved.
+
+    A card in a filtered deck keeps its place there and gets `deck` as its home deck.
+    """
+    cids = _unique(cids)
+    target = col.decks.get(deck) if isinstance(deck, int) else col.decks.by_name(deck)
+    if target.is_filtered:
+        raise InvalidInput(f"deck {target.name!r} is a filtered deck: cards cannot be moved "
+                           "into it by hand")
+    if not cids:
+        return 0
+    changed = 0
+    with col.op(OP_CHANGE_DECK):
+        now = intTime()
+        for cid in cids:
+            row = col.db.execute("SELECT did, odid FROM cards WHERE id = ?", (cid,)).fetchone()
+            if row is None:
+                continue
+            column = "odid" if row["odid"] else "did"
+            if row[column] == target.id:
+                continue
+            col.db.execute(f"UPDATE cards SET {column} = ?, mtime = ?, usn = -1 WHERE id = ?",
+                           (target.id, now, cid))
+            changed += 1
+    return changed
+
+
+# --- find and replace --------------------------------------------------------------------
+
+def _compile(find: str, regex: bool, match_case: bool) -> re.Pattern[str]:
+    if not find:
+        raise InvalidInput("find and replace needs something to find")
+    pattern = find if regex else re.escape(find)
+    try:
+        return re.compile(pattern, 0 if match_case else re.IGNORECASE)
+    except re.error as exc:
+        raise InvalidInput(f"invalid regular expression {find!r}: {exc}") from None
+
+
+def _template(replace: str, regex: bool) -> Any:
+    """The replacement: literal text, or (regex) Anki's `$1`/`${name}` or Python's `\\1`."""
+    if not regex:
+        return lambda _m: replace
+    return re.sub(r"\$(\d+|\{\w+\})", lambda m: "\\g<" + m.group(1).strip("{}") + ">",
+                  replace)
+
+
+def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: str,
+                     regex: bool = False, fields: Iterable[str] | None = None,
+                     match_case: bool = False) -> int:
+    """Replace `find` with `replace` in the notes' fields (all, or the named `fields`, which
+    apply to the notes that have them); returns how many notes changed."""
+    nids = _unique(nids)
+    pattern = _compile(find, regex, match_case)
+    template = _template(replace, regex)
+    wanted = list(fields) if fields else None
+    notes = [col.get_note(nid) for nid in nids]
+    if wanted:
+        known = {name for nt in col.notetypes.all() for name in nt.field_names()}
+        missing = [f for f in wanted if f not in known]
+        if missing:
+            raise InvalidInput(f"no note type has a field called {missing[0]!r}")
+    try:
+        pattern.sub(template, "")
+    except (re.error, IndexError) as exc:
+        raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
+    changed = []
+    for note in notes:
+        new = list(note.fields)
+        for i, name in enumerate(note.field_names):
+            if wanted is None or name in wanted:
+                try:
+                    new[i] = pattern.sub(template, new[i])
+                except (re.error, IndexError) as exc:
+                    raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
+        if new != note.fields:
+            note.fields = new
+            changed.append(note)
+    if not changed:
+        return 0
+    with col.op(OP_FIND_REPLACE):
+        for note in changed:
+            col.update_note(note)
+    return len(changed)
+
+
+def find_and_replace_tags(col: Collection, nids: Iterable[int], find: str, replace: str,
+                          regex: bool = False, match_case: bool = False) -> int:
+    """Find and replace in the notes' tags (each tag on its own); returns notes changed."""
+    nids = _unique(nids)
+    pattern = _compile(find, regex, match_case)
+    template = _template(replace, regex)
+    updates = {}
+    for nid in nids:
+        row = col.db.execute("SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()
+        if row is None:
+            continue
+        tags = str_to_tags(row[0])
+        try:
+            new = [pattern.sub(template, t) for t in tags]
+        except (re.error, IndexError) as exc:
+            raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
+        new = [t for t in new if t.strip()]
+        if new != tags:
+            updates[nid] = new
+    return _write_tags(col, OP_FIND_REPLACE, updates)
+
+
+# --- tags --------------------------------------------------------------------------------
+
+def _tag_list(tags: str | Iterable[str]) -> list[str]:
+    raw = [tags] if isinstance(tags, str) else list(tags)
+    result = canonical_tags(raw, {})
+    if not result:
+        raise InvalidInput("no tags given")
+    return result
+
+
+def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> int:
+    """Store new tag lists (nid -> tags) as one step; returns how many notes changed."""
+    changed = 0
+    with col.op(name):
+        now = intTime()
+        for nid, tags in updates.items():
+            old = col.db.execute("SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()[0]
+            text = tags_to_str(col._canonical_tags(tags))
+            if text == old:
+                continue
+            col.db.execute("UPDATE notes SET tags = ?, mtime = ?, usn = -1 WHERE id = ?",
+                           (text, now, nid))
+            changed += 1
+    return changed
+
+
+def _note_tags(col: Collection, nids: list[int]) -> dict[int, list[str]]:
+    out = {}
+    for nid in nids:
+        row = col.db.execute("SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()
+        if row is not None:
+            out[nid] = str_to_tags(row[0])
+    return out
+
+
+def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
+    """Add space-separated `tags` to notes; returns how many notes changed."""
+    wanted = _tag_list(tags)
+    nids = _unique(nids)
+    if not nids:
+        return 0
+    updates = {}
+    for nid, current in _note_tags(col, nids).items():
+        folded = {t.casefold() for t in current}
+        extra = [t for t in wanted if t.casefold() not in folded]
+        if extra:
+            updates[nid] = current + extra
+    if not updates:
+        return 0
+    return _write_tags(col, OP_ADD_TAGS, updates)
+
+
+def remove_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
+    """Remove `tags` (case-insensitively) from notes; returns how many notes changed."""
+    gone = {t.casefold() for t in _tag_list(tags)}
+    nids = _unique(nids)
+    updates = {}
+    for nid, current in _note_tags(col, nids).items():
+        kept = [t for t in current if t.casefold() not in gone]
+        if len(kept) != len(current):
+            updates[nid] = kept
+    if not updates:
+        return 0
+    return _write_tags(col, OP_REMOVE_TAGS, updates)
+
+
+def rename_tag(col: Collection, old: str, new: str) -> int:
+    """Rename tag `old` and its children (`old::x`) to `new` on every note; returns how many
+    notes changed."""
+    (old,) = _single_tag(old)
+    (new,) = _single_tag(new)
+    prefix = old.casefold() + "::"
+    updates = {}
+    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
+        current = str_to_tags(text)
+        renamed = [new + t[len(old):] if t.casefold() == old.casefold()
+                   or t.casefold().startswith(prefix) else t for t in current]
+        if renamed != current:
+            updates[nid] = renamed
+    if not updates:
+        return 0
+    with col.op(OP_RENAME_TAG):
+        # drop the old spellings first so the new case is the one registered
+        col.db.execute("DELETE FROM tags WHERE tag = ? COLLATE NOCASE OR tag LIKE ? ESCAPE '\\'",
+                       (old, _like_escape(old) + "::%"))
+        return _write_tags(col, OP_RENAME_TAG, updates)
+
+
+def _single_tag(text: str) -> list[str]:
+    tags = _tag_list(text)
+    if len(tags) != 1:
+        raise InvalidInput(f"{text!r} is not one tag")
+    return tags
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def clear_unused_tags(col: Collection) -> int:
+    """Remove registered tags that no note uses; returns how many went."""
+    used = set()
+    for (text,) in col.db.execute("SELECT tags FROM notes"):
+        for tag in str_to_tags(text):
+            parts = tag.casefold().split("::")
+            used.update("::".join(parts[:i]) for i in range(1, len(parts) + 1))
+    unused = [t for (t,) in col.db.execute("SELECT tag FROM tags") if t.casefold() not in used]
+    if not unused:
+        return 0
+    with col.op(OP_CLEAR_UNUSED_TAGS):
+        for tag in unused:
+            col.db.execute("DELETE FROM tags WHERE tag = ?", (tag,))
+    return len(unused)
+
+
+# --- delete notes ------------------------------------------------------------------------
+
+def delete_notes(col: Collection, nids: Iterable[int]) -> int:
+    """Delete notes with all their cards; returns how many notes went."""
+    nids = [nid for nid in _unique(nids) if col.db.execute(
+        "SELECT 1 FROM notes WHERE id = ?", (nid,)).fetchone()]
+    if not nids:
+        return 0
+    with col.op(OP_DELETE_NOTE):
+        col.remove_notes(nids)
+    return len(nids)
+
+
+# --- card info ---------------------------------------------------------------------------
+
+REVLOG_TYPES = {0: "learning", 1: "review", 2: "relearning", 3: "filtered", 4: "manual",
+                5: "rescheduled"}
+
+
+def card_info(col: Collection, cid: int) -> dict[str, Any]:
+    """What Anki's Card Info shows, as a plain dict (times in epoch seconds and ms)."""
+    card = col.get_card(cid)
+    note = col.get_note(card.nid)
+    nt = col.notetypes.get(note.ntid)
+    history = [dict(r) for r in col.db.execute(
+        "SELECT id, ease, ivl, last_ivl, factor, time, type FROM revlog WHERE cid = ? "
+        "ORDER BY id", (cid,))]
+    for entry in history:
+        entry["kind"] = REVLOG_TYPES.get(entry["type"], str(entry["type"]))
+    answers = [e for e in history if e["type"] in (0, 1, 2, 3) and e["ease"]]
+    total_ms = sum(e["time"] for e in answers)
+    templates = getattr(nt, "templates", [])
+    template = templates[card.ord].name if card.ord < len(templates) else str(card.ord)
+    deck = col.decks.get(card.did).name
+    return {
+        "card_id": card.id, "note_id": note.id, "note_type": nt.name, "card_type": template,
+        "deck": deck,
+        "original_deck": col.decks.get(card.odid).name if card.odid else None,
+        "added": card.id // 1000,
+        "first_review": answers[0]["id"] // 1000 if answers else None,
+        "latest_review": answers[-1]["id"] // 1000 if answers else None,
+        "type": card.type, "queue": card.queue, "due": card.due,
+        "interval": card.ivl, "ease": card.factor / 10 if card.factor else None,
+        "reviews": card.reps, "lapses": card.lapses,
+        "average_time_ms": total_ms // len(answers) if answers else None,
+        "total_time_ms": total_ms,
+        "sort_field": strip_html_preserving_media_filenames(
+            note.fields[nt.sort_field]) if note.fields else "",
+        "history": history,
+    }
+
+
+# --- duplicates --------------------------------------------------------------------------
+
+def find_duplicates(col: Collection, field: str, search: str = "") -> list[dict[str, Any]]:
+    """Notes sharing a value (HTML stripped, case-insensitive) of `field`, among the notes
+    matching `search`: [{"value": ..., "note_ids": [...]}], largest groups first."""
+    if not any(field in nt.field_names() for nt in col.notetypes.all()):
+        raise InvalidInput(f"no note type has a field called {field!r}")
+    groups: dict[str, list[int]] = {}
+    shown: dict[str, str] = {}
+    for nid in col.find_notes(search):
+        note = col.get_note(nid)
+        if field not in note.field_names:
+            continue
+        value = strip_html_preserving_media_filenames(note[field]).strip()
+        if not value:
+            continue
+        key = value.casefold()
+        groups.setdefault(key, []).append(nid)
+        shown.setdefault(key, value)
+    found = [{"value": shown[k], "note_ids": sorted(v)} for k, v in groups.items()
+             if len(v) > 1]
+    return sorted(found, key=lambda g: (-len(g["note_ids"]), g["value"]))
