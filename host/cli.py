@@ -35,6 +35,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.transfer",
     "repetend.host.commands.script",
     "repetend.host.commands.search",
+    "repetend.host.commands.browse",
 ]
 
 
