@@ -24,6 +24,7 @@ from PySide6.QtCore import (  # noqa: F401
     QObject,
     QPoint,
     QPointF,
+    QRegularExpression,
     QSettings,
     QSize,
     QStringListModel,
@@ -45,6 +46,8 @@ from PySide6.QtGui import (  # noqa: F401
     QImage,
     QKeySequence,
     QShortcut,
+    QSyntaxHighlighter,
+    QTextCharFormat,
 )
 from PySide6.QtWebChannel import QWebChannel  # noqa: F401
 from PySide6.QtWebEngineCore import (  # noqa: F401
@@ -66,6 +69,7 @@ from PySide6.QtWidgets import (  # noqa: F401
     QCompleter,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QFrame,
@@ -92,6 +96,7 @@ from PySide6.QtWidgets import (  # noqa: F401
     QStyle,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QTextBrowser,
     QToolBar,
     QToolButton,
