@@ -103,8 +103,6 @@ class OverviewPane(QWidget):
         buttons = QHBoxLayout()
         self.options_button = QPushButton("Options", self)
         self.options_button.setObjectName("deckOptions")
-        self.options_button.setEnabled(False)
-        self.options_button.setToolTip(NOT_YET["options"])
         buttons.addStretch(1)
         buttons.addWidget(self.options_button)
         buttons.addStretch(1)
@@ -295,6 +293,7 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(row)
         self.overview = OverviewPane(self.splitter)
         self.overview.study_button.clicked.connect(self.study)
+        self.overview.options_button.clicked.connect(lambda: self.deck_options())
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.overview)
         self.splitter.setStretchFactor(0, 3)
@@ -556,6 +555,17 @@ class MainWindow(QMainWindow):
         menu = self.build_deck_menu()
         menu.exec(self.deck_tree.viewport().mapToGlobal(pos))
 
+    def deck_options(self, deck_id: int | None = None) -> Any:
+        """The Deck options dialog of the selected deck (refreshes the list when saved)."""
+        from repetend.host.gui.deck_options import open_deck_options
+
+        deck_id = deck_id or self.deck_tree.current_deck_id()
+        if deck_id is None:
+            return None
+        dialog = open_deck_options(self, self.col, deck_id)
+        dialog.accepted.connect(self.refresh)
+        return dialog
+
     def build_deck_menu(self) -> QMenu:
         """The context menu of the selected deck."""
         menu = QMenu(self)
@@ -564,9 +574,7 @@ class MainWindow(QMainWindow):
         menu.addAction("Move To…", lambda: self.move_deck_dialog())
         menu.addAction("New Subdeck…",
                        lambda: self.create_deck(parent_id=self.deck_tree.current_deck_id()))
-        options = menu.addAction("Options")
-        options.setEnabled(False)
-        options.setToolTip(NOT_YET["options"])
+        menu.addAction("Options", lambda: self.deck_options())
         menu.addAction("Export…", lambda: transfer.choose_export(
             self, self.deck_tree.current_deck_id()))
         menu.addSeparator()

@@ -129,3 +129,28 @@ def test_script_editor_saves_the_preset_script_and_tests_it(qtbot, col, screensh
     script = preset_script(col.config_for_deck(did))
     assert script is not None and "scheduledDays *= 2" in script.code
     assert col.undo_name() == "Update Deck Options"
+
+
+def test_the_main_window_opens_the_dialog_from_the_overview_and_the_deck_menu(qtbot, tmp_path):
+    from repetend.host.gui import MainWindow
+
+    host = Host(tmp_path / "win").open()
+    win = MainWindow(host)
+    qtbot.addWidget(win)
+    win.show()
+    did = win.col.decks.id("Spanish")
+    win.refresh()
+    win.select_deck(did)
+    assert win.overview.options_button.isEnabled()
+    win.overview.options_button.click()
+    dialog = win.findChild(DeckOptionsDialog)
+    assert dialog is not None and dialog.isVisible() and dialog.deck.id == did
+    dialog.widgets["new_per_day"][1].setValue(7)
+    assert dialog.save()
+    assert win.col.config_for_deck(did).new_per_day == 7
+    assert "Update Deck Options" in win.actions_["undo"].text()
+    menu = win.build_deck_menu()
+    action = next(a for a in menu.actions() if a.text() == "Options")
+    assert action.isEnabled()
+    action.trigger()
+    win.close()
