@@ -436,6 +436,31 @@ class DeckOptionsDialog(QDialog):
             else:
                 w.setText(str(value))
         self.script_editor.setPlainText(self._script_code(conf))
+        self.show_journal(conf)
+
+    def show_journal(self, conf: DeckConfig | None = None) -> None:
+        """The console log and errors the preset's script left while studying (the scripts'
+        journal), until a test run replaces them."""
+        from repetend.plugins.scripts.runner import runner_for
+        from repetend.plugins.scripts.store import PRESET
+
+        conf = conf or self.current
+        name = f"{PRESET}:{conf.name}"
+        try:
+            record = runner_for(self.col).journal.records.get(name)
+        except Exception:  # noqa: BLE001 - a damaged journal must not stop the dialog
+            record = None
+        if record is None:
+            self.console.setPlainText(f"No runs of {name} while studying yet.")
+            return
+        entries = sorted([("log", x) for x in record.log] + [("error", x) for x in record.errors],
+                         key=lambda e: e[1].get("at", 0))
+        lines = [f"{name}: {record.runs} runs while studying, {record.failures} failed"]
+        for kind, entry in entries:
+            text = entry.get("text") if kind == "log" else entry.get("message")
+            level = entry.get("level", "log") if kind == "log" else "error"
+            lines.append(f"[card {entry.get('card')}] {level}: {text}")
+        self.console.setPlainText("\n".join(lines))
 
     @staticmethod
     def _script_code(conf: DeckConfig) -> str:

@@ -154,3 +154,15 @@ def test_the_main_window_opens_the_dialog_from_the_overview_and_the_deck_menu(qt
     assert action.isEnabled()
     action.trigger()
     win.close()
+
+
+def test_the_console_shows_what_the_script_logged_while_studying(qtbot, col):
+    did = col.decks.id("Spanish")
+    dialog = dialog_for(qtbot, col)
+    assert "No runs" in dialog.console.toPlainText()
+    dialog.script_editor.setPlainText(DOUBLE_GOOD)
+    assert dialog.save()
+    col.sched.get_next_card(did)  # the stored script runs, as when the reviewer shows a card
+    dialog = dialog_for(qtbot, col)
+    text = dialog.console.toPlainText()
+    assert "preset:Default" in text and "doubled" in text
