@@ -47,6 +47,8 @@ MAX_TEXT_BYTES = 1 << 30
 MAX_WARNINGS = 100
 #: New notes gathered before they are written (one bulk insert and undo statement each).
 BULK_ROWS = 100_000
+#: Fewer new notes than this are written row by row (with per-row undo logging).
+BULK_MIN = 1_000
 _HTML_LIKE = re.compile(r"<[^<>]+>|<!--")
 _NEEDS_ESCAPE = re.compile("[&<>\"'\n]")
 
@@ -405,6 +407,7 @@ class _TextImporter:
                     if note.fields != fields or merged_tags != note.tags:
                         note.fields, note.tags = fields, merged_tags
                         col.update_note(note)
+                        self._after_update()
                         summary.updated.append(note.guid)
                         continue
                 summary.duplicate.append(note.guid)
@@ -553,21 +556,35 @@ class _TextImporter:
 
     def _flush(self) -> None:
         col = self.col
-        with bulk.rebuilt_indexes(col.db, {"notes": len(self.note_rows),
-                                           "cards": len(self.card_rows)}):
-            if self.note_rows:
+        notes = ("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld", "csum")
+        cards = ("id", "nid", "did", "ord", "mtime", "usn", "due")
+        if len(self.note_rows) < BULK_MIN:  # (updates flush often: no bulk block for a few)
+            for table, columns, pending in (("notes", notes, self.note_rows),
+                                            ("cards", cards, self.card_rows)):
+                col.db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                                   f"({', '.join('?' * len(columns))})", pending)
+        else:
+            with bulk.rebuilt_indexes(col.db, {"notes": len(self.note_rows),
+                                               "cards": len(self.card_rows)}):
                 with col.bulk_insert("notes") as rows:
-                    rows.insert(("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld",
-                                 "csum"), self.note_rows)
-            if self.card_rows:
+                    rows.insert(notes, self.note_rows)
                 with col.bulk_insert("cards") as rows:
-                    rows.insert(("id", "nid", "did", "ord", "mtime", "usn", "due"),
-                                self.card_rows)
+                    rows.insert(cards, self.card_rows)
         self.note_rows.clear()
         self.card_rows.clear()
         if self.next_pos != self.first_pos:
             col._write_config("nextPos", self.next_pos)
             self.first_pos = self.next_pos
+
+    def _after_update(self) -> None:
+        """An updated note may have got new cards: take up the position and ids they used."""
+        db = self.col.db
+        pos = self.col.get_config("nextPos", 1)
+        if isinstance(pos, int) and pos > self.next_pos:
+            self.next_pos = self.first_pos = pos
+        for table, attr in (("notes", "next_nid"), ("cards", "next_cid")):
+            top = db.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+            setattr(self, attr, max(getattr(self, attr), top + 1))
 
     def _deck_for_default(self) -> int:
         cur = self.col.get_config("curDeck", 1)

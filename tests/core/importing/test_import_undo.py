@@ -122,3 +122,25 @@ def test_undo_of_a_10000_line_text_import_is_exact(tmp_path):
         assert dump(col) == after
         assert col.undo() == "Import"
         assert dump(col) == before
+
+
+def test_text_import_with_updates_that_add_cards_between_new_notes(tmp_path):
+    """An update can give a note new cards (ids and a position from the collection); the
+    notes added after it must not clash with them."""
+    with Collection(tmp_path / "collection.db") as col:
+        note = col.new_note("Basic (and reversed card)")
+        note.fields = ["front 3", ""]  # only the forward card until Back is filled
+        col.add_note(note, 1)
+        before = dump(col)
+        lines = [f"front {i}\tback {i}" for i in range(8)]
+        path = tmp_path / "mixed.tsv"
+        path.write_text("#separator:Tab\n#html:false\n#notetype:Basic (and reversed card)\n"
+                        + "\n".join(lines) + "\n", encoding="utf-8")
+        summary = import_text(col, path, TextOptions())
+        assert (len(summary.added), len(summary.updated)) == (7, 1)
+        assert col.db.execute("SELECT count() FROM cards").fetchone()[0] == 16
+        positions = [r[0] for r in col.db.execute(
+            "SELECT due FROM cards WHERE ord = 0 ORDER BY nid")]
+        assert len(set(positions)) == 8  # every note its own position
+        col.undo()
+        assert dump(col) == before
