@@ -308,22 +308,36 @@ class UndoHistory:
     def _reverse_bulk_delete(self, table: str, sql: str, step: int) -> None:
         """Run a bulk delete, first saving the rows it removes as bulk inserts (its inverse,
         logged under `step`)."""
-        db = self._db
         where = "rowid IN " + sql[len(_BULK_DELETE.format(table=table)):]
+        self._delete_saving_rows(table, where, (), step)
+
+    def bulk_delete(self, table: str, where: str = "1", params: Sequence[Any] = ()) -> int:
+        """Inside an operation: delete the rows of `table` matching `where`, logging them
+        as a few multi-row INSERT statements instead of one statement per row; returns how
+        many went."""
+        step = self._recording_step()
+        if not step:
+            raise BulkInsertError("bulk_delete runs only inside an operation (Collection.op)")
+        return self._delete_saving_rows(table, where, params, step)
+
+    def _delete_saving_rows(self, table: str, where: str, params: Sequence[Any],
+                            step: int) -> int:
+        db = self._db
         cols = _columns(db, table)
         values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
         rows = [r[0] for r in db.execute(
-            f"SELECT '('||{values}||')' FROM {table} WHERE {where} ORDER BY rowid")]
+            f"SELECT '('||{values}||')' FROM {table} WHERE {where} ORDER BY rowid", params)]
         prefix = (_BULK_INSERT.format(table=table)
                   + f"INSERT INTO {table} ({', '.join(['rowid', *cols])}) VALUES ")
         db.executemany("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
                        [(step, prefix + ",".join(rows[i:i + BULK_CHUNK]))
                         for i in range(0, len(rows), BULK_CHUNK)])
         with _suspended(db, table, "delete"):
-            deleted = db.execute(sql).rowcount
+            deleted = db.execute(f"DELETE FROM {table} WHERE {where}", params).rowcount
         if deleted != len(rows):
-            raise BulkInsertError(f"undo of a bulk insert into {table}: {len(rows)} rows "
-                                  f"saved but {deleted} deleted")
+            raise BulkInsertError(f"bulk delete from {table}: {len(rows)} rows saved but "
+                                  f"{deleted} deleted")
+        return deleted
 
     def _reverse_bulk_insert(self, table: str, statements: list[str], step: int) -> None:
         """Run bulk inserts into `table`, logging one bulk delete of their rows."""

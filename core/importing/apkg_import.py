@@ -210,6 +210,7 @@ class _Importer:
         #: then be copied in SQL when nothing needs Python's per-row handling)
         self.attached = attached
         self.cards_by_sql = False
+        self.matched_notes = 0  # package notes matched with notes we had (they may have cards)
         self.col, self.db, self.pkg, self.src, self.opt = col, col.db, pkg, src, options
         self.progress = progress or (lambda stage, done, total: None)
         self.summary = ImportSummary(file=pkg.path.name, dry_run=options.dry_run)
@@ -290,7 +291,7 @@ class _Importer:
         """Empty the collection for a .colpkg restore, taking the package's config and crt."""
         for table in ("revlog", "cards", "notes", "fields", "templates", "notetypes", "decks",
                       "deck_configs", "tags", "graves", "config"):
-            self.db.execute(f"DELETE FROM {table}")
+            self.col.history.bulk_delete(table)
         self.db.execute("UPDATE col SET crt = ?", (self.src.crt,))
         config = dict(self.src.config)
         config.setdefault("rollover", 4)
@@ -716,6 +717,7 @@ class _Importer:
                     continue
                 self.note_map[nid] = our_nid
                 self.note_ntid[our_nid] = ntid
+                self.matched_notes += 1
                 if _policy_allows(self.opt.update_notes, mod, our_mtime):
                     self._write_note(our_nid, guid, ntid, mod, tags, fields, flags, data,
                                      insert=False)
@@ -833,9 +835,12 @@ class _Importer:
             f"FROM {SRC}.cards s JOIN temp.import_note_map m ON m.src = s.nid "
             "JOIN temp.import_notetype t ON t.ntid = m.ntid "
             "LEFT JOIN temp.import_deck d ON d.src = s.did "
-            "WHERE s.ord >= 0 AND (t.cloze OR s.ord < t.templates) AND NOT EXISTS "
-            "(SELECT 1 FROM main.cards c WHERE c.nid = m.nid AND c.ord = s.ord) "
-            "ORDER BY s.id")
+            "WHERE s.ord >= 0 AND (t.cloze OR s.ord < t.templates) "
+            # (only notes we had can have cards already; any other clash makes the insert
+            # fail, and the row path takes over)
+            + ("AND NOT EXISTS (SELECT 1 FROM main.cards c WHERE c.nid = m.nid AND "
+               "c.ord = s.ord) " if self.matched_notes else "")
+            + "ORDER BY s.id")
         with self.col.bulk_insert("cards") as bulk:
             try:
                 ids = bulk.insert_select(CARD_COLUMNS, select,
@@ -954,7 +959,7 @@ class _Importer:
                 self.summary.revlog_added = len(bulk.insert_select(
                     REVLOG_COLUMNS,
                     "SELECT r.id, r.cid, -1, r.ease, r.ivl, r.lastIvl, r.factor, r.time, "
-                    f"r.type FROM {SRC}.revlog r WHERE r.cid IN (SELECT id FROM "
+                    f"r.type FROM {SRC}.revlog r WHERE +r.cid IN (SELECT id FROM "
                     "temp.import_cards) AND NOT EXISTS (SELECT 1 FROM main.revlog o "
                     "WHERE o.id = r.id) ORDER BY r.id"))
             return

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from repetend.core.cardgen import ords_with_content
+from repetend.core.decks import DECK_NORMAL, DEFAULT_DECK_ID
 from repetend.core.errors import InvalidInput, NotFoundError, RepetendError
 from repetend.core.ids import intTime, new_guid
 from repetend.core.importing import bulk, fieldtext
@@ -198,6 +199,8 @@ def read_metadata(text: str, name: str,
 
 
 def read_records(body: str, meta: TextMetadata) -> list[Record]:
+    if '"' not in body and "\r" not in body and "\x00" not in body:
+        return _split_records(body, meta)
     consumed: list[str] = []
 
     def lines():
@@ -219,6 +222,21 @@ def read_records(body: str, meta: TextMetadata) -> list[Record]:
         if first_line.startswith("#"):  # a comment line (a quoted "#…" field is data)
             continue
         records.append(Record(line, [v.replace("\r\n", "\n") for v in row]))
+    return records
+
+
+def _split_records(body: str, meta: TextMetadata) -> list[Record]:
+    """What the CSV reader gives for text without quotes, carriage returns or NULs: one
+    record per line, its fields split at the separator."""
+    separator, first = meta.separator, meta.header_lines + 1
+    records = []
+    for number, line in enumerate(body.split("\n"), first):
+        if not line or line[0] == "#":
+            continue
+        row = line.split(separator)
+        if len(row) == 1 and not row[0].strip():
+            continue
+        records.append(Record(number, row))
     return records
 
 
@@ -487,7 +505,8 @@ class _TextImporter:
         self.first_pos = self.next_pos
         self.known_tags = {r[0].casefold(): r[0] for r in db.execute("SELECT tag FROM tags")}
         self.tag_cache: dict[tuple[str, ...], tuple[list[str], str]] = {}
-        self.ords_cache: dict[tuple[int, frozenset[str], bool], list[int]] = {}
+        self.ords_cache: dict[tuple[int, int, tuple[bool, ...], bool],
+                              list[tuple[int, int]]] = {}
         self.deck_kind = {r[0]: r[1] for r in db.execute("SELECT id, kind FROM decks")}
         self.note_rows: list[tuple[object, ...]] = []
         self.card_rows: list[tuple[object, ...]] = []
@@ -506,20 +525,34 @@ class _TextImporter:
             cached = self.tag_cache[key] = (result, tags_to_str(result))
         return cached
 
-    def _ords(self, nt: NoteType, fields: list[str], tags: list[str]) -> list[int]:
-        """`ords_with_content` (at least card 0); for a normal note type it depends only on
-        which fields are empty and whether there are tags, so it is cached on that."""
-        def compute() -> list[int]:
+    def _ords(self, nt: NoteType, did: int, fields: list[str],
+              tags: list[str]) -> list[tuple[int, int]]:
+        """(ordinal, deck) of each card: `ords_with_content` (at least card 0), each in
+        `did` or its template's deck. For a normal note type that depends only on which
+        fields are empty and whether there are tags, so it is cached on that."""
+        def compute() -> list[tuple[int, int]]:
             note = Note(ntid=nt.id, fields=fields, tags=tags, field_names=nt.field_names())
-            return sorted(ords_with_content(nt, note)) or [0]
+            return [(ord_, self._card_deck(nt, ord_, did))
+                    for ord_ in sorted(ords_with_content(nt, note)) or [0]]
 
         if nt.is_cloze:
             return compute()
-        key = (nt.id, tuple(map(fieldtext.is_empty, fields)), bool(tags))
-        ords = self.ords_cache.get(key)
-        if ords is None:
-            ords = self.ords_cache[key] = compute()
-        return ords
+        key = (nt.id, did, tuple(map(fieldtext.is_empty, fields)), bool(tags))
+        cards = self.ords_cache.get(key)
+        if cards is None:
+            cards = self.ords_cache[key] = compute()
+        return cards
+
+    def _card_deck(self, nt: NoteType, ord_: int, did: int) -> int:
+        """A template's own deck overrides the note's deck, as in card generation: a
+        filtered one means the default deck (as in Anki), a missing one the note's deck."""
+        if not nt.is_cloze and ord_ < len(nt.templates) and nt.templates[ord_].deck_id:
+            kind = self.deck_kind.get(nt.templates[ord_].deck_id)
+            if kind == DECK_NORMAL:
+                return nt.templates[ord_].deck_id
+            if kind is not None:
+                return DEFAULT_DECK_ID
+        return did
 
     def _add(self, nt: NoteType, did: int, raw_fields: list[str], raw_tags: list[str],
              guid: str, checksum: int | None, stripped_first: str | None) -> tuple[int, str]:
@@ -529,7 +562,8 @@ class _TextImporter:
         nid, self.next_nid = self.next_nid, self.next_nid + 1
         guid = guid or new_guid()
         tags, tags_text = self._tags(raw_tags)
-        if stripped_first is None or checksum is None or fields[0] != raw_fields[0]:
+        if stripped_first is None or checksum is None or (
+                fields is not raw_fields and fields[0] != raw_fields[0]):
             stripped_first = fieldtext.stripped(fields[0])
             checksum = fieldtext.checksum_of_stripped(stripped_first)
         sort_field = nt.sort_field
@@ -537,19 +571,15 @@ class _TextImporter:
         mtime = intTime()
         self.note_rows.append((nid, guid, nt.id, mtime, -1, tags_text,
                                FIELD_SEPARATOR.join(fields), sort_text, checksum))
-        ords = self._ords(nt, fields, tags)
+        cards = self._ords(nt, did, fields, tags)
         pos, self.next_pos = self.next_pos, self.next_pos + 1
         cid = self.next_cid
-        for ord_ in ords:
-            card_did = did
-            if not nt.is_cloze and ord_ < len(nt.templates) and nt.templates[ord_].deck_id:
-                override = nt.templates[ord_].deck_id
-                if self.deck_kind.get(override) == 0:
-                    card_did = override
-            self.card_rows.append((cid, nid, card_did, ord_, mtime, -1, pos))
+        card_rows = self.card_rows
+        for ord_, card_did in cards:
+            card_rows.append((cid, nid, card_did, ord_, mtime, -1, pos))
             cid += 1
         self.next_cid = cid
-        self.summary.cards_added += len(ords)
+        self.summary.cards_added += len(cards)
         if len(self.note_rows) >= BULK_ROWS:
             self._flush()
         return nid, guid

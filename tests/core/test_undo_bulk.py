@@ -132,3 +132,27 @@ def test_undo_of_a_bulk_insert_survives_reopening(col, tmp_path):
     with Collection(tmp_path / "collection.db") as again:
         assert again.redo() == "Import"
         assert dump(again) == after
+
+
+def test_bulk_delete_saves_rows_in_a_few_statements_and_undoes_exactly(col, add):
+    ntid = col.notetypes.by_name("Basic").id
+    with col.op("Import"), col.bulk_insert("notes") as bulk:
+        bulk.insert(NOTE_COLUMNS, note_rows(ntid, range(1, 1201)))
+    full = dump(col)
+    with col.op("Wipe"):
+        assert col.history.bulk_delete("notes", "id > ?", (100,)) == 1100
+        col.db.execute("INSERT INTO tags (tag) VALUES ('after')")  # per-row, later
+    wiped = dump(col)
+    step = col.db.execute("SELECT max(step) FROM undo_log").fetchone()[0]
+    logged = [r[0] for r in col.db.execute("SELECT sql FROM undo_log WHERE step = ?",
+                                           (step,))]
+    assert sum(s.startswith("/*bulk-insert notes*/") for s in logged) == 3  # chunks of 500
+    assert not any(s.startswith("INSERT INTO notes") for s in logged)
+    col.undo()
+    assert dump(col) == full
+    col.redo()
+    assert dump(col) == wiped
+    col.undo()
+    assert dump(col) == full
+    with pytest.raises(BulkInsertError, match="inside an operation"):
+        col.history.bulk_delete("notes")

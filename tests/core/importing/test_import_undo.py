@@ -144,3 +144,28 @@ def test_text_import_with_updates_that_add_cards_between_new_notes(tmp_path):
         assert len(set(positions)) == 8  # every note its own position
         col.undo()
         assert dump(col) == before
+
+
+def test_undo_and_redo_of_a_colpkg_restore_are_exact(tmp_path, package):
+    from repetend.core.importing.apkg_export import export_colpkg
+    from repetend.core.importing.apkg_import import import_colpkg
+
+    with Collection(tmp_path / "source.db") as source:
+        import_apkg(source, package)
+        export_colpkg(source, tmp_path / "backup.colpkg")
+    with Collection(tmp_path / "collection.db") as col:
+        note = col.new_note("Basic")
+        note.fields = ["replaced", "soon"]
+        col.add_note(note, col.decks.id("Mine"))
+        col.set_config("rollover", 2)
+        before = dump(col)
+        import_colpkg(col, tmp_path / "backup.colpkg")
+        after = dump(col)
+        assert len(after["notes"]) == NOTES
+        assert undo_log_size(col) < 2_000  # old rows saved as a few multi-row statements
+        assert col.undo() == "Import Collection"
+        assert dump(col) == before
+        assert col.redo() == "Import Collection"
+        assert dump(col) == after
+        assert col.undo() == "Import Collection"
+        assert dump(col) == before

@@ -138,3 +138,52 @@ def test_a_guid_repeated_in_one_file_updates_the_note_added_above(fresh, tmp_pat
     summary = import_text(col, f)
     assert summary.added == ["g-1"] and summary.updated == ["g-1"]
     assert col.db.execute("SELECT flds FROM notes").fetchall()[0][0] == "uno\x1f1"
+
+
+@pytest.mark.parametrize("override", ["normal deck", "filtered deck", "none"])
+def test_cards_are_those_add_note_makes(fresh, tmp_path, override):
+    """Card ordinals (empty fields, cloze numbers), template decks and positions of text
+    imports are what adding each note by hand gives."""
+    lines = ["one\ttwo\t", "only front\t\tt1", "three\t<br>\t", "four\t four \tt2",
+             "{{c1::a}} {{c3::b}}\textra\t", "{{c2::x}}\t\tt1"]
+    path = tmp_path / "notes.tsv"
+    path.write_text("#separator:Tab\n#html:true\n#notetype column:1\n#deck:Target\n"
+                    + "\n".join(f"{'Cloze' if '{{' in line else 'Basic (and reversed card)'}"
+                                f"\t{line}" for line in lines) + "\n", encoding="utf-8")
+
+    def prepare(col):
+        target = col.decks.id("Target")
+        if override != "none":
+            if override == "normal deck":
+                deck = col.decks.id("Reverse")
+            else:
+                deck = 4242
+                with col.op("Add Filtered"):
+                    col.db.execute("INSERT INTO decks (id, name, kind, mtime) VALUES "
+                                   "(4242, 'Filtered', 1, 0)")
+            nt = col.notetypes.by_name("Basic (and reversed card)")
+            nt.templates[1].deck_id = deck
+            col.notetypes.update(nt)
+        return target
+
+    def cards(col):
+        return sorted(
+            (n["flds"], c["ord"], col.decks.get(c["did"]).name, c["due"])
+            for n in col.db.execute("SELECT id, flds FROM notes").fetchall()
+            for c in col.db.execute("SELECT ord, did, due FROM cards WHERE nid = ?",
+                                    (n["id"],)).fetchall())
+
+    imported = fresh("imported")
+    prepare(imported)
+    summary = import_text(imported, path, TextOptions())
+    assert len(summary.added) == len(lines)
+
+    by_hand = fresh("by_hand")
+    target = prepare(by_hand)
+    for line in lines:
+        *fields, tags = line.split("\t")
+        note = by_hand.new_note("Cloze" if "{{" in line else "Basic (and reversed card)")
+        note.fields = fields
+        note.tags = tags.split()
+        by_hand.add_note(note, target)
+    assert cards(imported) == cards(by_hand)
