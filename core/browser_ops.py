@@ -332,3 +332,77 @@ def find_duplicates(col: Collection, field: str, search: str = "") -> list[dict[
     found = [{"value": shown[k], "note_ids": sorted(v)} for k, v in groups.items()
              if len(v) > 1]
     return sorted(found, key=lambda g: (-len(g["note_ids"]), g["value"]))
+
+
+# --- change note type --------------------------------------------------------------------
+
+OP_CHANGE_NOTETYPE = "Change Notetype"
+
+
+def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | int,
+                    field_map: dict[str, str | None] | None = None,
+                    template_map: dict[str, str | None] | None = None) -> int:
+    """Give notes (all of one note type) the note type `new_notetype`.
+
+    `field_map` maps each new field name to the old field it takes its value from (None:
+    empty); unnamed new fields take the old field at the same position. `template_map` does
+    the same for card templates; cards of old templates no new template takes are deleted
+    (warned by `unmapped_templates`). Returns how many notes changed.
+    """
+    nids = _unique(nids)
+    if not nids:
+        return 0
+    notes = [col.get_note(nid) for nid in nids]
+    old_ids = {n.ntid for n in notes}
+    if len(old_ids) != 1:
+        raise InvalidInput("the selected notes must all have the same note type")
+    old = col.notetypes.get(old_ids.pop())
+    new = (col.notetypes.get(new_notetype) if isinstance(new_notetype, int)
+           else col.notetypes.by_name(new_notetype))
+    fmap = _mapping("field", old.field_names(), new.field_names(), field_map)
+    old_t = [t.name for t in old.templates]
+    tmap = _mapping("template", old_t, [t.name for t in new.templates], template_map)
+    with col.op(OP_CHANGE_NOTETYPE):
+        for note in notes:
+            note.fields = [note.fields[i] if i is not None else "" for i in fmap]
+            note.ntid = new.id
+            col._write_note(note, new, insert=False)
+            for card in col.cards_of_note(note.id):
+                if card.ord in tmap:
+                    col.db.execute("UPDATE cards SET ord = ?, mtime = ?, usn = -1 "
+                                   "WHERE id = ?", (tmap.index(card.ord), intTime(), card.id))
+                else:
+                    col.db.execute("DELETE FROM cards WHERE id = ?", (card.id,))
+                    col.add_grave(card.id, 0)
+    return len(notes)
+
+
+def unmapped_templates(col: Collection, old_notetype: str | int, new_notetype: str | int,
+                       template_map: dict[str, str | None] | None = None) -> list[str]:
+    """Old templates whose cards a change of note type would delete."""
+    def get(nt: str | int) -> Any:
+        return col.notetypes.get(nt) if isinstance(nt, int) else col.notetypes.by_name(nt)
+
+    old, new = get(old_notetype), get(new_notetype)
+    names = [t.name for t in old.templates]
+    tmap = _mapping("template", names, [t.name for t in new.templates], template_map)
+    return [name for i, name in enumerate(names) if i not in tmap]
+
+
+def _mapping(what: str, old: list[str], new: list[str],
+             given: dict[str, str | None] | None) -> list[int | None]:
+    """For each new name, the index of the old one it takes from (None: nothing)."""
+    given = given or {}
+    for name in given:
+        if name not in new:
+            raise InvalidInput(f"the new note type has no {what} called {name!r}")
+    out: list[int | None] = []
+    for i, name in enumerate(new):
+        if name in given:
+            source = given[name]
+            if source is not None and source not in old:
+                raise InvalidInput(f"the old note type has no {what} called {source!r}")
+            out.append(old.index(source) if source is not None else None)
+        else:
+            out.append(i if i < len(old) else None)
+    return out

@@ -173,3 +173,41 @@ def test_find_duplicates(col, add):
     assert ops.find_duplicates(col, "Back") == []
     with pytest.raises(InvalidInput, match="no note type has a field called 'Nope'"):
         ops.find_duplicates(col, "Nope")
+
+
+def test_change_notetype_maps_fields_and_templates_with_undo(col, add):
+    n = add("Basic (and reversed card)", "front", "back")
+    cids = col.find_cards(f"nid:{n.id}")
+    first = [c for c in cids if col.get_card(c).ord == 0]
+    assert ops.unmapped_templates(col, "Basic (and reversed card)", "Basic") == ["Card 2"]
+    assert ops.change_notetype(col, [n.id], "Basic",
+                               field_map={"Front": "Back", "Back": "Front"}) == 1
+    note = col.get_note(n.id)
+    assert note.fields == ["back", "front"]
+    assert col.notetypes.get(note.ntid).name == "Basic"
+    assert col.find_cards(f"nid:{n.id}") == first
+    assert col.undo_name() == "Change Notetype"
+    col.undo()
+    assert col.get_note(n.id).fields == ["front", "back"]
+    assert len(col.find_cards(f"nid:{n.id}")) == 2
+
+
+def test_change_notetype_bad_input_changes_nothing(col, add):
+    n = add("Basic", "a", "b")
+    before = col.undo_name()
+    with pytest.raises(InvalidInput, match="no field called 'Nope'"):
+        ops.change_notetype(col, [n.id], "Basic (and reversed card)", field_map={"Nope": None})
+    with pytest.raises(InvalidInput, match="old note type has no field called 'X'"):
+        ops.change_notetype(col, [n.id], "Basic (and reversed card)", field_map={"Front": "X"})
+    assert ops.change_notetype(col, [], "Basic") == 0
+    assert col.undo_name() == before
+
+
+def test_change_notetype_template_map_keeps_chosen_cards(col, add):
+    n = add("Basic (and reversed card)", "front", "back")
+    reverse = [c for c in col.find_cards(f"nid:{n.id}") if col.get_card(c).ord == 1]
+    assert ops.unmapped_templates(col, "Basic (and reversed card)", "Basic",
+                                  {"Card 1": "Card 2"}) == ["Card 1"]
+    ops.change_notetype(col, [n.id], "Basic", template_map={"Card 1": "Card 2"})
+    assert col.find_cards(f"nid:{n.id}") == reverse
+    assert col.get_card(reverse[0]).ord == 0
