@@ -56,6 +56,17 @@ def register(sub: argparse._SubParsersAction) -> None:
                 "delete the notes matching QUERY with all their cards")
     p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
 
+    p = command("change-notetype", cmd_change_notetype, "give the notes matching QUERY (all "
+                "of one note type) the note type NOTETYPE; cards of old templates no new "
+                "template takes are deleted")
+    p.add_argument("query", metavar="QUERY", help=QUERY_HELP)
+    p.add_argument("notetype", metavar="NOTETYPE")
+    p.add_argument("--field", action="append", default=[], metavar="NEW=OLD",
+                   help="new field NEW takes old field OLD (OLD empty: nothing); repeatable; "
+                   "default: by position")
+    p.add_argument("--template", action="append", default=[], metavar="NEW=OLD",
+                   help="new template NEW takes the cards of old template OLD; repeatable")
+
     p = command("card-info", cmd_card_info, "a card's dates, scheduling and review history")
     p.add_argument("card_id", type=int, metavar="CID")
 
@@ -146,6 +157,41 @@ def cmd_delete_notes(args: argparse.Namespace) -> int:
     from repetend.core import browser_ops as ops
 
     return _run(args, ops.OP_DELETE_NOTE, "note(s)", "Deleted", "notes", ops.delete_notes)
+
+
+def _pairs(items: list[str]) -> dict[str, str | None]:
+    from repetend.core.errors import InvalidInput
+
+    out: dict[str, str | None] = {}
+    for item in items:
+        if "=" not in item:
+            raise InvalidInput(f"expected NEW=OLD, got {item!r}")
+        new, old = item.split("=", 1)
+        out[new] = old or None
+    return out
+
+
+def cmd_change_notetype(args: argparse.Namespace) -> int:
+    from repetend.core import browser_ops as ops
+
+    fields, templates = _pairs(args.field), _pairs(args.template)
+    with open_host(args) as host:
+        col = host.col
+        nids = col.find_notes(args.query)
+        lost: list[str] = []
+        if nids:
+            old = col.get_note(nids[0]).ntid
+            lost = ops.unmapped_templates(col, old, args.notetype, templates)
+        changed = ops.change_notetype(col, nids, args.notetype, fields, templates)
+        if not nids:
+            text = f"No notes match {args.query!r}; nothing to do."
+        else:
+            text = f"Changed the note type of {changed} note(s) to {args.notetype!r}."
+            if lost:
+                text += f" Deleted the cards of: {', '.join(lost)}."
+        emit(args, {"operation": ops.OP_CHANGE_NOTETYPE, "selected": len(nids),
+                     "changed": changed, "deleted_templates": lost}, text)
+    return 0
 
 
 def cmd_card_info(args: argparse.Namespace) -> int:

@@ -127,3 +127,20 @@ def test_card_info_and_dupes(base, add):
     assert proc.returncode == 1 and "no note type has a field called 'Nope'" in proc.stderr
     proc = run(base, "card-info", "42", check=False)
     assert proc.returncode == 1 and "no card with id 42" in proc.stderr
+
+
+def test_change_notetype_and_undo(base):
+    nid = run_json(base, "add", "--deck", "Browse", "--notetype", "Basic (and reversed card)",
+                   "f", "b")["note_id"]
+    out = run_json(base, "change-notetype", "deck:Browse", "Basic", "--field", "Front=Back",
+                   "--field", "Back=Front")
+    assert out["changed"] == 1 and out["deleted_templates"] == ["Card 2"]
+    assert note(base, nid)["notetype"] == "Basic"
+    assert note(base, nid)["fields"] == {"Front": "b", "Back": "f"}
+    assert len(ids(base, "deck:Browse")) == 1
+    assert run(base, "undo").stdout.strip() == "Undid: Change Notetype"
+    assert len(ids(base, "deck:Browse")) == 2
+    proc = run(base, "change-notetype", "deck:Browse", "Basic", "--field", "Nope=Front",
+               check=False)
+    assert proc.returncode == 1 and "no field called 'Nope'" in proc.stderr
+    assert "nothing to do" in run(base, "change-notetype", "tag:nosuchtag", "Basic").stdout
