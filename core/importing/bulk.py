@@ -45,14 +45,23 @@ def rebuilt_indexes(db: sqlite3.Connection, incoming: dict[str, int]) -> Iterato
     if not db.in_transaction:
         raise RuntimeError("rebuilt_indexes runs inside a transaction")
     dropped: list[str] = []
+    analyzed: list[str] = []  # tables with planner statistics (DROP INDEX drops theirs)
+    has_stats = db.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_stat1'"
+                           ).fetchone() is not None
     for table, count in incoming.items():
         if count < REBUILD_MIN_ROWS:
             continue
         if db.execute(f"SELECT count() FROM {table}").fetchone()[0] > count:
             continue
-        for name, sql in _secondary_indexes(db, table):
+        indexes = _secondary_indexes(db, table)
+        if indexes and has_stats and db.execute(
+                "SELECT 1 FROM main.sqlite_stat1 WHERE tbl = ?", (table,)).fetchone():
+            analyzed.append(table)
+        for name, sql in indexes:
             db.execute(f"DROP INDEX main.{name}")
             dropped.append(sql)
     yield
     for sql in dropped:
         db.execute(sql)
+    for table in analyzed:
+        db.execute(f"ANALYZE main.{table}")

@@ -391,7 +391,10 @@ class _TextImporter:
         # Notes that may be duplicates, found in one query by first-field checksum.
         checking = meta.dupe_resolution != "duplicate"
         by_checksum: dict[tuple[int, int], list[tuple[int, str]]] = {}
-        if checking:
+        ntids = sorted({row[0].id for row in rows})
+        if checking and col.db.execute(  # (none to look for when we have no such notes)
+                f"SELECT 1 FROM notes WHERE ntid IN ({','.join('?' * len(ntids))}) LIMIT 1",
+                ntids).fetchone():
             wanted = sorted({row[5] for row in rows if row[5] is not None})
             for start in range(0, len(wanted), 50_000):
                 for nid, ntid, csum, flds in col.db.execute(

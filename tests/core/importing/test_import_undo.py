@@ -169,3 +169,21 @@ def test_undo_and_redo_of_a_colpkg_restore_are_exact(tmp_path, package):
         assert dump(col) == after
         assert col.undo() == "Import Collection"
         assert dump(col) == before
+
+
+def test_index_rebuild_keeps_the_schema_and_planner_statistics(tmp_path, package):
+    def schema(col):
+        return col.db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master "
+                              "WHERE name != 'sqlite_stat1' ORDER BY name").fetchall()
+
+    with Collection(tmp_path / "collection.db") as col:
+        note = col.new_note("Basic")
+        note.fields = ["a", "b"]
+        col.add_note(note, 1)
+        col.db.execute("ANALYZE")
+        assert col.db.execute("SELECT 1 FROM sqlite_stat1 WHERE tbl = 'cards'").fetchone()
+        before = schema(col)
+        import_apkg(col, package)
+        assert schema(col) == before
+        stats = {r[0] for r in col.db.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'cards'")}
+        assert {"ix_cards_sched", "ix_cards_type"} <= stats
