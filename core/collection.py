@@ -253,6 +253,19 @@ class Collection:
                 rows.insert(self.db, "deck_configs", self._deck_config_row(conf))
         return conf
 
+    def remove_deck_config(self, config_id: int) -> None:
+        """Delete a preset; the decks using it fall back to the Default preset, which
+        cannot be removed. Undoable, though Anki clears its undo history here."""
+        if config_id == DEFAULT_CONFIG_ID:
+            raise InvalidInput("the Default preset cannot be removed")
+        if not self.db.execute("SELECT 1 FROM deck_configs WHERE id = ?",
+                               (config_id,)).fetchone():
+            raise NotFoundError(f"no preset with id {config_id}")
+        with self.op("Remove Preset"):
+            self.db.execute("UPDATE decks SET config_id = ?, mtime = ?, usn = -1 "
+                            "WHERE config_id = ?", (DEFAULT_CONFIG_ID, intTime(), config_id))
+            self.db.execute("DELETE FROM deck_configs WHERE id = ?", (config_id,))
+
     @staticmethod
     def _deck_config_row(conf: DeckConfig) -> dict[str, Any]:
         return {"id": conf.id, "name": conf.name, "mtime": conf.mtime, "usn": conf.usn,

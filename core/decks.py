@@ -53,6 +53,19 @@ class DeckNode:
     children: list[DeckNode] = field(default_factory=list)
 
 
+@dataclass
+class MergeResult:
+    """What `DeckManager.merge` did."""
+
+    source: str
+    target: str
+    #: Cards moved, including those whose home deck changed while in a filtered deck.
+    cards: int = 0
+    #: Each subdeck of the source and the name it has now (merged or moved).
+    subdecks: dict[str, str] = field(default_factory=dict)
+    removed_ids: list[int] = field(default_factory=list)
+
+
 def normalize_name(name: str) -> str:
     """Trim each `::` component and drop empty ones; refuse a name with nothing left."""
     parts = [p.strip() for p in name.replace("\x1f", SEPARATOR).split(SEPARATOR)]
@@ -105,17 +118,34 @@ class DeckManager:
             return self._create(name)
 
     def _create(self, name: str, kind: int = DECK_NORMAL) -> int:
+        return self._insert(Deck(self._ensure_parents(name), kind=kind))
+
+    def _ensure_parents(self, name: str) -> str:
+        """Create the missing parents of `name` and return it with the existing parents'
+        spelling ("b::c" under "B" becomes "B::c", as in Anki); a filtered parent is refused."""
         parts = name.split(SEPARATOR)
-        for depth in range(1, len(parts)):
-            parent = SEPARATOR.join(parts[:depth])
-            row = self.db.execute("SELECT id, kind FROM decks WHERE name = ?",
-                                  (parent,)).fetchone()
+        parent: list[str] = []
+        for part in parts[:-1]:
+            prefix = SEPARATOR.join([*parent, part])
+            row = self.db.execute("SELECT name, kind FROM decks WHERE name = ?",
+                                  (prefix,)).fetchone()
             if row is None:
-                self._insert(Deck(parent))
+                self._insert(Deck(prefix))
+                parent.append(part)
             elif row["kind"] == DECK_FILTERED:
-                raise InvalidInput(f"deck {parent!r} is a filtered deck and cannot have "
+                raise InvalidInput(f"deck {row['name']!r} is a filtered deck and cannot have "
                                    "child decks")
-        return self._insert(Deck(name, kind=kind))
+            else:
+                parent = row["name"].split(SEPARATOR)
+        return SEPARATOR.join([*parent, parts[-1]])
+
+    def _unique_name(self, name: str, own_id: int) -> str:
+        """`name`, with "+" appended until no other deck has it (Anki's rule for a rename
+        onto a taken name: "B" becomes "B+"; merging is a separate operation)."""
+        while self.db.execute("SELECT 1 FROM decks WHERE name = ? AND id != ?",
+                              (name, own_id)).fetchone():
+            name += "+"
+        return name
 
     def _insert(self, deck: Deck) -> int:
         deck.id = deck.id or next_id(self.db, "decks")
@@ -137,28 +167,46 @@ class DeckManager:
             deck.usn = -1
             rows.update(self.db, "decks", rows.to_row(deck))
 
-    def rename(self, did: int, new_name: str) -> None:
-        """Rename a deck; its children move with it, and missing parents are created."""
+    def rename(self, did: int, new_name: str) -> str:
+        """Rename a deck; its children move with it and missing parents are created.
+
+        As in Anki, a name another deck already has gets "+" appended ("B" -> "B+") rather
+        than being refused; `merge()` combines two decks. Returns the name the deck got.
+        """
         deck = self.get(did)
         new_name = normalize_name(new_name)
         if new_name == deck.name:
-            return
+            return deck.name
         if did == DEFAULT_DECK_ID and SEPARATOR in new_name:
             raise InvalidInput("the Default deck cannot be moved under another deck")
-        if sort_key(new_name)[: len(deck.components)] == sort_key(deck.name):
+        depth = len(deck.components)
+        if (len(new_name.split(SEPARATOR)) > depth
+                and sort_key(new_name)[:depth] == sort_key(deck.name)):
             raise InvalidInput(f"cannot move deck {deck.name!r} under itself")
-        clash = self.db.execute("SELECT id FROM decks WHERE name = ? AND id != ?",
-                                (new_name, did)).fetchone()
-        if clash:
-            raise InvalidInput(f"a deck called {new_name!r} already exists")
         with self.col.op("Rename Deck"):
-            parent = SEPARATOR.join(new_name.split(SEPARATOR)[:-1])
-            if parent:
-                self.id(parent)
-            for child in [deck, *self.descendants(did)]:
-                renamed = new_name + child.name[len(deck.name):]
-                self.db.execute("UPDATE decks SET name = ?, mtime = ?, usn = -1 WHERE id = ?",
-                                (renamed, intTime(), child.id))
+            new_name = self._unique_name(self._ensure_parents(new_name), did)
+            self._rename_tree(deck, new_name)
+        return new_name
+
+    def _rename_tree(self, deck: Deck, new_name: str) -> None:
+        for child in [deck, *self.descendants(deck.id)]:
+            renamed = new_name + child.name[len(deck.name):]
+            self.db.execute("UPDATE decks SET name = ?, mtime = ?, usn = -1 WHERE id = ?",
+                            (renamed, intTime(), child.id))
+
+    def move(self, did: int, parent_id: int | None) -> str:
+        """Move a deck (with its subdecks) under `parent_id`, or to the top level for None;
+        returns its new name (see `rename` for a name that is taken)."""
+        deck = self.get(did)
+        name = deck.basename
+        if parent_id is not None:
+            parent = self.get(parent_id)
+            if parent.id == did or parent.name.casefold().startswith(
+                    deck.name.casefold() + SEPARATOR):
+                raise InvalidInput(f"cannot move deck {deck.name!r} under itself")
+            name = parent.name + SEPARATOR + name
+        with self.col.op("Move Deck"):
+            return self.rename(did, name)
 
     def remove(self, dids: list[int]) -> int:
         """Delete decks, their child decks and their cards; returns the number of cards removed.
@@ -185,6 +233,66 @@ class DeckManager:
                 self.db.execute("DELETE FROM decks WHERE id = ?", (deck.id,))
                 self.col.add_grave(deck.id, 2)
             return removed
+
+    def card_count(self, did: int) -> int:
+        """How many cards deleting the deck would delete: those of it and its normal subdecks,
+        including those borrowed by filtered decks (a filtered deck's own cards go home)."""
+        dids = [d.id for d in [self.get(did), *self.descendants(did)] if not d.is_filtered]
+        marks = ",".join("?" * len(dids))
+        return self.db.execute(f"SELECT count() FROM cards WHERE did IN ({marks}) "
+                               f"OR odid IN ({marks})", dids + dids).fetchone()[0]
+
+    def merge(self, source: int, target: int) -> MergeResult:
+        """Move every card of deck `source` into deck `target` and delete `source` (Anki's
+        FAQ "combining two decks", as one step "Merge Decks").
+
+        Subdecks of the source become subdecks of the target; one whose name the target
+        already has is merged into it the same way. Cards borrowed by filtered decks get the
+        target as their home deck. The target keeps its preset and settings.
+        """
+        src, dst = self.get(source), self.get(target)
+        if src.id == dst.id:
+            raise InvalidInput(f"cannot merge deck {src.name!r} into itself")
+        if src.id == DEFAULT_DECK_ID:
+            raise InvalidInput("the Default deck cannot be merged into another deck (it "
+                               "cannot be deleted); move its cards with set-deck instead")
+        if dst.name.casefold().startswith(src.name.casefold() + SEPARATOR):
+            raise InvalidInput(f"cannot merge deck {src.name!r} into its own subdeck "
+                               f"{dst.name!r}")
+        result = MergeResult(src.name, dst.name)
+        with self.col.op("Merge Decks"):
+            self._merge_into(src, dst, result)
+            if self.col.get_config("curDeck") in result.removed_ids:
+                self.col._write_config("curDeck", dst.id)
+        return result
+
+    def _merge_into(self, src: Deck, dst: Deck, result: MergeResult) -> None:
+        for deck, role in ((src, "merge"), (dst, "merge into")):
+            if deck.is_filtered:
+                raise InvalidInput(f"cannot {role} filtered deck {deck.name!r}: filtered decks "
+                                   "only borrow cards (empty or delete it instead)")
+        children = self.children(src.id)
+        now = intTime()
+        moved = self.db.execute("UPDATE cards SET did = ?, mtime = ?, usn = -1 WHERE did = ?",
+                                (dst.id, now, src.id)).rowcount
+        moved += self.db.execute("UPDATE cards SET odid = ?, mtime = ?, usn = -1 "
+                                 "WHERE odid = ?", (dst.id, now, src.id)).rowcount
+        result.cards += moved
+        self.db.execute("DELETE FROM decks WHERE id = ?", (src.id,))
+        self.col.add_grave(src.id, 2)
+        result.removed_ids.append(src.id)
+        # The source row is gone before its children move, so "A::b::b" merged from "A::b"
+        # into "A" becomes "A::b" instead of folding into the deck being removed.
+        for child in children:
+            name = dst.name + SEPARATOR + child.basename
+            row = self.db.execute("SELECT * FROM decks WHERE name = ?", (name,)).fetchone()
+            if row is None:
+                self._rename_tree(child, name)
+                result.subdecks[child.name] = name
+            else:
+                clash = rows.from_row(Deck, row)
+                result.subdecks[child.name] = clash.name
+                self._merge_into(child, clash, result)
 
     def descendants(self, did: int) -> list[Deck]:
         prefix = self.get(did).name + SEPARATOR

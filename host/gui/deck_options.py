@@ -522,11 +522,7 @@ class DeckOptionsDialog(QDialog):
         col = self.col
         with col.op(OP_NAME):
             for cid in self.deleted:
-                col.db.execute("DELETE FROM deck_configs WHERE id = ?", (cid,))
-                for deck in col.decks.all():
-                    if deck.config_id == cid:
-                        deck.config_id = DEFAULT_CONFIG_ID
-                        col.decks.save(deck)
+                col.remove_deck_config(cid)
             for conf in self.presets:
                 col.save_deck_config(conf)
             targets = [col.decks.get(self.deck.id)]

@@ -29,13 +29,13 @@ def test_rename_moves_children(col):
     assert "X::B::C" in names and "A::B::C" not in names and "A" in names
 
 
-def test_rename_refuses_clash_and_self_nesting(col):
+def test_rename_onto_a_taken_name_appends_plus_and_refuses_self_nesting(col):
     a = col.decks.id("A")
     col.decks.id("B")
-    with pytest.raises(InvalidInput, match="already exists"):
-        col.decks.rename(a, "b")
+    assert col.decks.rename(a, "b") == "b+"  # as Anki does; merging is decks.merge
+    assert col.decks.get(a).name == "b+"
     with pytest.raises(InvalidInput, match="under itself"):
-        col.decks.rename(a, "A::Inner")
+        col.decks.rename(a, "B+::Inner")
 
 
 def test_delete_deck_removes_children_and_cards_and_undoes(col, add):
