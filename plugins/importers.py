@@ -1,4 +1,4 @@
-"""Importing: Anki packages (.apkg, .colpkg) and text files (CSV/TSV/TXT) into a collection.
+"""Importing: Anki packages (.apkg, .colpkg), text files (CSV/TSV/TXT) and AnkiApp exports.
 
 Gives the built-in importers through `register_importers` (`repetend.hooks.importing`),
 marked `trylast` so an add-on can add a format or replace one by name. The engine is
@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from repetend.core.importing.ankiapp import AnkiAppOptions, import_ankiapp
 from repetend.core.importing.apkg_import import (
     ImportOptions,
     Progress,
@@ -32,15 +33,22 @@ APKG = "Anki deck package"
 COLPKG = "Anki collection package"
 TEXT = "Notes in plain text"
 TEXT_EXTENSIONS = (".csv", ".tsv", ".txt")
+ANKIAPP = "AnkiApp export"
+#: AnkiApp exports are zips; an unpacked one (a folder) is read the same way.
+ANKIAPP_EXTENSIONS = (".zip",)
 
 
 def import_file(col: Collection, path: Path, options: ImportOptions | None = None, *,
                 notetype: str | None = None, backup_folder: Path | None = None,
                 progress: Progress | None = None) -> FullSummary:
-    """Import an .apkg (merged in), a .colpkg (replaces the collection; confirm first) or a
+    """Import an .apkg (merged in), a .colpkg (replaces the collection; confirm first), a
     text file (`notetype`/`deck`/`dry_run` of `options` apply; `update_notes="never"`
-    keeps existing notes)."""
+    keeps existing notes) or an AnkiApp export (a .zip or its folder)."""
     suffix = Path(path).suffix.lower()
+    if suffix in ANKIAPP_EXTENSIONS or Path(path).is_dir():
+        options = options or ImportOptions()
+        return import_ankiapp(col, path, AnkiAppOptions(deck=options.deck,
+                                                        dry_run=options.dry_run), progress)
     if suffix in TEXT_EXTENSIONS:
         options = options or ImportOptions()
         return import_text(col, path, TextOptions(
@@ -75,8 +83,13 @@ def _run_text(col: Collection, path: Path) -> ImportSummary:
     return hook_summary(import_text(col, path))
 
 
+def _run_ankiapp(col: Collection, path: Path) -> ImportSummary:
+    return hook_summary(import_ankiapp(col, path))
+
+
 @hookimpl(trylast=True)
 def register_importers(register: Callable[[Importer], None]) -> None:
     register(Importer(APKG, (".apkg",), _run_apkg))
     register(Importer(COLPKG, (".colpkg",), _run_colpkg))
     register(Importer(TEXT, TEXT_EXTENSIONS, _run_text))
+    register(Importer(ANKIAPP, ANKIAPP_EXTENSIONS, _run_ankiapp))
