@@ -36,6 +36,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.script",
     "repetend.host.commands.search",
     "repetend.host.commands.browse",
+    "repetend.host.commands.decks",
 ]
 
 
