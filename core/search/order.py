@@ -43,7 +43,8 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("cardLapses", "Lapses", "c.lapses",
                "(SELECT sum(lapses) FROM cards WHERE nid = n.id)"),
     SortColumn("deck", "Deck", "(SELECT name FROM decks WHERE id = c.did) COLLATE NOCASE",
-               None),
+               "(SELECT min(d.name COLLATE NOCASE) FROM cards x JOIN decks d ON d.id = x.did "
+               "WHERE x.nid = n.id) COLLATE NOCASE"),
     SortColumn("note", "Note Type", "(SELECT name FROM notetypes WHERE id = n.ntid) "
                "COLLATE NOCASE, c.ord", "(SELECT name FROM notetypes WHERE id = n.ntid) "
                "COLLATE NOCASE", needs_notes=True),
@@ -54,7 +55,9 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
                needs_notes=True),
     SortColumn("originalPosition", "Position",
                "(CASE WHEN c.type = 0 THEN c.due ELSE coalesce(json_extract(c.data, '$.pos'), "
-               "c.due) END)", None),
+               "c.due) END)",
+               "(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') END "
+               "FROM cards x WHERE x.nid = n.id ORDER BY x.ord LIMIT 1)"),
 ]}
 
 ALIASES = {
@@ -64,7 +67,8 @@ ALIASES = {
     "due": "cardDue", "interval": "cardIvl", "ivl": "cardIvl", "ease": "cardEase",
     "reviews": "cardReps", "reps": "cardReps", "lapses": "cardLapses",
     "deck": "deck", "notetype": "note", "note-type": "note", "template": "template",
-    "card": "template", "card-type": "template", "tags": "noteTags", "position": "originalPosition",
+    "card": "template", "card-type": "template", "cards": "template", "notecards": "template",
+    "tags": "noteTags", "position": "originalPosition",
 }
 
 
