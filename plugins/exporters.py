@@ -1,4 +1,4 @@
-"""Exporting: decks and collections to Anki packages (.apkg, .colpkg) and text files.
+"""Exporting: decks, searches and collections to Anki packages (.apkg, .colpkg) and text.
 
 Gives the built-in exporters through `register_exporters` (`repetend.hooks.exporting`),
 marked `trylast` so an add-on can add a format or replace one by name. The engine is
@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from repetend.core.errors import InvalidInput
 from repetend.core.importing.apkg_export import (
     ExportOptions,
     ExportSummary,
@@ -35,17 +36,30 @@ APKG = "Anki deck package"
 COLPKG = "Anki collection package"
 NOTES_TEXT = "Notes in plain text"
 CARDS_TEXT = "Cards in plain text"
+TEXT_EXTENSIONS = (".txt", ".csv", ".tsv")
 
 
 def export_file(col: Collection, path: Path, options: ExportOptions | None = None,
-                progress: Progress | None = None) -> ExportSummary:
+                progress: Progress | None = None, text: TextExportOptions | None = None,
+                cards: bool = False) -> ExportSummary:
     """Write `path` as an .apkg (deck, cards or everything), a .colpkg (everything) or, for
-    .txt/.csv/.tsv, the notes as tab-separated text with Anki's headers."""
+    .txt/.csv/.tsv, tab-separated text with Anki's headers: the notes (columns chosen by
+    `text`), or with `cards` each card's rendered question and answer. The deck or card
+    ids of `options` choose what a text export holds, as for a package."""
     options = options or ExportOptions()
     suffix = Path(path).suffix.lower()
-    if suffix in (".txt", ".csv", ".tsv"):
-        count = export_notes_text(col, path, TextExportOptions(deck=options.deck))
+    if suffix in TEXT_EXTENSIONS:
+        text = text or TextExportOptions()
+        text.deck, text.card_ids = options.deck, options.card_ids
+        if cards:
+            count = export_cards_text(col, path, with_html=text.with_html, deck=text.deck,
+                                      card_ids=text.card_ids)
+            return ExportSummary(file=str(path), kind="cards text", legacy=False, cards=count)
+        count = export_notes_text(col, path, text)
         return ExportSummary(file=str(path), kind="notes text", legacy=False, notes=count)
+    if cards:
+        raise InvalidInput(f"--cards writes text; {Path(path).name} is a package (use .txt, "
+                           ".tsv or .csv)")
     if suffix == ".colpkg":
         return export_colpkg(col, path, with_media=options.with_media, legacy=options.legacy,
                              progress=progress)

@@ -39,6 +39,8 @@ class TextExportOptions:
     with_tags: bool = True
     #: only this deck (name or id) and its subdecks; None for everything
     deck: str | int | None = None
+    #: only these cards (e.g. a search's result); their notes for a notes export
+    card_ids: list[int] | None = None
 
 
 def _text(value: str, with_html: bool) -> str:
@@ -49,7 +51,10 @@ def _text(value: str, with_html: bool) -> str:
     return value
 
 
-def _card_ids(col: Collection, deck: str | int | None) -> list[int]:
+def _card_ids(col: Collection, deck: str | int | None,
+              card_ids: list[int] | None = None) -> list[int]:
+    if card_ids is not None:
+        return sorted(set(card_ids))
     if deck is None:
         return col.card_ids()
     if isinstance(deck, int) or str(deck).isdigit():
@@ -90,7 +95,7 @@ def export_notes_text(col: Collection, out: str | Path,
                       options: TextExportOptions | None = None) -> int:
     """Write the notes (of a deck, or all) as text; returns how many."""
     opt = options or TextExportOptions()
-    cids = _card_ids(col, opt.deck)
+    cids = _card_ids(col, opt.deck, opt.card_ids)
     nids: dict[int, int] = {}
     for cid in cids:
         row = col.db.execute("SELECT nid, did, odid FROM cards WHERE id = ?", (cid,)).fetchone()
@@ -129,10 +134,12 @@ def export_notes_text(col: Collection, out: str | Path,
 
 
 def export_cards_text(col: Collection, out: str | Path, with_html: bool = True,
-                      deck: str | int | None = None) -> int:
-    """Write each card's rendered question and answer; returns how many cards."""
+                      deck: str | int | None = None,
+                      card_ids: list[int] | None = None) -> int:
+    """Write each card's rendered question and answer (of a deck, of the given cards, or
+    all); returns how many cards."""
     rows = []
-    for cid in _card_ids(col, deck):
+    for cid in _card_ids(col, deck, card_ids):
         try:
             rendered = col.render_card(col.get_card(cid))
         except NotFoundError:

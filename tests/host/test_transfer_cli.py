@@ -148,3 +148,132 @@ def test_notes_text_export(base, tmp_path):
     summary = run_json(base, "export", str(out), "--deck", "Shared Deck")
     assert summary["notes"] == 5 and summary["kind"] == "notes text"
     assert out.read_text(encoding="utf-8").startswith("#separator:tab\n#html:true\n")
+
+
+ANKIAPP = DATA.parent / "ankiapp"
+
+
+def test_ankiapp_exports_are_detected_as_zip_or_folder(base):
+    zipped = run_json(base, "import", str(ANKIAPP / "geography-xml.zip"))
+    assert zipped["importer"] == "AnkiApp export"
+    assert (zipped["counts"]["added"], zipped["counts"]["media_added"]) == (3, 3)
+    assert zipped["notetypes_added"] == ["Geography Trivia (AnkiApp)"]
+    folder = run(base, "import", str(ANKIAPP / "vocab-csv")).stdout
+    assert "vocab-csv: 4 notes found" in folder and "deck added: vocab-csv" in folder
+    again = run_json(base, "import", str(ANKIAPP / "vocab-csv"), "--dry-run")
+    assert again["counts"]["unchanged"] == 4 and again["counts"]["added"] == 0
+    decks = {d["name"]: d["card_count"] for d in run_json(base, "decks")}
+    assert decks["Geography Trivia"] == 3 and decks["vocab-csv"] == 4
+
+
+def test_ankiapp_bad_input_is_one_clear_line(base, tmp_path):
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "fields.csv").write_text("Front,Back\nhello,<img src='cat.jpg'>\n")
+    proc = run(base, "import", str(export), check=False)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == ("repetend: error: export: fields.csv: line 2: refers to "
+                                   "the media file 'cat.jpg', which is not in the export")
+    proc = run(base, "import", str(export), "--notetype", "Basic", check=False)
+    assert "--notetype applies to text files" in proc.stderr
+
+
+def test_export_by_search_as_package_and_text(base, tmp_path):
+    out = tmp_path / "capitals.apkg"
+    summary = run_json(base, "export", str(out), "--search", "capital")
+    found = run_json(base, "search", "capital", "--notes")["count"]
+    assert summary["notes"] == found > 0
+    assert run_json(tmp_path / "other", "import", str(out))["counts"]["added"] == found
+    text = tmp_path / "capitals.tsv"
+    assert run_json(base, "export", str(text), "--search", "capital")["notes"] == found
+    lines = text.read_text(encoding="utf-8").splitlines()
+    assert len([line for line in lines if not line.startswith("#")]) == found
+    for args, message in [
+        (["--search", "capital", "--deck", "Sample Deck"], "not allowed with argument"),
+        (["--search", "zzznothing"], "no cards match 'zzznothing'; nothing was exported"),
+    ]:
+        proc = run(base, "export", str(tmp_path / "x.apkg"), *args, check=False)
+        assert proc.returncode != 0 and message in proc.stderr
+    proc = run(base, "export", str(tmp_path / "x.colpkg"), "--search", "capital", check=False)
+    assert "a .colpkg holds the whole collection" in proc.stderr
+    assert not (tmp_path / "x.apkg").exists() and not (tmp_path / "x.colpkg").exists()
+
+
+def test_cards_as_text_and_text_options(base, tmp_path):
+    cards = tmp_path / "cards.txt"
+    summary = run_json(base, "export", str(cards), "--cards", "--no-html", "--search",
+                       "note:Basic")
+    assert summary["kind"] == "cards text" and summary["cards"] == 5
+    lines = cards.read_text(encoding="utf-8").splitlines()
+    assert lines[:2] == ["#separator:tab", "#html:false"]
+    assert "What is the capital of Morocco?\tRabat" in lines
+    assert not any("<" in line for line in lines)
+    tagged = tmp_path / "tagged.csv"
+    run(base, "export", str(tagged), "--with-guid", "--with-tags", "--search", "note:Basic")
+    head = tagged.read_text(encoding="utf-8").splitlines()
+    assert head[:4] == ["#separator:tab", "#html:true", "#guid column:1", "#tags column:4"]
+    for args, message in [
+        (["x.apkg", "--cards"], "--cards applies to text exports"),
+        (["x.apkg", "--with-tags"], "--with-tags applies to text exports"),
+        (["x.txt", "--cards", "--with-deck"], "--with-… columns belong to notes"),
+    ]:
+        proc = run(base, "export", str(tmp_path / args[0]), *args[1:], check=False)
+        assert proc.returncode == 1 and message in proc.stderr
+
+
+def test_notes_text_export_imports_into_anki(base, tmp_path):
+    anki_collection = pytest.importorskip("anki.collection")
+    out = tmp_path / "basic.txt"
+    run(base, "export", str(out), "--search", "note:Basic or note:Cloze")
+    (tmp_path / "anki").mkdir()
+    col = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        metadata = col.get_csv_metadata(path=str(out), delimiter=None)
+        col.import_csv(anki_collection.ImportCsvRequest(path=str(out), metadata=metadata))
+        theirs = {(col.get_note(nid).note_type()["name"], col.get_note(nid).fields[0])
+                  for nid in col.find_notes("")}
+        decks = {d.name for d in col.decks.all_names_and_ids()}
+    finally:
+        col.close()
+    exported = [n for n in run_json(base, "notes") if n["notetype"] in ("Basic", "Cloze")]
+    assert theirs == {(n["notetype"], next(iter(n["fields"].values()))) for n in exported}
+    assert "Sample Deck" in decks
+
+
+def _run_with_terminal_stderr(base, *args):
+    """Run the CLI with stderr on a pseudo-terminal (stdout piped); (stdout, terminal)."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "repetend.host", "--base", str(base),
+                                 *args], stdout=subprocess.PIPE, stderr=slave, text=True)
+        os.close(slave)
+        stdout, _ = proc.communicate(timeout=120)
+        screen = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child's end is closed
+                break
+            if not chunk:
+                break
+            screen += chunk
+    finally:
+        os.close(master)
+    assert proc.returncode == 0, screen
+    return stdout, screen.decode("utf-8")
+
+
+def test_progress_bar_on_a_terminal_only(base):
+    stdout, screen = _run_with_terminal_stderr(base, "import",
+                                               str(ANKIAPP / "geography-xml.zip"))
+    assert "3 notes found" in stdout
+    assert "\rnotes  [" in screen and "100%  3/3" in screen and "media  [" in screen
+    assert screen.endswith("\r") and not screen.split("\r")[-2].strip()  # cleared at the end
+    assert "\n" not in screen
+    _, screen = _run_with_terminal_stderr(base, "import", str(ANKIAPP / "vocab-csv"), "--json")
+    assert screen == ""  # --json: output for programs, no bar
+    piped = run(base, "export", str(base / "all.apkg"))
+    assert piped.stderr == ""  # not a terminal: nothing drawn
