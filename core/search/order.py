@@ -21,10 +21,21 @@ class SortColumn:
     needs_notes: bool = False
 
 
-_DUE = ("(CASE WHEN c.type = 0 THEN 0 ELSE 1 END), "
-        "(CASE WHEN c.queue IN (1,4) THEN {today} + "
-        "((CASE WHEN c.odue != 0 THEN c.odue ELSE c.due END) - {next_day}) / 86400 "
-        "ELSE (CASE WHEN c.odue != 0 THEN c.odue ELSE c.due END) END)")
+# As Anki orders the Due column: cards in filtered decks first (they show "(filtered)"), then
+# new cards by position, then the others by day (learning cards' times turned into days).
+_DUE = ("(CASE WHEN c.odid != 0 THEN 0 WHEN c.type = 0 THEN 1 ELSE 2 END), "
+        "(CASE WHEN c.odid != 0 THEN 0 WHEN c.queue IN (1,4) THEN {today} + "
+        "(c.due - {next_day}) / 86400 ELSE c.due END)")
+# Notes: the earliest due day of the note's scheduled cards (not new, suspended, buried or
+# filtered: what the notes-mode cell shows), notes without one first.
+_NOTE_DUE = ("(SELECT min(CASE WHEN x.type = 0 OR x.queue < 0 OR x.odid != 0 THEN NULL "
+             "WHEN x.queue IN (1, 4) OR (x.type IN (1, 3) AND x.due > 1000000000) "
+             "THEN (x.due - (SELECT crt FROM col)) / 86400.0 ELSE x.due END) "
+             "FROM cards x WHERE x.nid = n.id)")
+_NOTE_POSITION = ("(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') "
+                  "END FROM cards x WHERE x.nid = {nid} ORDER BY x.ord LIMIT 1)")
+_TEMPLATE_NAME = ("coalesce((SELECT name FROM templates WHERE ntid = n.ntid AND ord = c.ord), "
+                  "(SELECT name FROM templates WHERE ntid = n.ntid AND ord = 0))")
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteFld", "Sort Field", "n.sfld COLLATE NOCASE, c.ord",
@@ -33,31 +44,31 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteMod", "Modified", "n.mtime, c.ord", "n.mtime", needs_notes=True),
     SortColumn("cardMod", "Card Modified", "c.mtime",
                "(SELECT max(mtime) FROM cards WHERE nid = n.id)"),
-    SortColumn("cardDue", "Due", _DUE,
-               "(SELECT min(CASE WHEN type = 0 THEN due - 1000000000 ELSE due END) "
-               "FROM cards WHERE nid = n.id)"),
+    SortColumn("cardDue", "Due", _DUE, _NOTE_DUE),
     SortColumn("cardIvl", "Interval", "c.ivl", "(SELECT avg(ivl) FROM cards WHERE nid = n.id)"),
-    SortColumn("cardEase", "Ease", "(CASE WHEN c.type = 0 THEN 0 ELSE 1 END), c.factor",
+    SortColumn("cardEase", "Ease", "(CASE WHEN c.type = 0 THEN 1 ELSE 0 END), c.factor",
                "(SELECT avg(factor) FROM cards WHERE nid = n.id AND type != 0)"),
     SortColumn("cardReps", "Reviews", "c.reps", "(SELECT sum(reps) FROM cards WHERE nid = n.id)"),
     SortColumn("cardLapses", "Lapses", "c.lapses",
                "(SELECT sum(lapses) FROM cards WHERE nid = n.id)"),
     SortColumn("deck", "Deck", "(SELECT name FROM decks WHERE id = c.did) COLLATE NOCASE",
+               # notes whose cards are in several decks ("(2)") last, as in Anki
+               "(SELECT count(DISTINCT x.did) > 1 FROM cards x WHERE x.nid = n.id), "
                "(SELECT min(d.name COLLATE NOCASE) FROM cards x JOIN decks d ON d.id = x.did "
                "WHERE x.nid = n.id) COLLATE NOCASE"),
     SortColumn("note", "Note Type", "(SELECT name FROM notetypes WHERE id = n.ntid) "
                "COLLATE NOCASE, c.ord", "(SELECT name FROM notetypes WHERE id = n.ntid) "
                "COLLATE NOCASE", needs_notes=True),
     SortColumn("template", "Card Type", "(SELECT name FROM notetypes WHERE id = n.ntid) "
-               "COLLATE NOCASE, c.ord", "(SELECT count() FROM cards WHERE nid = n.id)",
-               needs_notes=True),
+               f"COLLATE NOCASE, {_TEMPLATE_NAME} COLLATE NOCASE, c.ord",
+               "(SELECT count() FROM cards WHERE nid = n.id)", needs_notes=True),
     SortColumn("noteTags", "Tags", "n.tags COLLATE NOCASE", "n.tags COLLATE NOCASE",
                needs_notes=True),
-    SortColumn("originalPosition", "Position",
-               "(CASE WHEN c.type = 0 THEN c.due ELSE coalesce(json_extract(c.data, '$.pos'), "
-               "c.due) END)",
-               "(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') END "
-               "FROM cards x WHERE x.nid = n.id ORDER BY x.ord LIMIT 1)"),
+    # Anki orders cards by their note's position (that of its first card, NULL for a
+    # scheduled card without one), then the note, then the card's ordinal (ascending both
+    # ways).
+    SortColumn("originalPosition", "Position", f"{_NOTE_POSITION.format(nid='c.nid')}, "
+               "c.nid, c.ord ASC", _NOTE_POSITION.format(nid="n.id")),
 ]}
 
 ALIASES = {
@@ -89,10 +100,12 @@ def require_column(name: str) -> SortColumn:
 
 
 def order_terms(terms: str, reverse: bool) -> str:
-    """Each comma-separated term of `terms` ascending, or all descending."""
+    """Each comma-separated term of `terms` ascending, or all descending but those marked
+    ASC explicitly."""
     if not reverse:
         return terms
-    return ", ".join(f"{t.strip()} DESC" for t in _split_terms(terms))
+    return ", ".join(t.strip() if t.strip().upper().endswith(" ASC") else f"{t.strip()} DESC"
+                     for t in _split_terms(terms))
 
 
 def _split_terms(terms: str) -> list[str]:
