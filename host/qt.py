@@ -13,10 +13,12 @@ import sys
 
 import PySide6
 from PySide6.QtCore import (  # noqa: F401
+    QAbstractTableModel,
     QByteArray,
     QEvent,
     QFile,
     QIODevice,
+    QItemSelection,
     QItemSelectionModel,
     QLoggingCategory,
     QMimeData,
@@ -94,6 +96,7 @@ from PySide6.QtWidgets import (  # noqa: F401
     QStackedWidget,
     QStatusBar,
     QStyle,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,

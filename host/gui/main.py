@@ -2,7 +2,7 @@
 
 Every change goes through one collection operation, so the Edit menu can undo it by name
 ("Undo Add Deck"), and the window rebuilds what it shows from the collection afterwards.
-Screens whose engines do not exist yet (browse, sync) have their actions in place
+Screens whose engines do not exist yet (sync) have their actions in place
 but disabled, with a tooltip saying why — never a fake. Studying swaps the reviewer plugin's
 screen in for the deck list (`s`, "Study Now"); Escape or `/` brings the deck list back.
 """
@@ -50,7 +50,6 @@ from repetend.host.qt import (
 )
 
 NOT_YET = {
-    "browse": "The browser is not built yet.",
     "sync": "Sync is not available.",
     "check_database": "Check Database is not built yet.",
     "options": "The deck options screen is not built yet.",
@@ -145,6 +144,7 @@ class MainWindow(QMainWindow):
         self.state = GuiState(host.profile.folder)
         self.actions_: dict[str, QAction] = {}
         self.add_dialog: Any = None
+        self.browser: Any = None
         #: How messages and questions reach the user; tests replace them.
         self.warn: Callable[[str], None] = self._warn
         self.inform: Callable[[str], None] = self._inform
@@ -196,7 +196,7 @@ class MainWindow(QMainWindow):
         a("redo", "Redo", self.redo, "Ctrl+Shift+Z")
         a("decks", "Decks", self.show_decks, "/")
         a("add", "Add", self.open_add, "A")
-        a("browse", "Browse", None, "B", enabled=False)
+        a("browse", "Browse", self.browse, "B")
         a("study", "Study Deck", self.study, "S")
         a("sync", "Sync", None, "Y", enabled=False)
         a("create_deck", "Create Deck…", lambda: self.create_deck())
@@ -609,6 +609,23 @@ class MainWindow(QMainWindow):
                                 state=self.state.section("editor"),
                                 before_load=self._before_editor_loads)
 
+    def browse(self, search: str | None = None) -> Any:
+        """`b`: the Browse window (the browser plugin's; one window, raised if open)."""
+        if self.browser is not None:
+            self.browser.raise_()
+            self.browser.activateWindow()
+            return self.browser
+        from repetend.plugins.browser.open import open_browser
+
+        self.browser = open_browser(self.col, self.host.plugins, self,
+                                    state=self.state.section("browser"),
+                                    on_change=self.refresh, undo=self.undo, search=search)
+        self.browser.destroyed.connect(self._browser_gone)
+        return self.browser
+
+    def _browser_gone(self) -> None:
+        self.browser = None
+
     def about(self) -> None:
         from importlib.metadata import PackageNotFoundError, version
 
@@ -699,6 +716,9 @@ class MainWindow(QMainWindow):
 
     def _close_dialogs(self) -> None:
         self.close_reviewer()
+        if self.browser is not None:
+            self.browser.close()
+            self.browser = None
         if self.add_dialog is not None:
             self.add_dialog.close()
             self.add_dialog = None

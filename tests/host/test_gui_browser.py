@@ -1,0 +1,365 @@
+"""The Browse window (browser plugin), driven through its real widgets offscreen."""
+
+import time
+
+import pytest
+
+from repetend.core.collection import Collection
+from repetend.hooks import hookimpl
+from repetend.hooks.browser import BrowserAction
+from repetend.host.app import Host
+from repetend.host.gui import MainWindow
+from repetend.host.qt import QApplication, QPoint, Qt, QTimer
+from repetend.host.sample import ARABIC_DECK, SAMPLE_DECK
+from repetend.plugins.browser.open import open_browser
+from repetend.plugins.browser.sidebar import combine, quote_term
+
+
+@pytest.fixture
+def main(qtbot, tmp_path):
+    host = Host(tmp_path).open()
+    win = MainWindow(host)
+    qtbot.addWidget(win)
+    win.warnings = []
+    win.warn = win.warnings.append
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    if win.host.col is not None:
+        win.close()
+
+
+@pytest.fixture
+def browser(main, qtbot):
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_B)
+    win = main.browser
+    assert win is not None and win.isVisible()
+    win.warnings = []
+    win.warn = win.warnings.append
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)
+    return win
+
+
+def search_for(browser, qtbot, text):
+    line = browser.search_box.lineEdit()
+    line.clear()
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def column_texts(browser, key):
+    column = browser.table.columns.index(key)
+    model = browser.model
+    return [model.data(model.index(r, column)) for r in range(model.rowCount())]
+
+
+def click_header(browser, qtbot, key):
+    header = browser.view.horizontalHeader()
+    section = browser.table.columns.index(key)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+
+
+def on_next_modal(callback):
+    """Run `callback(dialog)` on the next modal dialog, from the event loop."""
+    def run():
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        callback(dialog)
+
+    QTimer.singleShot(0, run)
+
+
+def test_b_opens_the_browser_and_a_search_shows_its_rows(main, browser, qtbot,
+                                                         screenshot_dir):
+    col = main.col
+    assert main.actions_["browse"].isEnabled()
+    assert len(browser.table) == len(col.find_cards(""))  # whole collection first
+    search_for(browser, qtbot, f'"deck:{ARABIC_DECK}"')
+    expected = col.find_cards(f'"deck:{ARABIC_DECK}"')
+    assert 0 < len(expected) < len(col.find_cards(""))
+    assert browser.model.rowCount() == len(expected)
+    assert sorted(browser.table.ids) == sorted(expected)
+    assert set(column_texts(browser, "deck")) == {ARABIC_DECK}
+    assert browser.history()[0] == f'"deck:{ARABIC_DECK}"'
+    assert "cards selected" in browser.windowTitle()
+    # Pressing B again raises the same window.
+    assert main.browse() is browser
+    browser.view.selectRow(0)
+    qtbot.waitUntil(lambda: browser.editor_pane.editor.ready, timeout=10000)
+    assert browser.editor_pane.note_id == browser.table.note_ids([0])[0]
+    assert browser.grab().save(str(screenshot_dir / "browser.png"))
+
+
+def test_cards_and_notes_modes_keep_the_selected_notes(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "")
+    cards = len(browser.table)
+    browser.view.selectRow(0)
+    nid = browser.selected_note_ids()[0]
+    qtbot.mouseClick(browser.mode_button, Qt.MouseButton.LeftButton)
+    assert browser.table.notes_mode and browser.mode_button.text() == "Notes"
+    assert browser.model.rowCount() == len(col.find_notes("")) < cards
+    assert browser.selected_ids() == [nid]
+    assert "notes selected" in browser.windowTitle()
+    browser.actions_["toggle_mode"].trigger()
+    assert not browser.table.notes_mode and browser.model.rowCount() == cards
+    assert set(browser.selected_note_ids()) == {nid}
+    assert sorted(browser.selected_card_ids()) == sorted(
+        c.id for c in col.cards_of_note(nid))
+
+
+def test_clicking_a_sortable_header_sorts_and_again_reverses(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "")
+    if "cardDue" not in browser.table.columns:
+        browser.set_columns([*browser.table.columns, "cardDue"])
+    click_header(browser, qtbot, "cardReps" if "cardReps" in browser.table.columns
+                 else "cardDue")
+    key = browser.table.sort_column
+    first = list(browser.table.ids)
+    assert first == col.find_cards("", order=key, reverse=browser.table.reverse)
+    reverse = browser.table.reverse
+    click_header(browser, qtbot, key)
+    assert browser.table.reverse is (not reverse)
+    assert list(browser.table.ids) == col.find_cards("", order=key, reverse=not reverse)
+    # A column that cannot sort leaves the order alone and says so.
+    browser.set_columns([*browser.table.columns, "question"])
+    before = list(browser.table.ids)
+    click_header(browser, qtbot, "question")
+    assert list(browser.table.ids) == before
+    assert "cannot be sorted" in browser.statusBar().currentMessage()
+    assert browser.view.horizontalHeader().sortIndicatorSection() == \
+        browser.table.columns.index(key)
+
+
+def test_header_menu_chooses_columns(browser):
+    menu = browser.view.build_header_menu()
+    interval = next(a for a in menu.actions() if a.text() == "Interval")
+    assert not interval.isChecked()
+    interval.trigger()
+    assert "cardIvl" in browser.table.columns
+    assert browser.model.headerData(browser.table.columns.index("cardIvl"),
+                                    Qt.Orientation.Horizontal) == "Interval"
+
+
+def test_change_deck_through_the_deck_chooser_then_undo(main, browser, qtbot, screenshot_dir):
+    col = main.col
+    target = col.decks.id("Target Deck")
+    main.refresh()
+    search_for(browser, qtbot, f'"deck:{ARABIC_DECK}"')
+    browser.select_rows([0, 1, 2])
+    cids = browser.selected_card_ids()
+    assert len(cids) == 3
+
+    def choose(dialog):
+        assert dialog.objectName() == "deckChooser"
+        qtbot.keyClicks(dialog.filter, "target")
+        assert [dialog.list.item(i).text() for i in range(dialog.list.count())] == [
+            "Target Deck"]
+        assert browser.grab().save(str(screenshot_dir / "browser-change-deck.png"))
+        dialog.accept()
+
+    on_next_modal(choose)
+    qtbot.keyClick(browser.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert {col.get_card(c).did for c in cids} == {target}
+    assert browser.selected_card_ids() == cids  # selection kept
+    deck_cells = column_texts(browser, "deck")[:3]
+    assert deck_cells == ["Target Deck"] * 3  # the rows repainted
+    assert col.undo_name() == "Change Deck"
+    assert main.actions_["undo"].text() == "Undo Change Deck"
+    browser.activateWindow()  # back from the dialog
+    qtbot.waitUntil(browser.isActiveWindow)
+    qtbot.keyClick(browser.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert {col.decks.get(col.get_card(c).did).name for c in cids} == {ARABIC_DECK}
+    assert set(column_texts(browser, "deck")) == {ARABIC_DECK}
+    assert "Undid: Change Deck" in browser.statusBar().currentMessage()
+
+
+def test_ctrl_j_suspends_and_again_unsuspends(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "")
+    browser.select_rows([0, 1])
+    cids = browser.selected_card_ids()
+    qtbot.keyClick(browser.view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert {col.get_card(c).queue for c in cids} == {-1}
+    assert col.undo_name() == "Suspend"
+    qtbot.keyClick(browser.view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
+    assert -1 not in {col.get_card(c).queue for c in cids}
+    # Flags: Ctrl+1 sets red, pressing it again takes it off.
+    qtbot.keyClick(browser.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert {col.get_card(c).flags & 7 for c in cids} == {1}
+    qtbot.keyClick(browser.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert {col.get_card(c).flags & 7 for c in cids} == {0}
+
+
+def test_operations_on_nothing_selected_say_so(browser, qtbot):
+    browser.view.clearSelection()
+    undo = browser.col.undo_name()
+    browser.actions_["toggle_suspend"].trigger()
+    assert browser.statusBar().currentMessage() == "No cards selected."
+    assert browser.col.undo_name() == undo
+
+
+def test_a_sidebar_click_searches(browser, qtbot):
+    col = browser.col
+    item = browser.sidebar.find_item("Decks", SAMPLE_DECK, "Arabic Vocabulary")
+    assert item is not None
+    browser.sidebar.scrollToItem(item)
+    rect = browser.sidebar.visualItemRect(item)
+    qtbot.mouseClick(browser.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert browser.query == quote_term("deck", ARABIC_DECK)
+    assert sorted(browser.table.ids) == sorted(col.find_cards(f'"deck:{ARABIC_DECK}"'))
+    # Ctrl+click adds the term to the search (and).
+    state = browser.sidebar.find_item("Card State", "New")
+    browser.sidebar.scrollToItem(state)
+    rect = browser.sidebar.visualItemRect(state)
+    qtbot.mouseClick(browser.sidebar.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, rect.center())
+    assert browser.query == f'({quote_term("deck", ARABIC_DECK)}) is:new'
+    assert sorted(browser.table.ids) == sorted(
+        col.find_cards(f'"deck:{ARABIC_DECK}" is:new'))
+
+
+def test_saved_searches_are_kept_in_the_collection_config(browser, qtbot):
+    search_for(browser, qtbot, "is:new")
+    browser.ask_text = lambda title, label, text: "Only new"
+    menu = browser.sidebar.build_menu(None)
+    next(a for a in menu.actions() if a.text() == "Save Current Search…").trigger()
+    assert browser.col.get_config("savedFilters") == {"Only new": "is:new"}
+    item = browser.sidebar.find_item("Saved Searches", "Only new")
+    assert item is not None
+
+
+def test_sidebar_search_combinations():
+    assert quote_term("deck", 'a_b*"c') == '"deck:a\\_b\\*\\"c"'
+    assert combine("deck:x", "is:new", and_=True) == "(deck:x) is:new"
+    assert combine("deck:x", "is:new", or_=True) == "(deck:x) or is:new"
+    assert combine("deck:x", "is:new", negate=True) == "-is:new"
+    assert combine("", "is:new", and_=True) == "is:new"
+
+
+def test_a_bad_search_shows_an_error_and_keeps_the_rows(browser, qtbot):
+    search_for(browser, qtbot, "is:new")
+    rows = list(browser.table.ids)
+    assert rows
+    search_for(browser, qtbot, "deck:(")
+    assert browser.search_error.isVisible()
+    assert browser.search_error.text()
+    assert list(browser.table.ids) == rows
+    assert browser.model.rowCount() == len(rows)
+    assert browser.query == "is:new"
+    search_for(browser, qtbot, "is:new")
+    assert not browser.search_error.isVisible()
+
+
+class RaisingAction:
+    def __init__(self):
+        self.ran = []
+
+    @hookimpl
+    def register_browser_actions(self, register):
+        register(BrowserAction("tag_them", "Tag Them", self.tag))
+        register(BrowserAction("broken", "Broken Action", self.broken))
+
+    def tag(self, col, cids):
+        self.ran.append(list(cids))
+        with col.op("Tag Them"):
+            nids = {col.get_card(c).nid for c in cids}
+            for nid in nids:
+                note = col.get_note(nid)
+                note.tags.append("tagged")
+                col._write_note(note, col.notetypes.get(note.ntid), insert=False)
+
+    def broken(self, col, cids):
+        raise ZeroDivisionError("boom")
+
+
+def test_add_on_actions_run_on_the_selection_and_a_raising_one_is_contained(qtbot, tmp_path):
+    host = Host(tmp_path).open()
+    addon = RaisingAction()
+    host.plugins.register_plugin(addon, "raiser")
+    main = MainWindow(host)
+    qtbot.addWidget(main)
+    try:
+        browser = main.browse()
+        browser.search("")
+        browser.select_rows([0])
+        cid = browser.selected_card_ids()[0]
+        actions = {a.text(): a for a in browser.menus["addons"].actions()}
+        actions["Tag Them"].trigger()
+        assert addon.ran == [[cid]]
+        assert "tagged" in host.col.get_note(host.col.get_card(cid).nid).tags
+        context = [a.text() for a in browser.build_context_menu().actions()]
+        assert "Broken Action" in context
+        actions["Broken Action"].trigger()
+        assert [(e.plugin_name, type(e.exception)) for e in host.plugins.errors] == [
+            ("raiser", ZeroDivisionError)]
+        assert "Broken Action" in browser.statusBar().currentMessage()
+        assert browser.isVisible()
+        assert browser.selected_card_ids() == [cid]  # still usable
+    finally:
+        main.close()
+
+
+def build_big_collection(path, count):
+    """`count` Basic notes with one card each, inserted in bulk (benchmarks' way)."""
+    from repetend.core.text import field_checksum
+
+    col = Collection(path)
+    try:
+        did = col.decks.id("Big")
+        ntid = col.notetypes.by_name("Basic").id
+        now = int(time.time())
+        base = now * 1000
+        notes = [(base + i, f"g{i}", ntid, now, "", f"Question {i:06d}\x1fAnswer {i}",
+                  f"Question {i:06d}", field_checksum(f"Question {i:06d}"))
+                 for i in range(count)]
+        cards = [(base + i, base + i, did, 0, now, 0, 0, i + 1) for i in range(count)]
+        col.db.execute("BEGIN")
+        col.db.executemany("INSERT INTO notes (id, guid, ntid, mtime, usn, tags, flds, sfld, "
+                           "csum) VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?)", notes)
+        col.db.executemany("INSERT INTO cards (id, nid, did, ord, mtime, usn, type, queue, "
+                           "due) VALUES (?, ?, ?, ?, ?, -1, ?, ?, ?)", cards)
+        col.db.execute("COMMIT")
+        col.history.clear()
+    finally:
+        col.close()
+
+
+def test_a_100000_card_collection_opens_and_scrolls_fetching_only_visible_rows(
+        qtbot, tmp_path, screenshot_dir):
+    path = tmp_path / "big.anki2"
+    build_big_collection(path, 100_000)
+    col = Collection(path)
+    try:
+        start = time.perf_counter()
+        browser = open_browser(col, None, search="")
+        qtbot.waitExposed(browser)
+        opened = time.perf_counter() - start
+        print(f"browser opened on 100,000 cards in {opened * 1000:.0f} ms")
+        assert browser.model.rowCount() == 100_000
+        model = browser.model
+        qtbot.waitUntil(lambda: bool(model.rows_asked))
+        shown_first = len(model.rows_asked)
+        assert 0 < shown_first < 100
+        start = time.perf_counter()
+        browser.view.scrollToBottom()
+        browser.view.viewport().repaint()
+        QApplication.processEvents()
+        scrolled = time.perf_counter() - start
+        print(f"scrolled to the end in {scrolled * 1000:.0f} ms")
+        visible = browser.view.visible_rows()
+        assert visible.stop == 100_000
+        assert set(visible) <= model.rows_asked
+        assert len(model.rows_asked) < 200  # the first screen and the last, nothing between
+        last = model.data(model.index(99_999, browser.table.columns.index("noteFld")))
+        assert last == browser.table.row(99_999)[browser.table.columns.index("noteFld")]
+        assert browser.grab().save(str(screenshot_dir / "browser-100k.png"))
+        browser.close()
+    finally:
+        col.close()
