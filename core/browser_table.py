@@ -139,15 +139,18 @@ class BrowserTable:
     def columns(self, keys: Sequence[str]) -> None:
         self.set_columns(keys)
 
-    def set_columns(self, keys: Sequence[str]) -> None:
-        """Show these columns in this order, and remember them in the collection's config."""
+    def set_columns(self, keys: Sequence[str], *, remember: bool = True) -> None:
+        """Show these columns in this order, and remember them in the collection's config
+        (unless `remember` is False: for this table only)."""
         checked = [self.column(k).key for k in keys]
         if not checked:
             raise InvalidInput("the browser needs at least one column")
         if len(set(checked)) != len(checked):
             raise InvalidInput("a browser column is listed twice")
         self._wanted[self.notes_mode] = checked
-        self._write_config(NOTE_COLUMNS_KEY if self.notes_mode else CARD_COLUMNS_KEY, checked)
+        if remember:
+            self._write_config(NOTE_COLUMNS_KEY if self.notes_mode else CARD_COLUMNS_KEY,
+                               checked)
         self._cache.clear()
 
     def add_column(self, key: str, label: str, value: Callable[[Collection, Card], str]) -> None:
@@ -160,10 +163,11 @@ class BrowserTable:
 
     # --- searching and sorting -------------------------------------------------------------
 
-    def search(self, query: str, sort: str | None = None, reverse: bool = False) -> int:
-        """Run `query` sorted by `sort` (then remembered in the config), or by the current
-        sort when None (`reverse` is then ignored). Returns the number of rows; on
-        InvalidInput the previous rows stay."""
+    def search(self, query: str, sort: str | None = None, reverse: bool = False, *,
+               remember: bool = True) -> int:
+        """Run `query` sorted by `sort` (then remembered in the config unless `remember` is
+        False), or by the current sort when None (`reverse` is then ignored). Returns the
+        number of rows; on InvalidInput the previous rows stay."""
         key, backwards = self.sort_column, self.reverse
         if sort is not None:
             column = self.column(sort)
@@ -177,6 +181,8 @@ class BrowserTable:
         self._deleted.clear()
         if sort is not None and (key, backwards) != (self.sort_column, self.reverse):
             self.sort_column, self.reverse = key, backwards
+            if not remember:
+                return len(ids)
             self._write_config(NOTE_SORT_KEY if self.notes_mode else CARD_SORT_KEY, key)
             self._write_config(NOTE_REVERSE_KEY if self.notes_mode else CARD_REVERSE_KEY,
                                backwards)

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -54,11 +55,13 @@ def test_notes_mode_columns_sort_and_limit(base):
                     "--sort", "created", "--reverse")
     assert data["count"] == 2
     assert [n["sort-field"] for n in data["notes"]] == ["el perro", "le chien"]
-    assert data["notes"][0]["tags"] == ["animals"]
-    assert data["notes"][0]["cards"] == 1
-    limited = run_json(base, "search", "", "--limit", "1", "--columns", "reviews,ease,flag")
+    assert data["notes"][0]["tags"] == "animals"  # cells read as in the browser
+    assert data["notes"][0]["cards"] == "1"
+    limited = run_json(base, "search", "", "--limit", "1", "--columns", "reviews,ease,cardIvl")
     assert limited["count"] >= 4 and len(limited["cards"]) == 1
-    assert set(limited["cards"][0]) == {"id", "note_id", "reviews", "ease", "flag"}
+    assert limited["cards"][0] == {"id": limited["cards"][0]["id"],
+                                   "note_id": limited["cards"][0]["note_id"],
+                                   "reviews": "0", "ease": "(new)", "cardIvl": "(new)"}
 
 
 def test_text_output_is_a_table(base):
@@ -87,6 +90,37 @@ def test_bad_searches_give_one_clear_line(base, query, message):
     assert proc.stderr.startswith("repetend: error: Invalid search: ")
     assert message in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_default_columns_and_sort_are_the_browsers(base):
+    data = run_json(base, "search", "deck:French")
+    assert set(data["cards"][0]) == {"id", "note_id", "sort-field", "template", "due", "deck"}
+    notes = run_json(base, "search", "deck:French", "--notes")
+    assert set(notes["notes"][0]) == {"id", "sort-field", "notetype", "cards", "tags"}
+    # --sort does not change the browser's remembered sort
+    by_created = run_json(base, "search", "deck:French", "--sort", "created", "--reverse")
+    assert [c["sort-field"] for c in by_created["cards"]] == ["le chien", "manger", "parler"]
+    again = run_json(base, "search", "deck:French")
+    assert [c["sort-field"] for c in again["cards"]] == ["le chien", "manger", "parler"]
+
+
+def test_cells_read_as_in_the_browser(base):
+    [card] = run_json(base, "search", "parler", "--columns",
+                      "question,answer,ease,interval,notetype,card-modified")["cards"]
+    assert card["question"] == "parler" and card["answer"] == "to speak"
+    assert card["ease"] == card["interval"] == "(new)"
+    assert card["notetype"] == "Basic" and " @ " in card["card-modified"]
+
+
+def test_addon_columns_show(tmp_path):
+    example = Path(__file__).resolve().parents[2] / "examples" / "word_count"
+    run(tmp_path, "add", "--deck", "D", "--notetype", "Basic", "one two three", "x")
+    run(tmp_path, "addons", "install", str(example))
+    [card] = run_json(tmp_path, "search", "deck:D", "--columns",
+                      "sort-field,word_count")["cards"]
+    assert card["word_count"] == "3"
+    proc = run(tmp_path, "search", "", "--sort", "word_count", check=False)
+    assert proc.returncode == 1 and "cannot sort by 'word_count'" in proc.stderr
 
 
 def test_bad_column_or_sort(base):
