@@ -620,7 +620,7 @@ class MainWindow(QMainWindow):
         self.browser = open_browser(self.col, self.host.plugins, self,
                                     state=self.state.section("browser"),
                                     on_change=self.refresh, undo=self.undo, search=search)
-        self.browser.destroyed.connect(self._browser_gone)
+        self.browser.closed.connect(self._browser_gone)
         return self.browser
 
     def _browser_gone(self) -> None:

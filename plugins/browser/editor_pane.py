@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 class EditorPane(QWidget):
     """Fields and tags of one note, or a line saying why no note is shown."""
 
-    saved = Signal(int)
+    saved = Signal(object)  # note ids exceed a C++ int
     """sig_note_saved: the pane stored the user's edits of this note id."""
 
     def __init__(self, col: Collection, parent: QWidget | None = None,

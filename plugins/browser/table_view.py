@@ -25,6 +25,8 @@ from repetend.host.qt import (
 if TYPE_CHECKING:
     from repetend.core.browser_table import BrowserTable
 
+WIDE_COLUMNS = frozenset({"noteFld", "question", "answer", "deck", "noteTags"})
+WIDE, NARROW = 240, 110
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
@@ -140,7 +142,33 @@ class BrowserTableView(QTableView):
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self._header_menu)
         header.sortIndicatorChanged.connect(self._sort_clicked)
+        header.sectionResized.connect(self._resized)
         self._showing_sort = False
+        self._applying_widths = False
+        #: Width of each column the user sized, by key; kept across searches and modes.
+        self.widths: dict[str, int] = {}
+
+    def setModel(self, model: BrowserModel) -> None:  # noqa: N802 - Qt's name
+        super().setModel(model)
+        model.modelReset.connect(self.apply_widths)
+        self.apply_widths()
+
+    def apply_widths(self) -> None:
+        """Give each shown column its remembered width (wide text columns by default)."""
+        model = self.model()
+        self._applying_widths = True
+        try:
+            for section, key in enumerate(model.table.columns):
+                width = self.widths.get(key, WIDE if key in WIDE_COLUMNS else NARROW)
+                self.horizontalHeader().resizeSection(section, width)
+        finally:
+            self._applying_widths = False
+
+    def _resized(self, section: int, _old: int, new: int) -> None:
+        key = self.model().key_of(section) if self.model() is not None else None
+        last = section == self.horizontalHeader().count() - 1  # stretched, not chosen
+        if key is not None and not self._applying_widths and not last:
+            self.widths[key] = new
 
     def model(self) -> BrowserModel:  # narrowed for type checkers
         return super().model()  # type: ignore[return-value]

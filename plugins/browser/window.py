@@ -94,6 +94,9 @@ class BrowserWindow(QMainWindow):
     changed = Signal()
     """sig_collection_changed: an operation, an edit or an undo changed the collection."""
 
+    closed = Signal()
+    """sig_window_closed: the window closed (its state is saved; it is deleted soon)."""
+
     def __init__(self, col: Collection, plugins: Any = None, parent: QWidget | None = None, *,
                  state: dict[str, Any] | None = None,
                  on_change: Callable[[], None] | None = None,
@@ -117,6 +120,7 @@ class BrowserWindow(QMainWindow):
         self.addon_actions: list[QAction] = []
         self.preview: Any = None
         self.query = ""
+        self._search_count = 0
         self._col_mod = self._collection_mod()
 
         notes_mode = bool(self.state.get("notes_mode", False))
@@ -143,7 +147,7 @@ class BrowserWindow(QMainWindow):
         self.search_box.addItems([h for h in self.state.get("history", []) if isinstance(h, str)])
         self.search_box.lineEdit().setPlaceholderText("Search (Enter); empty: whole collection")
         self.search_box.lineEdit().returnPressed.connect(lambda: self.search())
-        self.search_box.activated.connect(lambda _i: self.search())
+        self.search_box.activated.connect(self._history_chosen)
         top.addWidget(self.search_box, 1)
         self.mode_button = QPushButton(central)
         self.mode_button.setObjectName("modeSwitch")
@@ -170,6 +174,10 @@ class BrowserWindow(QMainWindow):
         self.right = QSplitter(Qt.Orientation.Vertical, self.splitter)
         self.right.setObjectName("browserRightSplitter")
         self.view = BrowserTableView(self.right)
+        widths = self.state.get("column_widths")
+        if isinstance(widths, dict):
+            self.view.widths = {str(k): int(v) for k, v in widths.items()
+                                if isinstance(v, int) and v > 0}
         self.view.setModel(self.model)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
@@ -323,6 +331,7 @@ class BrowserWindow(QMainWindow):
         self.state["notes_mode"] = self.table.notes_mode
         self.state["last_search"] = self.query
         self.state["history"] = self.history()
+        self.state["column_widths"] = dict(self.view.widths)
 
     # --- searching ---------------------------------------------------------------------
 
@@ -342,6 +351,7 @@ class BrowserWindow(QMainWindow):
             self.status(f"Search failed: {exc}")
             return False
         self.search_error.hide()
+        self._search_count += 1
         self.query = query
         self._remember(query)
         self.model.reset()
@@ -349,6 +359,12 @@ class BrowserWindow(QMainWindow):
         self.select_ids(selected)
         self._selection_changed()
         return True
+
+    def _history_chosen(self, _index: int) -> None:
+        """A search picked from the history list. The combo box also says "activated" on
+        Enter, just before the line edit does: run once, whichever came first."""
+        count = self._search_count
+        QTimer.singleShot(0, lambda: self.search() if self._search_count == count else None)
 
     def _remember(self, query: str) -> None:
         """Put `query` first in the search history (no duplicates) and in the box."""
@@ -880,3 +896,4 @@ class BrowserWindow(QMainWindow):
         if self.preview is not None:
             self.preview.close()
         super().closeEvent(event)
+        self.closed.emit()

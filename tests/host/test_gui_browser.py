@@ -92,6 +92,9 @@ def test_b_opens_the_browser_and_a_search_shows_its_rows(main, browser, qtbot,
     browser.view.selectRow(0)
     qtbot.waitUntil(lambda: browser.editor_pane.editor.ready, timeout=10000)
     assert browser.editor_pane.note_id == browser.table.note_ids([0])[0]
+    for section in ("Note Types", "Card State", "Tags"):
+        browser.sidebar.find_item(section).setExpanded(True)
+    qtbot.wait(300)  # let the editor's page paint for the screenshot
     assert browser.grab().save(str(screenshot_dir / "browser.png"))
 
 
@@ -363,3 +366,202 @@ def test_a_100000_card_collection_opens_and_scrolls_fetching_only_visible_rows(
         browser.close()
     finally:
         col.close()
+
+
+# --- more operations ------------------------------------------------------------------
+
+WAIT = 10000
+
+
+def js(qtbot, web, code):
+    result = []
+    web.page().runJavaScript(code, 0, result.append)
+    qtbot.waitUntil(lambda: bool(result), timeout=WAIT)
+    return result[0]
+
+
+def select_and_wait_for_editor(browser, qtbot, row):
+    browser.select_rows([row])
+    nid = browser.table.note_ids([row])[0]
+    editor = browser.editor_pane.editor
+    qtbot.waitUntil(lambda: editor.ready and editor.note is not None and editor.note.id == nid,
+                    timeout=WAIT)
+    return nid
+
+
+def test_the_editor_pane_saves_an_edit_when_another_row_is_selected(main, browser, qtbot,
+                                                                    screenshot_dir):
+    col = main.col
+    search_for(browser, qtbot, "note:Basic")
+    nid = select_and_wait_for_editor(browser, qtbot, 0)
+    editor = browser.editor_pane.editor
+    browser.activateWindow()
+    editor.focus_field(1)
+    qtbot.waitUntil(lambda: js(qtbot, editor.web, "current") == 1, timeout=WAIT)
+    qtbot.keyClicks(editor.web.focusProxy(), " edited")
+    qtbot.waitUntil(lambda: "edited" in editor.note.fields[1], timeout=WAIT)
+    qtbot.wait(200)  # let the page paint for the screenshot
+    assert browser.grab().save(str(screenshot_dir / "browser-editor.png"))
+    assert "edited" not in col.get_note(nid).fields[1]  # not saved yet
+    browser.select_rows([1])
+    assert "edited" in col.get_note(nid).fields[1]
+    assert col.undo_name() == "Update Note"
+
+
+def test_tags_find_replace_and_delete_from_the_menus(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "note:Basic")
+    browser.select_rows([0, 1])
+    nids = browser.selected_note_ids()
+    browser.ask_text = lambda title, label, text: "hard-one extra"
+    browser.actions_["add_tags"].trigger()
+    assert all({"hard-one", "extra"} <= set(col.get_note(n).tags) for n in nids)
+    assert col.undo_name() == "Add Tags"
+    browser.ask_text = lambda title, label, text: "extra"
+    browser.actions_["remove_tags"].trigger()
+    assert all("extra" not in col.get_note(n).tags for n in nids)
+    assert browser.sidebar.find_item("Tags", "hard-one") is not None
+
+    before = [col.get_note(n).fields[0] for n in nids]
+
+    def fill(dialog):
+        assert dialog.objectName() == "findReplaceDialog"
+        dialog.find.setText("e")
+        dialog.replace.setText("E")
+        dialog.match_case.setChecked(True)
+        dialog.accept()
+
+    on_next_modal(fill)
+    browser.actions_["find_replace"].trigger()
+    after = [col.get_note(n).fields[0] for n in nids]
+    assert after == [b.replace("e", "E") for b in before] and after != before
+    assert col.undo_name() == "Find and Replace"
+    assert browser.selected_note_ids() == nids
+
+    rows = len(browser.table)
+    browser.activateWindow()
+    qtbot.waitUntil(browser.isActiveWindow)
+    qtbot.keyClick(browser.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert not col.db.execute(f"SELECT 1 FROM notes WHERE id IN ({nids[0]}, {nids[1]})"
+                              ).fetchone()
+    assert len(browser.table) < rows
+    assert "deleted" in browser.statusBar().currentMessage()
+    browser.undo()
+    assert len(browser.table) == rows
+    assert col.get_note(nids[0]).fields[0] == after[0]
+
+
+def test_change_note_type_maps_fields_and_warns_about_lost_cards(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, '"note:Basic (and reversed card)"')
+    browser.select_rows([0])
+    nid = browser.selected_note_ids()[0]
+    front = col.get_note(nid).fields[0]
+    questions = []
+    browser.ask_yes_no = lambda text: questions.append(text) or True
+
+    def choose(dialog):
+        assert dialog.objectName() == "changeNotetypeDialog"
+        dialog.target.setCurrentText("Basic")
+        assert set(dialog.field_boxes) == {"Front", "Back"}
+        assert dialog.unmapped() == ["Card 2"]
+        assert "Card 2" in dialog.warning.text()
+        dialog.accept()
+
+    on_next_modal(choose)
+    browser.actions_["change_notetype"].trigger()
+    note = col.get_note(nid)
+    assert col.notetypes.get(note.ntid).name == "Basic"
+    assert note.fields[0] == front
+    assert len(col.cards_of_note(nid)) == 1
+    assert questions and "Card 2" in questions[0]
+    assert col.undo_name() == "Change Notetype"
+
+
+def test_forget_set_due_date_and_reposition(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "is:new")
+    browser.select_rows([0, 1])
+    cids = browser.selected_card_ids()
+    browser.ask_text = lambda title, label, text: "3"
+    browser.actions_["set_due_date"].trigger()
+    today = col.sched.timing().today
+    assert [(col.get_card(c).type, col.get_card(c).due) for c in cids] == [(2, today + 3)] * 2
+    assert col.undo_name() == "Set Due Date"
+
+    on_next_modal(lambda dialog: dialog.accept())
+    browser.actions_["forget"].trigger()
+    assert {col.get_card(c).type for c in cids} == {0}
+    assert col.undo_name() == "Reset Card"
+
+    def reposition(dialog):
+        assert dialog.objectName() == "repositionDialog"
+        dialog.start.setValue(500)
+        dialog.accept()
+
+    on_next_modal(reposition)
+    browser.actions_["reposition"].trigger()
+    assert sorted(col.get_card(c).due for c in cids)[0] == 500
+    assert col.undo_name() == "Reposition"
+
+
+def test_info_preview_and_duplicates(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "note:Basic")
+    browser.select_rows([0])
+    cid = browser.selected_card_ids()[0]
+    info = browser.card_info()
+    assert info.objectName() == "cardInfoDialog"
+    assert str(cid) in info.text.toPlainText()
+    assert "No reviews yet." in info.text.toPlainText()
+    info.close()
+
+    preview = browser.open_preview()
+    assert preview.card_id == cid and preview.side == "question"
+    preview.flip.click()
+    assert preview.side == "answer" and "<hr id=answer>" in preview.view.last_html
+    browser.select_rows([1])
+    assert preview.card_id == browser.selected_card_ids()[0]
+    preview.close()
+
+    note = col.new_note("Basic")
+    note.fields = [col.get_note(col.get_card(cid).nid).fields[0], "again"]
+    col.add_note(note, 1)
+    dupes = browser.find_duplicates()
+    dupes.field.setCurrentText("Front")
+    dupes.find_button.click()
+    assert dupes.results.count() == 1
+    dupes.results.itemClicked.emit(dupes.results.item(0))
+    assert browser.query.startswith("nid:") and len(browser.table) == 2
+    dupes.close()
+
+
+def test_search_history_and_layout_are_kept_per_profile(main, browser, qtbot):
+    search_for(browser, qtbot, "is:new")
+    search_for(browser, qtbot, "tag:sample")
+    browser.close()
+    assert main.browser is None
+    again = main.browse()
+    assert again.history()[:2] == ["tag:sample", "is:new"]
+    assert again.query == "tag:sample"
+    # Picking an entry of the history list searches for it.
+    again.search_box.setCurrentIndex(1)
+    again.search_box.activated.emit(1)
+    qtbot.waitUntil(lambda: again.query == "is:new")
+    assert sorted(again.table.ids) == sorted(main.col.find_cards("is:new"))
+
+
+def test_undo_in_the_main_window_shows_in_the_browser(main, browser, qtbot):
+    col = main.col
+    search_for(browser, qtbot, "")
+    browser.select_rows([0])
+    cid = browser.selected_card_ids()[0]
+    browser.actions_["toggle_suspend"].trigger()
+    assert col.get_card(cid).queue == -1
+    main.activateWindow()
+    qtbot.waitUntil(main.isActiveWindow)
+    main.actions_["undo"].trigger()
+    assert col.get_card(cid).queue != -1
+    browser.activateWindow()
+    qtbot.waitUntil(browser.isActiveWindow)
+    assert browser.actions_["undo"].text() != "Undo Suspend"
