@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,6 +47,10 @@ UNDOABLE_TABLES = ["col", "config", "notetypes", "fields", "templates", "deck_co
 
 DEFAULT_ROLLOVER_HOUR = 4
 
+#: An extra search term's test: `match(col, card, value)` with the text after `name:`;
+#: None means "cannot tell" (the card then matches neither the term nor its negation).
+SearchTermMatch = Callable[["Collection", Card, str], "bool | None"]
+
 
 @dataclass
 class CollectionCallbacks:
@@ -76,6 +80,10 @@ class Collection:
         undo.install(self.db, UNDOABLE_TABLES)
         self.history = undo.UndoHistory(self.db)
         self.callbacks = CollectionCallbacks()
+        #: Extra `name:value` search terms (the host fills it with add-ons' terms): looked
+        #: up by name when a search is parsed, then once per search, whose match runs per
+        #: card. A name hides a field search of that name; Anki's own words win over it.
+        self.search_terms: Mapping[str, SearchTermMatch] = {}
         self._op_depth = 0
         self.notetypes = NoteTypeManager(self)
         self.decks = DeckManager(self)

@@ -34,6 +34,7 @@ import pluggy
 
 from repetend.hooks.markers import PROJECT
 from repetend.hooks.registry import REGISTER_PREFIX, SPEC_MODULES, hookspecs
+from repetend.host.search_terms import AddonSearchTerms
 from repetend.plugins import BUILTIN, ESSENTIAL
 
 if TYPE_CHECKING:
@@ -140,6 +141,9 @@ class PluginHost:
         self.before_call: Callable[[str, str], None] | None = None
         self._trace = os.environ.get(TRACE_ENV) == "1" if trace is None else trace
         self._entries: dict[str, _Entry] = {}
+        #: Changes whenever a plugin is registered or unregistered, so contributions
+        #: collected earlier (e.g. search terms) know to be collected again.
+        self.generation = 0
         self._pm = pluggy.PluginManager(PROJECT)
         for module in SPEC_MODULES:
             self._pm.add_hookspecs(module)
@@ -180,14 +184,17 @@ class PluginHost:
             return False
         if entry.status == "active":
             self._pm.unregister(name=name)
+            self.generation += 1
         return True
 
     def attach(self, col: Collection) -> None:
         """Wire this host's hooks into an open collection's extension points
-        (`Collection.callbacks`), so the engine calls plugins through this facade."""
+        (`Collection.callbacks`, `Collection.search_terms`), so the engine calls plugins
+        through this facade."""
         col.callbacks.note_will_be_added = self.note_will_be_added
         col.callbacks.note_did_add = self.note_did_add
         col.callbacks.scheduling_states_will_commit = self._scheduling_states_will_commit
+        col.search_terms = AddonSearchTerms(self)
 
     def _scheduling_states_will_commit(self, col: Collection, card: Card,
                                        states: SchedulingStates) -> SchedulingStates:
@@ -229,6 +236,7 @@ class PluginHost:
             self._record(name, *problem)
             return False
         self._entries[name] = _Entry(plugin, builtin=builtin, status="active")
+        self.generation += 1
         return True
 
     def _check_hooks(self, plugin: object) -> tuple[str, Exception] | None:

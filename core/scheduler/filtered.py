@@ -419,7 +419,7 @@ def add_or_update_filtered_deck(col: Collection, name: str, config: FilteredConf
     from repetend.core.search import parse
 
     for term in config.terms:
-        parse(term.search)
+        parse(term.search, col.search_terms)
     timing = _timing(col)
     with col.op(OP_BUILD):
         if existing is not None:

@@ -7,16 +7,22 @@
 clause over our schema, and SQLite evaluates it (with a few functions from `functions`).
 Malformed searches, and exact deck/note type/field/template/preset names that do not exist,
 raise `SearchError`, an `InvalidInput` whose message points at the problem.
+
+Extra `name:value` terms come from `Collection.search_terms` (name -> `match(col, card,
+value)`): the parser makes them nodes and the SQL calls the match for each card the other
+terms leave in question (`rp_term`).
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 import weakref
 from typing import TYPE_CHECKING
 
 from repetend.core.search import functions
+from repetend.core.search.functions import TermRun
 from repetend.core.search.nodes import Node
 from repetend.core.search.order import COLUMNS, SortColumn, column, order_terms
 from repetend.core.search.parser import SearchError, parse
@@ -34,19 +40,31 @@ Order = bool | str | None
 
 def compile_search(col: Collection, query: str | Node, now: int | None = None,
                    state_indexes: bool = False) -> Compiled:
-    node = parse(query) if isinstance(query, str) else query
+    node = parse(query, col.search_terms) if isinstance(query, str) else query
     return compile_where(col, node, int(time.time()) if now is None else now, state_indexes)
 
 
 def build_sql(col: Collection, query: str | Node, notes: bool = False, order: Order = False,
               reverse: bool = False, now: int | None = None) -> tuple[str, list[object]]:
     """The SELECT statement (and its parameters) returning the matching card or note ids."""
+    sql, params, _run = _build(col, query, notes, order, reverse, now)
+    return sql, params
+
+
+def _build(col: Collection, query: str | Node, notes: bool, order: Order, reverse: bool,
+           now: int | None) -> tuple[str, list[object], TermRun | None]:
     now = int(time.time()) if now is None else now
     order_sql, order_needs_notes = _order_by(col, order, reverse, notes, now)
     compiled = compile_search(col, query, now, state_indexes=not notes and not order_sql)
     where = compiled.where
     if notes:
-        if compiled.uses_cards:
+        if compiled.terms is not None:
+            # The cards matching, found once: inside a correlated EXISTS the planner may
+            # test an extra term's Python on the same cards again for every note.
+            cards = (f"SELECT c.nid FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
+                     if compiled.uses_notes else f"SELECT c.nid FROM cards c WHERE {where}")
+            sql = f"SELECT n.id FROM notes n WHERE n.id IN ({cards})"
+        elif compiled.uses_cards:
             sql = (f"SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
                    f"c.nid = n.id AND {where})")
         else:
@@ -62,7 +80,7 @@ def build_sql(col: Collection, query: str | Node, notes: bool = False, order: Or
         sql = f"SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
     if order_sql:
         sql += f" ORDER BY {order_sql}"
-    return sql, compiled.params
+    return sql, compiled.params, compiled.terms
 
 
 def find_cards(col: Collection, query: str | Node = "", order: Order = False,
@@ -73,25 +91,39 @@ def find_cards(col: Collection, query: str | Node = "", order: Order = False,
     (`sortType`/`sortBackwards`); a column key such as "cardDue" or an alias ("due");
     any other string is used as SQL after ORDER BY, as Anki allows.
     """
-    sql, params = build_sql(col, query, False, order, reverse, now)
-    return _run(col, sql, params, ordered=order not in (None, False))
+    sql, params, terms = _build(col, query, False, order, reverse, now)
+    return _run(col, sql, params, terms, ordered=order not in (None, False))
 
 
 def find_notes(col: Collection, query: str | Node = "", order: Order = False,
                reverse: bool = False, now: int | None = None) -> list[int]:
     """Ids of the notes with at least one card matching `query`."""
-    sql, params = build_sql(col, query, True, order, reverse, now)
-    return _run(col, sql, params, ordered=order not in (None, False))
+    sql, params, terms = _build(col, query, True, order, reverse, now)
+    return _run(col, sql, params, terms, ordered=order not in (None, False))
 
 
 # The connection each open collection's search functions were registered on.
 _registered: weakref.WeakKeyDictionary[Collection, object] = weakref.WeakKeyDictionary()
 
 
-def _run(col: Collection, sql: str, params: list[object], ordered: bool) -> list[int]:
+def _run(col: Collection, sql: str, params: list[object], terms: TermRun | None,
+         ordered: bool) -> list[int]:
     if _registered.get(col) is not col.db:
         functions.register(col.db)
         _registered[col] = col.db
+    if terms is None:
+        return _ids(col, sql, params, ordered)
+    try:
+        return _ids(col, sql, params, ordered)
+    except sqlite3.OperationalError:
+        if terms.error is not None:  # an extra term's match raised: its own error
+            raise terms.error from None
+        raise
+    finally:
+        functions.end_run(terms)
+
+
+def _ids(col: Collection, sql: str, params: list[object], ordered: bool) -> list[int]:
     if ordered:
         cursor = col.db.cursor()
         cursor.row_factory = None

@@ -6,14 +6,24 @@ to Python syntax (`regex.translate`) and are compiled once and cached.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
 import struct
+import threading
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import fields
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from repetend.core.cards import Card
 from repetend.core.text import strip_html_preserving_media_filenames
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
 
 FIELD_SEPARATOR = "\x1f"
 
@@ -153,6 +163,82 @@ def _dupe_text(flds: str | None) -> str | None:
     return strip_html_preserving_media_filenames(flds.split(FIELD_SEPARATOR, 1)[0])
 
 
+# --- extra terms (`Collection.search_terms`) --------------------------------------------------
+
+
+#: The card's columns an extra term's call passes, in `Card`'s field order: the card is
+#: built from the row SQLite is on, without a query of its own.
+CARD_COLUMNS = tuple(f.name for f in fields(Card))
+
+
+class TermRun:
+    """One search's extra terms: each term's match function, looked up once for the search,
+    and the card last built (several terms, or one inside OR, test the same row in turn)."""
+
+    def __init__(self, col: Collection, token: int) -> None:
+        self.col = col
+        self.token = token
+        self.matches: dict[str, Callable[[Collection, Card, str], bool | None]] = {}
+        #: The first exception a match function raised, re-raised when the search ends.
+        self.error: BaseException | None = None
+        self._card: Card | None = None
+
+    def card(self, columns: tuple[object, ...]) -> Card:
+        card = self._card
+        if card is None or card.id != columns[_ID_INDEX]:
+            *values, raw = columns
+            try:
+                data = json.loads(raw) if raw else {}  # type: ignore[arg-type]
+            except ValueError:
+                data = {}
+            card = self._card = Card(*values, data=data if isinstance(data, dict) else {})
+        return card
+
+
+_ID_INDEX = CARD_COLUMNS.index("id")
+assert CARD_COLUMNS[-1] == "data"
+
+
+# Runs by token: the SQL names its run by a parameter, so one function registered per
+# connection serves every search, nested ones included. Finished runs are removed by the
+# caller; the few left by callers of `build_sql` that run the SQL themselves age out.
+_RUNS: OrderedDict[int, TermRun] = OrderedDict()
+_RUNS_KEPT = 32
+_tokens = itertools.count(1)
+_runs_lock = threading.Lock()
+
+
+def start_run(col: Collection) -> TermRun:
+    run = TermRun(col, next(_tokens))
+    with _runs_lock:
+        _RUNS[run.token] = run
+        while len(_RUNS) > _RUNS_KEPT:
+            _RUNS.popitem(last=False)
+    return run
+
+
+def end_run(run: TermRun) -> None:
+    with _runs_lock:
+        _RUNS.pop(run.token, None)
+
+
+def _custom_term(token: int, name: str, value: str, *columns: object) -> int | None:
+    """1 if the card matches, 0 if not, NULL if the term could not tell (neither the term
+    nor its negation then matches, like Anki's terms on missing data)."""
+    run = _RUNS.get(token)
+    if run is None:
+        raise LookupError("this search's extra terms are gone; build the search again")
+    try:
+        result = run.matches[name](run.col, run.card(columns[:len(CARD_COLUMNS)]), value)
+    except Exception as exc:
+        # SQLite only says "user-defined function raised exception"; the caller re-raises
+        # this one instead.
+        if run.error is None:
+            run.error = exc
+        raise
+    return None if result is None else int(bool(result))
+
+
 FUNCTIONS = {
     "rp_regexp": (2, _regexp),
     "rp_regexp_fields": (-1, _regexp_fields),
@@ -170,3 +256,5 @@ def register(db: sqlite3.Connection) -> None:
     """Make the search functions available on `db` (cheap; safe to repeat)."""
     for name, (nargs, func) in FUNCTIONS.items():
         db.create_function(name, nargs, func, deterministic=True)
+    # Not deterministic: a term's answer may depend on anything, and must be asked per row.
+    db.create_function("rp_term", -1, _custom_term)

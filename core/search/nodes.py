@@ -266,6 +266,16 @@ class PresetSearch:
     name: str
 
 
+@dataclass(frozen=True)
+class CustomTermSearch:
+    """`words:>10`: a term the collection was given (`Collection.search_terms`, e.g. by an
+    add-on); `value` is the text after the colon, quotes and escapes resolved."""
+
+    name: str
+    value: str
+
+
 Node = (And | Or | Not | UnqualifiedText | RegexText | WordText | FieldSearch | DeckSearch
         | TagSearch | NotetypeSearch | TemplateSearch | StateSearch | FlagSearch | DaysSearch
-        | RatedSearch | PropSearch | CustomDataSearch | DupeSearch | IdSearch | PresetSearch)
+        | RatedSearch | PropSearch | CustomDataSearch | DupeSearch | IdSearch | PresetSearch
+        | CustomTermSearch)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 
 from repetend.core.errors import InvalidInput
 from repetend.core.search.nodes import (
@@ -24,6 +25,7 @@ from repetend.core.search.nodes import (
     STATES,
     And,
     CustomDataSearch,
+    CustomTermSearch,
     DaysSearch,
     DeckSearch,
     DupeSearch,
@@ -69,9 +71,14 @@ class SearchError(InvalidInput):
         self.position = position
 
 
-def parse(text: str) -> Node:
-    """The syntax tree of a search; the empty search is `And(())` (every card)."""
-    return _Parser(unicodedata.normalize("NFC", text).translate(_SPACE_TABLE)).parse()
+def parse(text: str, terms: Container[str] = ()) -> Node:
+    """The syntax tree of a search; the empty search is `And(())` (every card).
+
+    `terms` holds the names of extra `name:value` terms (`Collection.search_terms`); such a
+    name becomes a `CustomTermSearch` instead of a search of the field of that name.
+    """
+    text = unicodedata.normalize("NFC", text).translate(_SPACE_TABLE)
+    return _Parser(text, terms).parse()
 
 
 # --- the boolean structure ------------------------------------------------------------------
@@ -80,9 +87,10 @@ _AND, _OR = "and", "or"
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, terms: Container[str] = ()) -> None:
         self.s = text
         self.i = 0
+        self.terms = terms
 
     def parse(self) -> Node:
         node = self._sequence(top=True)
@@ -118,16 +126,16 @@ class _Parser:
                     text = self._quoted() if nxt == '"' else self._unquoted()
                     if text.lower() in (_AND, _OR) and nxt != '"':
                         raise _misplaced(text.lower(), start)
-                    items.append((Not(term_node(text, self.i)), start))
+                    items.append((Not(term_node(text, self.i, self.terms)), start))
             elif ch == '"':
-                items.append((term_node(self._quoted(), start), start))
+                items.append((term_node(self._quoted(), start, self.terms), start))
             else:
                 text = self._unquoted()
                 lowered = text.lower()
                 if lowered in (_AND, _OR):
                     items.append((lowered, start))
                 else:
-                    items.append((term_node(text, start), start))
+                    items.append((term_node(text, start, self.terms), start))
         return _combine(items)
 
     def _negation_follows(self) -> bool:
@@ -314,7 +322,7 @@ def _ascii_lower(text: str) -> str:
 # --- terms ----------------------------------------------------------------------------------
 
 
-def term_node(text: str, position: int = 0) -> Node:
+def term_node(text: str, position: int = 0, terms: Container[str] = ()) -> Node:
     """The node for one term's text (quotes already removed, escapes still in place)."""
     split = _split_key(text)
     if split is None:
@@ -324,10 +332,28 @@ def term_node(text: str, position: int = 0) -> Node:
         raise SearchError(
             f"a colon `:` at position {position + 1} has no keyword before it. To search for "
             "a literal `:`, escape it: `\\:`.", position)
-    handler = _KEYS.get(_ascii_lower(key))
-    if handler is None:
-        return _field_node(key, value, position)
-    return handler(value, position)
+    name = _ascii_lower(key)
+    handler = _KEYS.get(name)
+    if handler is not None:
+        return handler(value, position)
+    # An extra term hides a field of the same name, as Anki's own words do; its name is
+    # matched case-insensitively like theirs. Only names that are not Anki's words are
+    # looked up, so a lazily filled `terms` is filled by the first search that needs it.
+    if _TERM_NAME.fullmatch(name) and name in terms:
+        return CustomTermSearch(name, _term_value(value))
+    return _field_node(key, value, position)
+
+
+# What a term name may be (`repetend.hooks.browser.SEARCH_TERM_NAME`).
+_TERM_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+
+def _term_value(value: str) -> str:
+    """An extra term's value: the search language's escapes resolved, any other backslash
+    kept (the term may read it, e.g. as part of a pattern), no wildcards."""
+    if "\\" not in value:
+        return value
+    return re.sub(r'\\([\\":()*_-])', r"\1", value)
 
 
 def _field_node(key: str, value: str, position: int) -> Node:

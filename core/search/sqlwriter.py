@@ -18,7 +18,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from repetend.core.search import nodes as N
-from repetend.core.search.functions import without_combining
+from repetend.core.search.functions import (
+    CARD_COLUMNS,
+    TermRun,
+    start_run,
+    without_combining,
+)
 from repetend.core.search.literals import finite_alternatives, required_ascii_run
 from repetend.core.search.parser import SearchError
 from repetend.core.search.regex import RegexError, translate
@@ -56,6 +61,8 @@ class Compiled:
     params: list[Any]
     uses_notes: bool   # the clause reads the notes table (alias n)
     uses_cards: bool   # the clause reads the cards table (alias c)
+    #: The extra terms' match functions for this search (`Collection.search_terms`), if any.
+    terms: TermRun | None = None
 
 
 _NOTES_REF = re.compile(r"(?<![\w.])n\.")
@@ -72,8 +79,35 @@ def compile_where(col: Collection, node: N.Node, now: int,
     writer.state_indexes = state_indexes and all(
         isinstance(n, N.StateSearch | N.PropSearch) for n in alone)
     where = writer.write(node)
-    return Compiled(where, writer.params, bool(_NOTES_REF.search(where)),
-                    bool(_CARDS_REF.search(where)))
+    uses_notes = bool(_NOTES_REF.search(where))
+    if writer.run is not None and uses_notes:
+        # The planner tests a term as soon as the tables it reads are at hand: passing the
+        # note makes the Python of an extra term wait for the note's terms too.
+        where = where.replace(_NOTE_ARG, ", n.id")
+    else:
+        where = where.replace(_NOTE_ARG, "")
+    return Compiled(where, writer.params, uses_notes, bool(_CARDS_REF.search(where)),
+                    writer.run)
+
+
+# Where an extra term's call may take the note id (see `compile_where`).
+_NOTE_ARG = "/*note*/"
+_CARD_ARGS = ", ".join(f"c.{name}" for name in CARD_COLUMNS)
+
+
+def _has_custom_term(node: N.Node) -> bool:
+    if isinstance(node, N.And | N.Or):
+        return any(_has_custom_term(c) for c in node.children)
+    if isinstance(node, N.Not):
+        return _has_custom_term(node.child)
+    return isinstance(node, N.CustomTermSearch)
+
+
+def _custom_terms_last(children: tuple[N.Node, ...]) -> list[N.Node]:
+    """Extra terms run Python per card: SQLite evaluates AND and OR left to right and stops
+    early, so written last they run only for the cards the other terms leave undecided
+    (reordering never changes the result of AND or OR, even with NULLs)."""
+    return sorted(children, key=_has_custom_term)
 
 
 def _like(value: str) -> str:
@@ -123,6 +157,7 @@ class SqlWriter:
         self.params: list[Any] = []
         self.uses_notes = False
         self.state_indexes = False
+        self.run: TermRun | None = None
 
     # --- collection facts, loaded when a term needs them ---------------------------------
 
@@ -179,10 +214,10 @@ class SqlWriter:
     def _And(self, node: N.And) -> str:
         if not node.children:
             return TRUE
-        return "(" + " AND ".join(self.write(c) for c in node.children) + ")"
+        return "(" + " AND ".join(self.write(c) for c in _custom_terms_last(node.children)) + ")"
 
     def _Or(self, node: N.Or) -> str:
-        return "(" + " OR ".join(self.write(c) for c in node.children) + ")"
+        return "(" + " OR ".join(self.write(c) for c in _custom_terms_last(node.children)) + ")"
 
     def _Not(self, node: N.Not) -> str:
         return f"(NOT {self.write(node.child)})"
@@ -607,6 +642,21 @@ class SqlWriter:
         self.uses_notes = True
         return (f"(n.id IN (SELECT id FROM notes WHERE ntid = {int(node.ntid)} AND csum = "
                 f"{field_checksum(node.text)} AND rp_dupe_text(flds) = {self.param(text)}))")
+
+
+    # --- extra terms (`Collection.search_terms`) -------------------------------------------
+
+    def _CustomTermSearch(self, node: N.CustomTermSearch) -> str:
+        if self.run is None:
+            self.run = start_run(self.col)
+        if node.name not in self.run.matches:
+            # Looked up once per search, so a term's owner can keep per-search state.
+            try:
+                self.run.matches[node.name] = self.col.search_terms[node.name]
+            except KeyError:
+                raise UnknownNameError(f"there is no search term `{node.name}:`.") from None
+        return (f"rp_term({self.param(self.run.token)}, {self.param(node.name)}, "
+                f"{self.param(node.value)}, {_CARD_ARGS}{_NOTE_ARG})")
 
 
 def _tag_regex(glob: N.Glob) -> str:

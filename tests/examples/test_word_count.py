@@ -47,3 +47,12 @@ def test_a_malformed_search_is_reported_against_the_add_on(example, host, regist
                                   default=False) is False
     [error] = host.errors
     assert error.plugin_name == "word_count" and isinstance(error.exception, ValueError)
+
+
+def test_the_search_term_works_in_the_search_language(example, host, register_plugin,
+                                                      collection, cards):
+    register_plugin(example("word_count"), "word_count")
+    assert collection.find_cards("words:>3") == [cards[1].id, cards[2].id]
+    assert collection.find_cards("-words:>3 or words:12") == [cards[0].id, cards[2].id]
+    assert collection.find_notes('"words:4"') == [cards[1].nid]
+    assert host.errors == []
