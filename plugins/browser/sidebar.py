@@ -86,6 +86,9 @@ class Sidebar(QTreeWidget):
     def refresh(self) -> None:
         """Rebuild from the collection, keeping which sections are expanded."""
         expanded = {key for key, item in self.roots.items() if item.isExpanded()}
+        # Deeper levels (a deck's subdecks, a tag's children) are known by their search.
+        open_searches = {item.data(0, SEARCH_ROLE) for item in self._all_items()
+                         if item.isExpanded() and item.parent() is not None}
         first = not self.roots
         self.clear()
         self.roots = {}
@@ -119,6 +122,18 @@ class Sidebar(QTreeWidget):
         self._tree(self.roots["tags"], sorted(tags, key=str.lower), "tag")
         for key, item in self.roots.items():
             item.setExpanded(key in expanded or (first and key in ("saved", "decks")))
+        for item in self._all_items():
+            if item.parent() is not None and item.data(0, SEARCH_ROLE) in open_searches:
+                item.setExpanded(True)
+
+    def _all_items(self) -> list[QTreeWidgetItem]:
+        out: list[QTreeWidgetItem] = []
+        stack = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
+        while stack:
+            item = stack.pop()
+            out.append(item)
+            stack.extend(item.child(i) for i in range(item.childCount()))
+        return out
 
     def _root(self, key: str, label: str, search: str | None) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [label])

@@ -8,11 +8,14 @@ fixed height, so the view never measures rows it does not show.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from repetend.host.qt import (
     QAbstractItemView,
     QAbstractTableModel,
+    QBrush,
+    QColor,
     QHeaderView,
     QMenu,
     QModelIndex,
@@ -29,6 +32,13 @@ WIDE_COLUMNS = frozenset({"noteFld", "question", "answer", "deck", "noteTags"})
 WIDE, NARROW = 240, 110
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_BACKGROUND = Qt.ItemDataRole.BackgroundRole
+#: Row colours as Anki's browser gives them: a flag's colour first, then marked notes,
+#: then suspended, then buried cards.
+FLAG_COLOURS = {1: "#ffb3b3", 2: "#ffd0a0", 3: "#b8e6b8", 4: "#b3d4ff", 5: "#ffc4ec",
+                6: "#b0ece6", 7: "#dcc4f2"}
+MARKED_COLOUR, SUSPENDED_COLOUR, BURIED_COLOUR = "#ece4f7", "#fff5b8", "#e4e4e4"
+_STATE_PAGE = 128
 
 
 class BrowserModel(QAbstractTableModel):
@@ -41,6 +51,7 @@ class BrowserModel(QAbstractTableModel):
         self.rows_asked: set[int] = set()
         self._labels: dict[str, str] = {}
         self._sortable: dict[str, bool] = {}
+        self._colours: dict[int, str | None] = {}
         self._read_columns()
 
     def _read_columns(self) -> None:
@@ -57,7 +68,12 @@ class BrowserModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.table.columns)
 
     def data(self, index: QModelIndex, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or role not in (_DISPLAY, _TOOLTIP):
+        if not index.isValid():
+            return None
+        if role == _BACKGROUND:
+            colour = self.row_colour(index.row())
+            return QBrush(QColor(colour)) if colour else None
+        if role not in (_DISPLAY, _TOOLTIP):
             return None
         row = index.row()
         if role == _DISPLAY:
@@ -74,6 +90,41 @@ class BrowserModel(QAbstractTableModel):
         if not 0 <= section < len(columns):
             return None
         return self._labels.get(columns[section], columns[section])
+
+    def row_colour(self, row: int) -> str | None:
+        """The row's background colour (flag, marked, suspended, buried), or None."""
+        if row not in self._colours:
+            self._fetch_colours(row - row % _STATE_PAGE)
+        return self._colours.get(row)
+
+    def _fetch_colours(self, start: int) -> None:
+        """One query for a page of rows, as the table fetches its cells."""
+        ids = list(self.table.ids[start:start + _STATE_PAGE])
+        col = self.table.col
+        found: dict[int, tuple[int, int, str]] = {}
+        if self.table.notes_mode:
+            for nid, tags in col.db.execute(
+                    "SELECT id, tags FROM notes WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),)):
+                found[nid] = (0, 0, tags)
+        else:
+            for cid, queue, flags, tags in col.db.execute(
+                    "SELECT c.id, c.queue, c.flags, n.tags FROM cards c JOIN notes n "
+                    "ON n.id = c.nid WHERE c.id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(ids),)):
+                found[cid] = (queue, flags, tags)
+        for offset, item in enumerate(ids):
+            queue, flags, tags = found.get(item, (0, 0, ""))
+            colour = None
+            if flags & 0b111:
+                colour = FLAG_COLOURS.get(flags & 0b111)
+            elif " marked " in f" {tags.lower()} ":
+                colour = MARKED_COLOUR
+            elif queue == -1:
+                colour = SUSPENDED_COLOUR
+            elif queue in (-2, -3):
+                colour = BURIED_COLOUR
+            self._colours[start + offset] = colour
 
     # --- what the window calls ---
 
@@ -92,6 +143,7 @@ class BrowserModel(QAbstractTableModel):
         self.beginResetModel()
         self._read_columns()
         self.rows_asked = set()
+        self._colours = {}
         self.endResetModel()
 
     def refresh_rows(self, ids: list[int] | None = None) -> None:
@@ -101,6 +153,7 @@ class BrowserModel(QAbstractTableModel):
         in Anki; searching again removes them.
         """
         self.table.invalidate(ids)
+        self._colours = {}
         if len(self.table) and self.table.columns:
             self.dataChanged.emit(self.index(0, 0),
                                   self.index(len(self.table) - 1, len(self.table.columns) - 1))

@@ -6,13 +6,14 @@ import pytest
 
 from repetend.core.collection import Collection
 from repetend.hooks import hookimpl
-from repetend.hooks.browser import BrowserAction
+from repetend.hooks.browser import BrowserAction, BrowserColumn
 from repetend.host.app import Host
 from repetend.host.gui import MainWindow
 from repetend.host.qt import QApplication, QPoint, Qt, QTimer
 from repetend.host.sample import ARABIC_DECK, SAMPLE_DECK
 from repetend.plugins.browser.open import open_browser
 from repetend.plugins.browser.sidebar import combine, quote_term
+from repetend.plugins.browser.table_view import FLAG_COLOURS, SUSPENDED_COLOUR
 
 
 @pytest.fixture
@@ -191,11 +192,15 @@ def test_ctrl_j_suspends_and_again_unsuspends(browser, qtbot):
     qtbot.keyClick(browser.view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert {col.get_card(c).queue for c in cids} == {-1}
     assert col.undo_name() == "Suspend"
+    # Suspended rows turn yellow, as in Anki.
+    assert [browser.model.row_colour(r) for r in (0, 1, 2)] == [
+        SUSPENDED_COLOUR, SUSPENDED_COLOUR, None]
     qtbot.keyClick(browser.view, Qt.Key.Key_J, Qt.KeyboardModifier.ControlModifier)
     assert -1 not in {col.get_card(c).queue for c in cids}
     # Flags: Ctrl+1 sets red, pressing it again takes it off.
     qtbot.keyClick(browser.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert {col.get_card(c).flags & 7 for c in cids} == {1}
+    assert browser.model.row_colour(0) == FLAG_COLOURS[1]
     qtbot.keyClick(browser.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert {col.get_card(c).flags & 7 for c in cids} == {0}
 
@@ -363,6 +368,11 @@ def test_a_100000_card_collection_opens_and_scrolls_fetching_only_visible_rows(
         last = model.data(model.index(99_999, browser.table.columns.index("noteFld")))
         assert last == browser.table.row(99_999)[browser.table.columns.index("noteFld")]
         assert browser.grab().save(str(screenshot_dir / "browser-100k.png"))
+        start = time.perf_counter()
+        browser.actions_["select_all"].trigger()
+        print(f"selected all in {(time.perf_counter() - start) * 1000:.0f} ms")
+        assert browser.windowTitle() == "Browse (100000 of 100000 cards selected)"
+        assert len(browser.selected_card_ids()) == 100_000
         browser.close()
     finally:
         col.close()
@@ -565,3 +575,29 @@ def test_undo_in_the_main_window_shows_in_the_browser(main, browser, qtbot):
     browser.activateWindow()
     qtbot.waitUntil(browser.isActiveWindow)
     assert browser.actions_["undo"].text() != "Undo Suspend"
+
+
+class Columns:
+    @hookimpl
+    def register_browser_columns(self, register):
+        register(BrowserColumn("field_count", "Fields", lambda col, card: str(
+            len(col.get_note(card.nid).fields))))
+        register(BrowserColumn("broken_column", "Broken", lambda col, card: 1 / 0))
+
+
+def test_add_on_columns_show_and_a_raising_one_shows_empty_cells(qtbot, tmp_path):
+    host = Host(tmp_path).open()
+    host.plugins.register_plugin(Columns(), "columns")
+    try:
+        browser = open_browser(host.col, host.plugins, search="note:Basic")
+        qtbot.waitExposed(browser)
+        labels = [a.text() for a in browser.view.build_header_menu().actions()]
+        assert "Fields" in labels and "Broken" in labels
+        browser.set_columns(["noteFld", "field_count", "broken_column"])
+        assert column_texts(browser, "field_count") == ["2"] * len(browser.table)
+        assert set(column_texts(browser, "broken_column")) == {""}
+        assert {(e.plugin_name, type(e.exception)) for e in host.plugins.errors} == {
+            ("columns", ZeroDivisionError)}
+        browser.close()
+    finally:
+        host.close()
