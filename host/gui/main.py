@@ -619,7 +619,8 @@ class MainWindow(QMainWindow):
 
         self.browser = open_browser(self.col, self.host.plugins, self,
                                     state=self.state.section("browser"),
-                                    on_change=self.refresh, undo=self.undo, search=search)
+                                    on_change=self.refresh, undo=self.undo, redo=self.redo,
+                                    search=search)
         self.browser.closed.connect(self._browser_gone)
         return self.browser
 

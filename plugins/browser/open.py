@@ -17,17 +17,18 @@ def open_browser(col: Collection, plugins: Any = None, parent: Any = None, *,
                  state: dict[str, Any] | None = None,
                  on_change: Callable[[], None] | None = None,
                  undo: Callable[[], None] | None = None,
+                 redo: Callable[[], None] | None = None,
                  search: str | None = None) -> Any:
     """Show the Browse window and return it.
 
     `plugins` is the host's plugin facade (add-on columns and actions, editor and card
     hooks); `state` a per-profile dict the window keeps its layout, columns and search
     history in; `on_change` is called after each change the window makes; `undo` is the
-    main window's undo, so Ctrl+Z in either window undoes the same step.
+    main window's undo (and `redo` its redo), so Ctrl+Z in either window undoes the same step.
     """
     from repetend.plugins.browser.window import BrowserWindow
 
     window = BrowserWindow(col, plugins, parent, state=state, on_change=on_change, undo=undo,
-                           search=search)
+                           redo=redo, search=search)
     window.show()
     return window

@@ -101,6 +101,7 @@ class BrowserWindow(QMainWindow):
                  state: dict[str, Any] | None = None,
                  on_change: Callable[[], None] | None = None,
                  undo: Callable[[], None] | None = None,
+                 redo: Callable[[], None] | None = None,
                  search: str | None = None) -> None:
         super().__init__(parent)
         self.col = col
@@ -108,6 +109,7 @@ class BrowserWindow(QMainWindow):
         self.state = state if state is not None else {}
         self.on_change = on_change
         self._external_undo = undo
+        self._external_redo = redo
         self.setObjectName("browserWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self.setWindowTitle("Browse")
@@ -217,6 +219,8 @@ class BrowserWindow(QMainWindow):
     def _build_actions(self) -> None:
         a = self._action
         a("undo", "Undo", self.undo, QKeySequence.StandardKey.Undo)
+        a("redo", "Redo", self.redo, "Ctrl+Shift+Z")
+        a("toggle_mark", "Toggle Mark", self.toggle_mark, "Ctrl+K")
         a("select_all", "Select All", self.view.selectAll, "Ctrl+Alt+A")
         a("invert", "Invert Selection", self.invert_selection, "Ctrl+Alt+S")
         a("find", "Search", self.focus_search, "Ctrl+F")
@@ -245,14 +249,15 @@ class BrowserWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         edit = bar.addMenu("&Edit")
-        for key in ("undo", None, "select_all", "invert", None, "find_replace"):
+        for key in ("undo", "redo", None, "select_all", "invert", None, "find_replace"):
             edit.addSeparator() if key is None else edit.addAction(self.actions_[key])
         edit.aboutToShow.connect(self.update_undo_action)
         go = bar.addMenu("&Go")
         for key in ("find", "sidebar", "toggle_mode"):
             go.addAction(self.actions_[key])
         notes = bar.addMenu("&Notes")
-        for key in ("add_tags", "remove_tags", "clear_unused_tags", None, "change_notetype",
+        for key in ("add_tags", "remove_tags", "clear_unused_tags", "toggle_mark", None,
+                    "change_notetype",
                     "find_duplicates", "find_replace", None, "delete"):
             notes.addSeparator() if key is None else notes.addAction(self.actions_[key])
         cards = bar.addMenu("&Cards")
@@ -298,7 +303,8 @@ class BrowserWindow(QMainWindow):
             menu.addAction(self.actions_[key])
         menu.addMenu(self.flag_menu)
         menu.addSeparator()
-        for key in ("add_tags", "remove_tags", "change_notetype", "find_replace", None,
+        for key in ("add_tags", "remove_tags", "toggle_mark", "change_notetype", "find_replace",
+                    None,
                     "info", "preview", None, "delete"):
             menu.addSeparator() if key is None else menu.addAction(self.actions_[key])
         if self.addon_actions:
@@ -588,23 +594,32 @@ class BrowserWindow(QMainWindow):
         super().changeEvent(event)
 
     def update_undo_action(self) -> None:
-        name = self.col.undo_name()
-        action = self.actions_["undo"]
-        action.setText(f"Undo {name}" if name else "Undo")
-        action.setEnabled(name is not None)
+        """Name the steps Undo and Redo would reverse, as the main window does."""
+        for key, name in (("undo", self.col.undo_name()), ("redo", self.col.redo_name())):
+            action = self.actions_[key]
+            action.setText(f"{key.capitalize()} {name}" if name else key.capitalize())
+            action.setEnabled(name is not None)
 
     def undo(self) -> None:
         """Ctrl+Z: undo the collection's latest step (through the main window when open)."""
+        self._reverse(redo=False)
+
+    def redo(self) -> None:
+        """Ctrl+Shift+Z: redo the step undone last."""
+        self._reverse(redo=True)
+
+    def _reverse(self, redo: bool) -> None:
         self.editor_pane.save()
-        name = self.col.undo_name()
+        name = self.col.redo_name() if redo else self.col.undo_name()
         if name is None:
-            self.status("Nothing to undo.")
+            self.status("Nothing to redo." if redo else "Nothing to undo.")
             return
-        if self._external_undo is not None:
-            self._external_undo()
+        external = self._external_redo if redo else self._external_undo
+        if external is not None:
+            external()
         else:
             try:
-                self.col.undo()
+                self.col.redo() if redo else self.col.undo()
             except RepetendError as exc:
                 self.warn(str(exc))
         # Undo may bring back deleted rows or take away added ones: search again.
@@ -614,7 +629,7 @@ class BrowserWindow(QMainWindow):
         self._col_mod = self._collection_mod()
         self.update_undo_action()
         self.changed.emit()
-        self.status(f"Undid: {name}")
+        self.status(f"{'Redid' if redo else 'Undid'}: {name}")
 
     # --- the operations ----------------------------------------------------------------
 
@@ -652,6 +667,20 @@ class BrowserWindow(QMainWindow):
         if tags:
             self.run_op(lambda: browser_ops.remove_tags(self.col, nids, tags),
                         lambda n: f"Tags removed from {n} note{'s' if n != 1 else ''}.")
+
+    def toggle_mark(self) -> None:
+        """Ctrl+K: tag the selected notes "marked", or untag them if the current one is."""
+        nids = self._need_notes()
+        if not nids:
+            return
+        cid = self.current_card_id()
+        current = self.col.get_card(cid).nid if cid is not None else nids[0]
+        if "marked" in {t.lower() for t in self.col.get_note(current).tags}:
+            self.run_op(lambda: browser_ops.remove_tags(self.col, nids, "marked"),
+                        lambda n: f"{n} note{'s' if n != 1 else ''} unmarked.")
+        else:
+            self.run_op(lambda: browser_ops.add_tags(self.col, nids, "marked"),
+                        lambda n: f"{n} note{'s' if n != 1 else ''} marked.")
 
     def clear_unused_tags(self) -> None:
         self.run_op(lambda: browser_ops.clear_unused_tags(self.col),

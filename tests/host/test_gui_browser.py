@@ -13,7 +13,7 @@ from repetend.host.qt import QApplication, QPoint, Qt, QTimer
 from repetend.host.sample import ARABIC_DECK, SAMPLE_DECK
 from repetend.plugins.browser.open import open_browser
 from repetend.plugins.browser.sidebar import combine, quote_term
-from repetend.plugins.browser.table_view import FLAG_COLOURS, SUSPENDED_COLOUR
+from repetend.plugins.browser.table_view import FLAG_COLOURS, MARKED_COLOUR, SUSPENDED_COLOUR
 
 
 @pytest.fixture
@@ -182,6 +182,11 @@ def test_change_deck_through_the_deck_chooser_then_undo(main, browser, qtbot, sc
     assert {col.decks.get(col.get_card(c).did).name for c in cids} == {ARABIC_DECK}
     assert set(column_texts(browser, "deck")) == {ARABIC_DECK}
     assert "Undid: Change Deck" in browser.statusBar().currentMessage()
+    assert browser.actions_["redo"].text() == "Redo Change Deck"
+    qtbot.keyClick(browser.view, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert {col.get_card(c).did for c in cids} == {target}
+    assert main.actions_["undo"].text() == "Undo Change Deck"
 
 
 def test_ctrl_j_suspends_and_again_unsuspends(browser, qtbot):
@@ -203,6 +208,12 @@ def test_ctrl_j_suspends_and_again_unsuspends(browser, qtbot):
     assert browser.model.row_colour(0) == FLAG_COLOURS[1]
     qtbot.keyClick(browser.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert {col.get_card(c).flags & 7 for c in cids} == {0}
+    # Ctrl+K marks the notes (a tag), and the rows show it.
+    qtbot.keyClick(browser.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert all("marked" in col.get_note(col.get_card(c).nid).tags for c in cids)
+    assert browser.model.row_colour(0) == MARKED_COLOUR
+    qtbot.keyClick(browser.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    assert not any("marked" in col.get_note(col.get_card(c).nid).tags for c in cids)
 
 
 def test_operations_on_nothing_selected_say_so(browser, qtbot):
