@@ -256,14 +256,27 @@ def _duration(ms: int | None) -> str:
     return f"{ms / 1000:.1f} s" if ms < 60_000 else f"{ms / 60_000:.1f} min"
 
 
-def card_info_html(info: dict[str, Any]) -> str:
+def due_text(info: dict[str, Any], today: int) -> str:
+    """When the card is due, as the browser's Due column says it (dates, "New #3")."""
+    due, queue = info["due"], info["queue"]
+    if info["type"] == 0 or queue == 0:
+        text = f"New #{due}"
+    elif queue in (1, 4) or due > 1_000_000_000:  # learning: a timestamp
+        text = _when(due)
+    else:
+        text = _when(int(time.time()) + (due - today) * 86_400)
+    return f"({text})" if queue < 0 else text
+
+
+def card_info_html(info: dict[str, Any], today: int | None = None) -> str:
     """Card Info as Anki lays it out: the facts, then the review history."""
     facts = [
         ("Added", _when(info["added"])), ("First Review", _when(info["first_review"])),
         ("Latest Review", _when(info["latest_review"])),
         ("Interval", f"{info['interval']} days" if info["interval"] else "—"),
         ("Ease", f"{info['ease']:.0f}%" if info["ease"] else "—"),
-        ("Due", str(info["due"])), ("Reviews", str(info["reviews"])),
+        ("Due", due_text(info, today) if today is not None else str(info["due"])),
+        ("Reviews", str(info["reviews"])),
         ("Lapses", str(info["lapses"])), ("Average Time", _duration(info["average_time_ms"])),
         ("Total Time", _duration(info["total_time_ms"])),
         ("Card Type", info["card_type"]), ("Note Type", info["note_type"]),
@@ -288,7 +301,8 @@ def card_info_html(info: dict[str, Any]) -> str:
 class CardInfoDialog(QDialog):
     """Card Info (Ctrl+Shift+I): the facts and review history of one card."""
 
-    def __init__(self, info: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(self, info: dict[str, Any], parent: QWidget | None = None,
+                 today: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Card Info")
         self.setObjectName("cardInfoDialog")
@@ -297,7 +311,7 @@ class CardInfoDialog(QDialog):
         layout = QVBoxLayout(self)
         self.text = QTextBrowser(self)
         self.text.setObjectName("cardInfoText")
-        self.text.setHtml(card_info_html(info))
+        self.text.setHtml(card_info_html(info, today))
         layout.addWidget(self.text)
         close = QPushButton("Close", self)
         close.clicked.connect(self.close)

@@ -39,6 +39,7 @@ from repetend.host.qt import (
     QWidget,
     Signal,
 )
+from repetend.plugins.browser import browser_actions, browser_table, run_browser_action
 from repetend.plugins.browser.dialogs import (
     ALL_FIELDS,
     TAGS,
@@ -54,38 +55,12 @@ from repetend.plugins.browser.sidebar import Sidebar, combine
 from repetend.plugins.browser.table_view import BrowserModel, BrowserTableView
 
 if TYPE_CHECKING:
-    from repetend.core.browser_table import BrowserTable
     from repetend.core.collection import Collection
 
 HISTORY_SIZE = 30
 FLAG_NAMES = ["Red", "Orange", "Green", "Blue", "Pink", "Turquoise", "Purple"]
 _QUEUE_SUSPENDED = -1
 _QUEUES_BURIED = (-2, -3)
-
-
-def build_table(col: Collection, plugins: Any, notes_mode: bool) -> BrowserTable:
-    """The table with the add-ons' columns (`register_browser_columns`), each cell
-    contained: a column whose value raises shows an empty cell and is reported against
-    its add-on. The browser plugin's own builder is used when it offers one."""
-    from repetend.plugins import browser as feature
-
-    builder = getattr(feature, "browser_table", None)
-    if callable(builder):
-        return builder(col, plugins, notes_mode=notes_mode)
-    from repetend.core.browser_table import BrowserTable
-
-    table = BrowserTable(col, notes_mode=notes_mode)
-    for contribution in (plugins.register_browser_columns() if plugins is not None else []):
-        column = contribution.value
-
-        def value(col_: Collection, card: Any, c: Any = contribution) -> str:
-            return str(plugins.call_contribution(c, "value", col_, card, default=""))
-
-        try:
-            table.add_column(column.name, column.label, value)
-        except RepetendError:  # an add-on column named like a built-in one is left out
-            continue
-    return table
 
 
 class BrowserWindow(QMainWindow):
@@ -126,7 +101,8 @@ class BrowserWindow(QMainWindow):
         self._col_mod = self._collection_mod()
 
         notes_mode = bool(self.state.get("notes_mode", False))
-        self.table = build_table(col, plugins, notes_mode)
+        #: The rows: the browser plugin's table, with the add-ons' columns (contained).
+        self.table = browser_table(col, plugins, notes_mode=notes_mode)
         self.model = BrowserModel(self.table, self)
         self._build_widgets()
         self._build_actions()
@@ -276,18 +252,16 @@ class BrowserWindow(QMainWindow):
 
     def _build_addon_actions(self) -> None:
         """One entry per add-on browser action (`register_browser_actions`)."""
-        contributions = (self.plugins.register_browser_actions()
-                         if self.plugins is not None else [])
-        if not contributions:
+        entries = browser_actions(self.plugins)
+        if not entries:
             return
         menu = self.menuBar().addMenu("&Add-ons")
         self.menus["addons"] = menu
-        for contribution in contributions:
-            action = QAction(contribution.value.label, self)
-            action.setObjectName(f"browser_addon_{contribution.value.name}")
-            action.setToolTip(f"From {contribution.plugin_name}")
-            action.triggered.connect(
-                lambda _checked=False, c=contribution: self.run_addon_action(c))
+        for entry in entries:
+            action = QAction(entry.label, self)
+            action.setObjectName(f"browser_addon_{entry.name}")
+            action.setToolTip(f"From {entry.plugin_name}")
+            action.triggered.connect(lambda _checked=False, e=entry: self.run_addon_action(e))
             menu.addAction(action)
             self.addon_actions.append(action)
 
@@ -836,7 +810,8 @@ class BrowserWindow(QMainWindow):
         if cid is None:
             self.status("No cards selected.")
             return None
-        dialog = CardInfoDialog(browser_ops.card_info(self.col, cid), self)
+        dialog = CardInfoDialog(browser_ops.card_info(self.col, cid), self,
+                                today=self.col.sched.timing().today)
         dialog.show()
         return dialog
 
@@ -876,24 +851,19 @@ class BrowserWindow(QMainWindow):
     def _preview_gone(self) -> None:
         self.preview = None
 
-    def run_addon_action(self, contribution: Any) -> bool:
+    def run_addon_action(self, entry: Any) -> bool:
         """Run an add-on's browser action on the selected cards; True if it did not fail.
 
-        A raising action is recorded against its add-on by the host (and shown there); the
-        window says so and stays usable.
+        A raising action is recorded against its add-on by the host (and shown there); its
+        operation rolls back; the window says so and stays usable.
         """
-        failed = object()
-        cids = self.selected_card_ids()
         self.editor_pane.save()
-        result = self.plugins.call_contribution(contribution, "run", self.col, cids,
-                                                default=failed)
+        ok = run_browser_action(self.plugins, entry, self.col, self.selected_card_ids())
         self.refresh(search_again=True)
-        if result is failed:
-            message = (f"“{contribution.value.label}” from {contribution.plugin_name} "
-                       "failed; see Tools > Add-ons for the error.")
-            self.status(message)
-            return False
-        return True
+        if not ok:
+            self.status(f"“{entry.label}” from {entry.plugin_name} failed; see Tools > "
+                        "Add-ons for the error.")
+        return ok
 
     # --- questions --------------------------------------------------------------------
 

@@ -535,6 +535,7 @@ def test_info_preview_and_duplicates(browser, qtbot):
     assert info.objectName() == "cardInfoDialog"
     assert str(cid) in info.text.toPlainText()
     assert "No reviews yet." in info.text.toPlainText()
+    assert f"New #{col.get_card(cid).due}" in info.text.toPlainText()
     info.close()
 
     preview = browser.open_preview()
