@@ -155,10 +155,12 @@ class Collection:
         self._op_depth = 1
         try:
             yield
-            if self.history.step_has_changes(step):
+            changed = self.history.step_has_changes(step)
+            if changed:
                 self.db.execute("UPDATE col SET mod = ?", (intTime(1000),))
             self.history.stop_recording()
-            self.history.record(step, name)
+            if changed:
+                self.history.record(step, name)
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")

@@ -7,6 +7,13 @@ records *their* inverses as the redo step. Because the triggers see every row ch
 no operation can forget to make itself undoable. The stacks are kept in the file
 (`undo_steps`, `undo_log`), so `repetend undo` works from a later command too.
 
+Writing the log must cost an answer little (issue 3: every page a commit writes goes through
+the WAL and its checkpoints): the triggers write into an in-memory TEMP table, an UPDATE's
+inverse names only the columns that changed, and when the operation ends its statements go
+into the file as ONE `undo_log` row (a JSON array; a row that is not an array is a single
+statement, as older files hold). Steps beyond the undo limit leave the stack at once, their
+log rows in batches.
+
 Bulk inserts (imports) take a cheaper path: inside `UndoHistory.bulk_insert(table)` the
 table's INSERT trigger is suspended, the rows go in through `BulkInsert.insert` (which
 knows their ids), and the step gets ONE inverse statement deleting exactly those ids
@@ -29,6 +36,9 @@ from repetend.core.errors import NothingToUndo, RepetendError
 
 #: How many steps can be undone, as in Anki.
 UNDO_LIMIT = 30
+#: The log rows of steps that fell off the stack are deleted every this many steps (one
+#: delete of a few rows instead of one per operation: fewer pages written per answer).
+PRUNE_EVERY = 16
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,8 @@ _BULK_INSERT = "/*bulk-insert {table}*/ "
 
 
 def install(db: sqlite3.Connection, tables: list[str]) -> None:
-    """Create the per-connection recording switch and the triggers for `tables`."""
+    """Create the per-connection recording switch, the pending log and the triggers for
+    `tables`."""
     if db.execute("PRAGMA temp_store").fetchone()[0] != 2:
         # Statement journals (needed for every statement on a table with triggers) and
         # temp tables in memory, not in temporary files: a large speed-up for writes.
@@ -59,11 +70,18 @@ def install(db: sqlite3.Connection, tables: list[str]) -> None:
     db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_state (step INTEGER NOT NULL)")
     db.execute("DELETE FROM temp.undo_state")
     db.execute("INSERT INTO temp.undo_state VALUES (0)")
+    # The inverse statements of the operation being recorded, until it ends (`_flush`).
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_pending "
+               "(seq INTEGER PRIMARY KEY, sql TEXT NOT NULL)")
+    db.execute("DELETE FROM temp.undo_pending")
     recording = "WHEN (SELECT step FROM temp.undo_state) != 0"
-    log = "INSERT INTO undo_log (step, sql) VALUES ((SELECT step FROM temp.undo_state), "
+    log = "INSERT INTO undo_pending (sql) VALUES ("  # the TEMP table: no main one exists
     for table in tables:
         cols = [r[1] for r in db.execute(f"PRAGMA main.table_info({table})")]
-        sets = "||','||".join(f"'{c}='||quote(old.{c})" for c in cols)
+        # Only the changed columns (compared as stored: a NOCASE column's case counts).
+        same = [f"old.{c} IS new.{c} COLLATE BINARY" for c in cols]
+        sets = "||".join(f"iif({test}, '', ',{c}='||quote(old.{c}))"
+                         for c, test in zip(cols, same, strict=True))
         values = "||','||".join(f"quote(old.{c})" for c in cols)
         col_list = ",".join(["rowid", *cols])
         db.execute(
@@ -72,8 +90,8 @@ def install(db: sqlite3.Connection, tables: list[str]) -> None:
         )
         db.execute(
             f"CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_update AFTER UPDATE ON main.{table} "
-            f"{recording} BEGIN {log}'UPDATE {table} SET '||{sets}||' WHERE rowid='||old.rowid);"
-            " END"
+            f"{recording} AND NOT ({' AND '.join(same)}) BEGIN "
+            f"{log}'UPDATE {table} SET '||substr({sets}, 2)||' WHERE rowid='||new.rowid); END"
         )
         db.execute(
             f"CREATE TEMP TRIGGER IF NOT EXISTS undo_{table}_delete BEFORE DELETE ON main.{table} "
@@ -201,11 +219,9 @@ class UndoHistory:
 
     def begin_recording(self) -> int:
         """Start logging row changes under a fresh step id."""
-        step = self._db.execute(
-            "SELECT max(coalesce((SELECT max(id) FROM undo_steps), 0),"
-            " coalesce((SELECT max(step) FROM undo_log), 0)) + 1").fetchone()[0]
-        self._db.execute("UPDATE temp.undo_state SET step = ?", (step,))
-        return step
+        return self._db.execute(
+            "UPDATE temp.undo_state SET step = max(coalesce((SELECT max(id) FROM undo_steps), 0),"
+            " coalesce((SELECT max(step) FROM undo_log), 0)) + 1 RETURNING step").fetchone()[0]
 
     def stop_recording(self) -> None:
         self._db.execute("UPDATE temp.undo_state SET step = 0")
@@ -238,30 +254,49 @@ class UndoHistory:
                     f"but {len(bulk.ids)} were inserted through it; other writes are not "
                     "allowed inside bulk_insert")
         if bulk.ids:
+            self._flush(step)
             db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
                        (step, bulk_delete_sql(table, bulk.ids)))
 
+    def _flush(self, step: int) -> bool:
+        """Move the pending inverse statements into the file as one row of `step`; whether
+        there were any."""
+        db = self._db
+        pending = db.execute("DELETE FROM temp.undo_pending RETURNING seq, sql").fetchall()
+        if not pending:
+            return False
+        pending.sort(key=lambda r: r[0])  # (RETURNING gives no order)
+        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)", (step, json.dumps(
+            [r[1] for r in pending], ensure_ascii=False, separators=(",", ":"))))
+        return True
+
     def step_has_changes(self, step: int) -> bool:
-        return self._db.execute("SELECT 1 FROM undo_log WHERE step = ? LIMIT 1",
-                                (step,)).fetchone() is not None
+        return self._db.execute(
+            "SELECT EXISTS (SELECT 1 FROM temp.undo_pending) "
+            "OR EXISTS (SELECT 1 FROM undo_log WHERE step = ?)", (step,)).fetchone()[0] == 1
 
     def record(self, step: int, name: str) -> None:
         """A new operation becomes undoable; the redo stack and the oldest steps are dropped."""
-        if not self.step_has_changes(step):
+        db = self._db
+        if not self._flush(step) and db.execute(
+                "SELECT 1 FROM undo_log WHERE step = ? LIMIT 1", (step,)).fetchone() is None:
             return
-        # (Plain id queries: this runs for every operation, answering cards included.)
-        for (old,) in self._db.execute("SELECT id FROM undo_steps WHERE redo = 1").fetchall():
-            self._forget(old)
-        self._db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, 0)",
-                         (step, name))
-        for (old,) in self._db.execute(
-                "SELECT id FROM undo_steps WHERE redo = 0 ORDER BY id DESC LIMIT -1 OFFSET ?",
-                (UNDO_LIMIT,)).fetchall():
-            self._forget(old)
+        # (Few statements: this runs for every operation, answering cards included.) The
+        # redo stack goes, and the oldest steps beyond the limit once this one is added.
+        for old, redo in db.execute(
+                "DELETE FROM undo_steps WHERE redo = 1 OR id IN (SELECT id FROM undo_steps "
+                "WHERE redo = 0 ORDER BY id DESC LIMIT -1 OFFSET ?) RETURNING id, redo",
+                (UNDO_LIMIT - 1,)).fetchall():
+            if redo:
+                db.execute("DELETE FROM undo_log WHERE step = ?", (old,))
+        db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, 0)", (step, name))
+        if step % PRUNE_EVERY == 0:  # rows of steps no longer on either stack
+            db.execute("DELETE FROM undo_log WHERE step < (SELECT min(id) FROM undo_steps)")
 
     def clear(self) -> None:
         self._db.execute("DELETE FROM undo_steps")
         self._db.execute("DELETE FROM undo_log")
+        self._db.execute("DELETE FROM temp.undo_pending")
 
     def _forget(self, step: int) -> None:
         self._db.execute("DELETE FROM undo_log WHERE step = ?", (step,))
@@ -276,8 +311,13 @@ class UndoHistory:
     def reverse(self, redo: bool) -> str:
         """Undo (or redo) the top step and move it to the other stack; returns its name."""
         step = self.top(redo)
-        statements = [r[0] for r in self._db.execute(
-            "SELECT sql FROM undo_log WHERE step = ? ORDER BY seq DESC", (step.id,))]
+        statements = []
+        for (logged,) in self._db.execute(
+                "SELECT sql FROM undo_log WHERE step = ? ORDER BY seq DESC", (step.id,)):
+            if logged.startswith("["):  # one operation's row changes, oldest first
+                statements += reversed(json.loads(logged))
+            else:
+                statements.append(logged)
         new_step = self.begin_recording()
         try:
             i = 0
@@ -300,6 +340,7 @@ class UndoHistory:
                 i = j
         finally:
             self.stop_recording()
+        self._flush(new_step)
         self._forget(step.id)
         self._db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, ?)",
                          (new_step, step.name, int(not redo)))
@@ -329,6 +370,7 @@ class UndoHistory:
             f"SELECT '('||{values}||')' FROM {table} WHERE {where} ORDER BY rowid", params)]
         prefix = (_BULK_INSERT.format(table=table)
                   + f"INSERT INTO {table} ({', '.join(['rowid', *cols])}) VALUES ")
+        self._flush(step)
         db.executemany("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
                        [(step, prefix + ",".join(rows[i:i + BULK_CHUNK]))
                         for i in range(0, len(rows), BULK_CHUNK)])
@@ -346,5 +388,6 @@ class UndoHistory:
         with _suspended(db, table, "insert"):
             for sql in statements:
                 ids += [r[0] for r in db.execute(sql + " RETURNING rowid")]
+        self._flush(step)
         db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
                    (step, bulk_delete_sql(table, ids)))
