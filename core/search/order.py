@@ -34,8 +34,16 @@ _NOTE_DUE = ("(SELECT min(CASE WHEN x.type = 0 OR x.queue < 0 OR x.odid != 0 THE
              "FROM cards x WHERE x.nid = n.id)")
 _NOTE_POSITION = ("(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') "
                   "END FROM cards x WHERE x.nid = {nid} ORDER BY x.ord LIMIT 1)")
-_TEMPLATE_NAME = ("coalesce((SELECT name FROM templates WHERE ntid = n.ntid AND ord = c.ord), "
-                  "(SELECT name FROM templates WHERE ntid = n.ntid AND ord = 0))")
+# Note types and card templates ranked by name, as "ntid:ord" positions in one text the
+# query computes once: looking the names up for every card took half as long again. A
+# cloze card (ordinal past the templates) takes its note type's only template.
+_TEMPLATE_RANKS = ("(SELECT ',' || group_concat(k) || ',' FROM (SELECT t.ntid || ':' || t.ord "
+                   "AS k FROM templates t JOIN notetypes nt ON nt.id = t.ntid ORDER BY "
+                   "nt.name COLLATE NOCASE, t.name COLLATE NOCASE, t.ord))")
+_TEMPLATE_RANK = (f"coalesce(nullif(instr({_TEMPLATE_RANKS}, ',' || n.ntid || ':' || c.ord || "
+                  f"','), 0), instr({_TEMPLATE_RANKS}, ',' || n.ntid || ':0,'))")
+_NOTETYPE_RANK = ("instr((SELECT ',' || group_concat(id) || ',' FROM (SELECT id FROM notetypes "
+                  "ORDER BY name COLLATE NOCASE, id)), ',' || n.ntid || ',')")
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteFld", "Sort Field", "n.sfld COLLATE NOCASE, c.ord",
@@ -52,15 +60,13 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("cardLapses", "Lapses", "c.lapses",
                "(SELECT sum(lapses) FROM cards WHERE nid = n.id)"),
     SortColumn("deck", "Deck", "(SELECT name FROM decks WHERE id = c.did) COLLATE NOCASE",
-               # notes whose cards are in several decks ("(2)") last, as in Anki
-               "(SELECT count(DISTINCT x.did) > 1 FROM cards x WHERE x.nid = n.id), "
-               "(SELECT min(d.name COLLATE NOCASE) FROM cards x JOIN decks d ON d.id = x.did "
-               "WHERE x.nid = n.id) COLLATE NOCASE"),
-    SortColumn("note", "Note Type", "(SELECT name FROM notetypes WHERE id = n.ntid) "
-               "COLLATE NOCASE, c.ord", "(SELECT name FROM notetypes WHERE id = n.ntid) "
-               "COLLATE NOCASE", needs_notes=True),
-    SortColumn("template", "Card Type", "(SELECT name FROM notetypes WHERE id = n.ntid) "
-               f"COLLATE NOCASE, {_TEMPLATE_NAME} COLLATE NOCASE, c.ord",
+               # notes whose cards are in several decks ("(2)") last, as in Anki; one look
+               # at the note's cards (two subqueries took half as long again)
+               "(SELECT CASE WHEN min(x.did) = max(x.did) THEN '0' || (SELECT name FROM decks "
+               "WHERE id = x.did) ELSE '1' END FROM cards x WHERE x.nid = n.id) COLLATE NOCASE"),
+    SortColumn("note", "Note Type", f"{_NOTETYPE_RANK}, c.ord", f"{_NOTETYPE_RANK}",
+               needs_notes=True),
+    SortColumn("template", "Card Type", f"{_TEMPLATE_RANK}, c.ord",
                "(SELECT count() FROM cards WHERE nid = n.id)", needs_notes=True),
     SortColumn("noteTags", "Tags", "n.tags COLLATE NOCASE", "n.tags COLLATE NOCASE",
                needs_notes=True),
