@@ -256,16 +256,25 @@ class BrowserTable:
         return index in self._deleted
 
     def invalidate(self, ids: Iterable[int] | None = None) -> None:
-        """Forget cached cells (of these row ids, or all) so they are fetched again."""
+        """Forget cached cells (of these rows' card or note ids, or all) so they are fetched
+        again; in notes mode card ids stand for their notes' rows."""
         if ids is None:
             self._cache.clear()
             self._deleted.clear()
             return
+        missing = []
         for item in ids:
             index = self.row_of(item)
-            if index is not None:
+            if index is None:
+                missing.append(item)
+            else:
                 self._cache.pop(index, None)
                 self._deleted.discard(index)
+        if missing and self.notes_mode:
+            # Card ids given in notes mode (an operation on cards): their notes' rows.
+            self.invalidate(nid for (nid,) in self.col.db.execute(
+                "SELECT DISTINCT nid FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(missing),)) if self.row_of(nid) is not None)
 
     def card_ids(self, rows: Iterable[int]) -> list[int]:
         """The cards of these rows in row order (notes mode: every card of each note)."""

@@ -249,6 +249,16 @@ def test_rows_fetched_by_page_and_refreshed_on_invalidate(tmp_path) -> None:
         assert table.row(3)[1] == ""  # still the cached text
         table.invalidate([table.ids[3]])
         assert table.row(3)[1] == "marked"
+        table.set_notes_mode(True)
+        table.set_columns(["noteFld", "noteTags"])
+        first_card = col.db.execute("SELECT id FROM cards WHERE nid = ?",
+                                    (table.ids[5],)).fetchone()[0]
+        assert table.row(5)[1] == ""
+        with col.op("Tag"):
+            col.db.execute("UPDATE notes SET tags = ' x ' WHERE id = ?", (table.ids[5],))
+        table.invalidate([first_card])  # a card id stands for its note's row
+        assert table.row(5)[1] == "x"
+        table.set_notes_mode(False)
         with col.op("Delete"):
             col.db.execute("DELETE FROM cards WHERE id = ?", (table.ids[4],))
         table.invalidate()
