@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,6 +78,9 @@ class Collection:
         self.path = Path(path)
         creating = not self.path.exists() or self.path.stat().st_size == 0
         self.db: sqlite3.Connection = storage.connect(self.path)
+        self._checkpointer = storage.Checkpointer(self.db, self.path)
+        # An unclosed collection still ends the checkpointer's thread when it goes away.
+        weakref.finalize(self, self._checkpointer.stop, False)
         undo.install(self.db, UNDOABLE_TABLES)
         self.history = undo.UndoHistory(self.db)
         self.callbacks = CollectionCallbacks()
@@ -85,6 +89,9 @@ class Collection:
         #: card. A name hides a field search of that name; Anki's own words win over it.
         self.search_terms: Mapping[str, SearchTermMatch] = {}
         self._op_depth = 0
+        #: Bookkeeping config values (not undo steps) written at the start of the next write
+        #: transaction instead of costing a commit of their own (`defer_config`).
+        self._deferred_config: dict[str, Any] = {}
         self.notetypes = NoteTypeManager(self)
         self.decks = DeckManager(self)
         if creating:
@@ -99,6 +106,7 @@ class Collection:
 
     def close(self) -> None:
         if self.db is not None:
+            self._checkpointer.stop()
             self.db.close()
             self.db = None  # type: ignore[assignment]
 
@@ -151,9 +159,10 @@ class Collection:
                 self._op_depth -= 1
             return
         self.db.execute("BEGIN IMMEDIATE")
-        step = self.history.begin_recording()
         self._op_depth = 1
         try:
+            deferred = self._write_deferred()
+            step = self.history.begin_recording()
             yield
             changed = self.history.step_has_changes(step)
             if changed:
@@ -168,6 +177,10 @@ class Collection:
             raise
         finally:
             self._op_depth = 0
+        if deferred:
+            self._deferred_config.clear()
+        if changed:
+            self._checkpointer.committed()
 
     @contextmanager
     def bulk_insert(self, table: str) -> Iterator[undo.BulkInsert]:
@@ -201,6 +214,7 @@ class Collection:
         self.history.top(redo)
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            deferred = self._write_deferred()
             name = self.history.reverse(redo)
             self.db.execute("COMMIT")
         except BaseException:
@@ -208,7 +222,23 @@ class Collection:
             raise
         finally:
             self._forget_caches()
+        if deferred:
+            self._deferred_config.clear()
+        self._checkpointer.committed()
         return name
+
+    def defer_config(self, key: str, value: Any) -> None:
+        """Set a bookkeeping config value that is not an undo step, without a commit of its
+        own: `get_config` sees it at once, the file with the next operation (issue 3: the
+        day's unburying check made opening a deck wait for a commit). Changes that depend
+        on it can only come through an operation, which writes it first."""
+        self._deferred_config[key] = value
+
+    def _write_deferred(self) -> bool:
+        """Inside a new write transaction, before recording starts: the deferred values."""
+        for key, value in self._deferred_config.items():
+            self._write_config(key, value)
+        return bool(self._deferred_config)
 
     def _forget_caches(self) -> None:
         self.notetypes.forget_cache()
@@ -216,6 +246,8 @@ class Collection:
     # --- config --------------------------------------------------------------------------
 
     def get_config(self, key: str, default: Any = None) -> Any:
+        if key in self._deferred_config:
+            return self._deferred_config[key]
         row = self.db.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
 

@@ -269,6 +269,13 @@ def unbury_on_new_day(col: Collection, today: int) -> None:
     if isinstance(last, int) and last >= today:
         return
     own_transaction = not col.db.in_transaction
+    if own_transaction and col.db.execute(
+            "SELECT 1 FROM cards WHERE did IN (SELECT id FROM decks) AND queue IN (-2, -3) "
+            "LIMIT 1").fetchone() is None:
+        # Nothing to restore: the day is marked done with the next operation (anything that
+        # buries a card is one), so showing the first card waits for no commit (issue 3).
+        col.defer_config("lastUnburied", today)
+        return
     if own_transaction:
         col.db.execute("BEGIN IMMEDIATE")
     try:
