@@ -488,19 +488,8 @@ class MainWindow(QMainWindow):
 
     def move_deck(self, deck_id: int, parent_id: int | None) -> None:
         """Move a deck (with its subdecks) under `parent_id`, or to the top level for 0."""
-        deck = self.col.decks.get(deck_id)
-        if parent_id == TOP_LEVEL or parent_id is None:
-            new_name = deck.basename
-        else:
-            new_name = self.col.decks.get(parent_id).name + SEPARATOR + deck.basename
-        if new_name == deck.name:
-            return
-
-        def move() -> None:
-            with self.col.op("Move Deck"):
-                self.col.decks.rename(deck_id, new_name)
-
-        self.run_op(move)
+        parent = None if parent_id in (TOP_LEVEL, None) else parent_id
+        self.run_op(lambda: self.col.decks.move(deck_id, parent))
         self.select_deck(deck_id)
 
     def move_deck_dialog(self, deck_id: int | None = None) -> None:

@@ -180,6 +180,31 @@ def test_move_to_dialog_moves_a_deck_to_the_top_level(window):
     assert col.decks.get(arabic).name == "Arabic Vocabulary"
 
 
+def test_moving_a_deck_under_itself_is_refused_and_a_taken_name_gets_a_plus(window):
+    col = window.col
+    sample = col.decks.id("Sample Deck", create=False)
+    arabic = col.decks.id("Sample Deck::Arabic Vocabulary", create=False)
+    undo = col.undo_name()
+    window.move_deck(sample, arabic)
+    assert window.warnings == ["cannot move deck 'Sample Deck' under itself"]
+    assert col.undo_name() == undo and "Sample Deck" in window.deck_names()
+    col.decks.id("Arabic Vocabulary")
+    window.move_deck(arabic, None)  # to the top level, where the name is taken
+    assert "Arabic Vocabulary+" in window.deck_names()
+    assert window.actions_["undo"].text() == "Undo Move Deck"
+
+
+def test_deleting_a_deck_says_how_many_cards_went(window):
+    col = window.col
+    sample = col.decks.id("Sample Deck", create=False)
+    count = col.decks.card_count(sample)
+    assert count > 0
+    window.select_deck(sample)
+    menu_action(window.build_deck_menu(), "Delete").trigger()
+    assert window.statusBar().currentMessage() == f"{count} cards deleted."
+    assert col.db.execute("SELECT count() FROM cards").fetchone()[0] == 0
+
+
 def test_collapsing_a_deck_is_stored_and_undoable(window):
     col = window.col
     sample = col.decks.id("Sample Deck", create=False)
