@@ -7,7 +7,10 @@ tree (1 root, 5 children, 4 grandchildren each), identical in both programs, and
 - time to the first card: opening the root deck of a freshly opened collection and getting
   the first card with its four next states and button labels (the queue is built here);
 - per-answer latency over a 1,000-answer session: answering the shown card and getting the
-  next one with its states and labels (p50 and p99).
+  next one with its states and labels (p50 and p99);
+- CPU time per answer of the whole process over the session (all threads: Repetend copies
+  its WAL back into the collection file on a thread of its own, which the latencies do not
+  see, and Anki's backend may use threads too).
 
 Ratios are Repetend/Anki: below 1.0 Repetend is faster. Both run with fuzz on (their default).
 Anki's load balancer (on by default in Anki) is switched off, since Repetend does not have
@@ -124,7 +127,7 @@ def first_card_repetend(path: Path) -> float:
         col.close()
 
 
-def session_repetend(path: Path) -> list[float]:
+def session_repetend(path: Path) -> tuple[list[float], float]:
     from repetend.core.collection import Collection
 
     col = Collection(path)
@@ -132,6 +135,7 @@ def session_repetend(path: Path) -> list[float]:
         deck = col.decks.by_name("Bench")
         queued = col.sched.get_next_card(deck)
         latencies = []
+        cpu = time.process_time()
         for button in answers():
             assert queued is not None, "the session ran out of cards"
             start = time.perf_counter()
@@ -139,7 +143,8 @@ def session_repetend(path: Path) -> list[float]:
                                   time_taken_ms=3000)
             queued = col.sched.get_next_card(deck)
             latencies.append(time.perf_counter() - start)
-        return latencies
+        cpu = time.process_time() - cpu
+        return latencies, cpu
     finally:
         col.close()
 
@@ -210,7 +215,7 @@ def first_card_anki(path: Path) -> float:
         col.close()
 
 
-def session_anki(path: Path) -> list[float]:
+def session_anki(path: Path) -> tuple[list[float], float]:
     from anki.cards import Card
     from anki.collection import Collection
     from anki.scheduler.v3 import CardAnswer
@@ -221,6 +226,7 @@ def session_anki(path: Path) -> list[float]:
         col.decks.select(col.decks.id("Bench"))
         queued = _anki_show(col, col.sched.get_queued_cards(fetch_limit=1))
         latencies = []
+        cpu = time.process_time()
         for button in answers():
             start = time.perf_counter()
             card = Card(col)
@@ -230,7 +236,8 @@ def session_anki(path: Path) -> list[float]:
                                                          rating=ratings[button]))
             queued = _anki_show(col, col.sched.get_queued_cards(fetch_limit=1))
             latencies.append(time.perf_counter() - start)
-        return latencies
+        cpu = time.process_time() - cpu
+        return latencies, cpu
     finally:
         col.close()
 
@@ -258,6 +265,7 @@ def measure(folder: Path, anki_load_balancer: bool, repeats: int,
         pristine[name] = path
     firsts: dict[str, list[float]] = {name: [] for name in SYSTEMS}
     latencies: dict[str, list[float]] = {name: [] for name in SYSTEMS}
+    cpu: dict[str, float] = {name: 0.0 for name in SYSTEMS}
     copies = 0
 
     def fresh(name: str) -> Path:
@@ -273,13 +281,16 @@ def measure(folder: Path, anki_load_balancer: bool, repeats: int,
             firsts[name].append(first(fresh(name)))
     for _ in range(sessions):
         for name, (_, _, session) in SYSTEMS.items():
-            latencies[name].extend(session(fresh(name)))
+            timed, seconds = session(fresh(name))
+            latencies[name].extend(timed)
+            cpu[name] += seconds
     return {name: {
         "first_card_ms": statistics.median(firsts[name]) * 1000,
         "answer_p50_ms": percentile(latencies[name], 50) * 1000,
         "answer_p99_ms": percentile(latencies[name], 99) * 1000,
         "answer_mean_ms": statistics.mean(latencies[name]) * 1000,
         "answer_max_ms": max(latencies[name]) * 1000,
+        "answer_cpu_ms": cpu[name] / len(latencies[name]) * 1000,
     } for name in SYSTEMS}
 
 
@@ -314,7 +325,7 @@ def main() -> int:
     print(f"{'':<22}{'Repetend':>12}{'Anki':>12}{'ratio R/A':>12}")
     labels = {"first_card_ms": "time to first card", "answer_p50_ms": "per answer p50",
               "answer_p99_ms": "per answer p99", "answer_mean_ms": "per answer mean",
-              "answer_max_ms": "per answer max"}
+              "answer_max_ms": "per answer max", "answer_cpu_ms": "CPU per answer"}
     for key, label in labels.items():
         print(f"{label:<22}{results['repetend'][key]:>10.2f}ms{results['anki'][key]:>10.2f}ms"
               f"{ratios[key]:>12.2f}")
