@@ -51,9 +51,10 @@ class DeckChooser(QDialog):
     """Change Deck: a filter box over every deck cards can be moved to (not filtered ones)."""
 
     def __init__(self, col: Collection, parent: QWidget | None = None,
-                 current: str | None = None) -> None:
+                 current: str | None = None, *, title: str = "Change Deck",
+                 button: str = "Move Cards", exclude: str | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Change Deck")
+        self.setWindowTitle(title)
         self.setObjectName("deckChooser")
         self.resize(360, 420)
         layout = QVBoxLayout(self)
@@ -64,9 +65,9 @@ class DeckChooser(QDialog):
         self.list = QListWidget(self)
         self.list.setObjectName("deckList")
         layout.addWidget(self.list, 1)
-        self.names = sorted((d.name for d in col.decks.all() if not d.is_filtered),
-                            key=str.lower)
-        self.buttons = _buttons(self, "Move Cards")
+        self.names = sorted((d.name for d in col.decks.all()
+                             if not d.is_filtered and d.name != exclude), key=str.lower)
+        self.buttons = _buttons(self, button)
         layout.addWidget(self.buttons)
         self.filter.textChanged.connect(self._fill)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())

@@ -8,15 +8,23 @@ negated — Anki's modifiers. Saved searches live in the collection config `save
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
+from repetend.core import browser_ops
 from repetend.core.decks import SEPARATOR
+from repetend.core.errors import InvalidInput
+from repetend.core.notes import str_to_tags
 from repetend.host.qt import (
+    QLineEdit,
     QMenu,
     QPoint,
     Qt,
     QTreeWidget,
     QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
     Signal,
 )
 
@@ -28,6 +36,10 @@ SAVED_FILTERS = "savedFilters"
 SEARCH_ROLE = Qt.ItemDataRole.UserRole
 #: The role holding a saved search's name (only on saved-search items).
 SAVED_ROLE = Qt.ItemDataRole.UserRole + 1
+#: What an item is ("deck", "tag", "notetype") and what it names (a deck's or tag's full
+#: name, a note type's id): the context menu's operations work on these.
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+NAME_ROLE = Qt.ItemDataRole.UserRole + 3
 
 FLAGS = [(1, "Red"), (2, "Orange"), (3, "Green"), (4, "Blue"), (5, "Pink"), (6, "Turquoise"),
          (7, "Purple")]
@@ -75,11 +87,24 @@ class Sidebar(QTreeWidget):
         self.customContextMenuRequested.connect(self._menu)
         self.itemClicked.connect(self._clicked)
         #: Returns the browser's current search (for "Save Current Search"); set by the window.
-        self.current_search = lambda: ""
-        #: Asks for a name (title, label) -> str | None; tests replace it.
-        self.ask_name = lambda _title, _label: None
+        self.current_search: Callable[[], str] = lambda: ""
+        #: Asks for a text (title, label, default) -> str | None; set by the window.
+        self.ask_text: Callable[[str, str, str], str | None] = lambda _t, _l, _d: None
+        #: Asks for a deck to merge the deck called `name` into -> its id | None.
+        self.choose_deck: Callable[[str], int | None] = lambda _name: None
+        #: Runs one collection operation then refreshes the browser (the window's `run_op`:
+        #: func, message from its result, search_again); alone, it runs and rebuilds.
+        self.run_op: Callable[..., Any] = self._run_alone
         self.roots: dict[str, QTreeWidgetItem] = {}
+        self._filter = ""
+        self._expanded_before_filter: set[tuple[str, ...]] | None = None
         self.refresh()
+
+    def _run_alone(self, func: Callable[[], Any], done: Any = None, *,
+                   search_again: bool = False) -> Any:
+        result = func()
+        self.refresh()
+        return result
 
     # --- building ---
 
@@ -113,6 +138,8 @@ class Sidebar(QTreeWidget):
         for nt in sorted(self.col.notetypes.all(), key=lambda n: n.name.lower()):
             nt_term = quote_term("note", nt.name)
             item = self._child(self.roots["notetypes"], nt.name, nt_term)
+            item.setData(0, KIND_ROLE, "notetype")
+            item.setData(0, NAME_ROLE, nt.id)
             if not nt.is_cloze:
                 for template in nt.templates:
                     self._child(item, template.name,
@@ -125,6 +152,8 @@ class Sidebar(QTreeWidget):
         for item in self._all_items():
             if item.parent() is not None and item.data(0, SEARCH_ROLE) in open_searches:
                 item.setExpanded(True)
+        if self._filter:
+            self._apply_filter()
 
     def _all_items(self) -> list[QTreeWidgetItem]:
         out: list[QTreeWidgetItem] = []
@@ -162,7 +191,69 @@ class Sidebar(QTreeWidget):
                 if folded in made:
                     continue
                 parent = made.get(SEPARATOR.join(parts[:depth - 1]).casefold(), root)
-                made[folded] = self._child(parent, parts[depth - 1], quote_term(key, path))
+                made[folded] = item = self._child(parent, parts[depth - 1],
+                                                  quote_term(key, path))
+                item.setData(0, KIND_ROLE, key)
+                item.setData(0, NAME_ROLE, path)
+
+    # --- filtering ---
+
+    def set_filter(self, text: str) -> None:
+        """Show only items whose label contains every word of `text` (any case), with their
+        parents, opened so they can be seen; empty text shows everything as it was."""
+        text = text.strip()
+        if text and self._expanded_before_filter is None:
+            self._expanded_before_filter = {self._path(i) for i in self._all_items()
+                                            if i.isExpanded()}
+        self._filter = text
+        if text:
+            self._apply_filter()
+            return
+        before = self._expanded_before_filter or set()
+        self._expanded_before_filter = None
+        for item in self._all_items():
+            item.setHidden(False)
+            item.setExpanded(self._path(item) in before)
+
+    @staticmethod
+    def _path(item: QTreeWidgetItem) -> tuple[str, ...]:
+        """The labels from the top to `item` (items are rebuilt on refresh; paths stay)."""
+        labels: list[str] = []
+        node: QTreeWidgetItem | None = item
+        while node is not None:
+            labels.append(node.text(0))
+            node = node.parent()
+        return tuple(reversed(labels))
+
+    def _apply_filter(self) -> None:
+        words = self._filter.casefold().split()
+
+        def show(item: QTreeWidgetItem) -> bool:
+            children = [show(item.child(i)) for i in range(item.childCount())]
+            label = item.text(0).casefold()
+            match = all(w in label for w in words)
+            visible = match or any(children)
+            item.setHidden(not visible)
+            item.setExpanded(any(children))
+            return visible
+
+        for i in range(self.topLevelItemCount()):
+            show(self.topLevelItem(i))
+
+    def visible_labels(self) -> list[str]:
+        """Labels of the items not hidden by the filter, depth-first (tests, screenshots)."""
+        out: list[str] = []
+
+        def walk(item: QTreeWidgetItem, depth: int) -> None:
+            if item.isHidden():
+                return
+            out.append("  " * depth + item.text(0))
+            for i in range(item.childCount()):
+                walk(item.child(i), depth + 1)
+
+        for i in range(self.topLevelItemCount()):
+            walk(self.topLevelItem(i), 0)
+        return out
 
     # --- saved searches ---
 
@@ -171,23 +262,78 @@ class Sidebar(QTreeWidget):
         return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
     def save_search(self, name: str, search: str) -> None:
-        """Store `search` under `name` (one undoable step, "Change Preferences")."""
+        """Store `search` under `name` (one undoable step, "Save Search")."""
         saved = self.saved_searches()
         saved[name] = search
-        self.col.set_config(SAVED_FILTERS, saved)
-        self.refresh()
+
+        def op() -> None:
+            with self.col.op("Save Search"):
+                self.col.set_config(SAVED_FILTERS, saved)
+
+        self.run_op(op, lambda _r: f"Search saved as “{name}”.")
         self.saved_searches_changed.emit()
 
     def delete_saved_search(self, name: str) -> None:
         saved = self.saved_searches()
         if saved.pop(name, None) is None:
             return
-        self.col.set_config(SAVED_FILTERS, saved)
-        self.refresh()
+
+        def op() -> None:
+            with self.col.op("Delete Saved Search"):
+                self.col.set_config(SAVED_FILTERS, saved)
+
+        self.run_op(op, lambda _r: f"Saved search “{name}” deleted.")
         self.saved_searches_changed.emit()
 
-    # --- finding and clicking ---
+    # --- decks, tags and note types (context menu) ---
 
+    def rename_deck(self, name: str) -> None:
+        new = self.ask_text("Rename Deck", "New deck name:", name)
+        if not new or new == name:
+            return
+        did = self.col.decks.by_name(name).id
+        self.run_op(lambda: self.col.decks.rename(did, new),
+                    lambda got: f"Deck renamed to {got}.")
+
+    def delete_deck(self, name: str) -> None:
+        """Delete the deck with its subdecks and cards at once (undoable, so no question, as in
+        Anki); says how many cards went."""
+        did = self.col.decks.by_name(name).id
+        self.run_op(lambda: self.col.decks.remove([did]),
+                    lambda n: f"Deck {name} deleted with {n} card{'s' if n != 1 else ''}.",
+                    search_again=True)
+
+    def merge_deck(self, name: str) -> None:
+        """Move every card of the deck into another chosen deck, then delete it."""
+        target = self.choose_deck(name)
+        if target is None:
+            return
+        source = self.col.decks.by_name(name).id
+        self.run_op(lambda: self.col.decks.merge(source, target),
+                    lambda r: f"{r.cards} card{'s' if r.cards != 1 else ''} of {r.source} "
+                              f"merged into {r.target}.", search_again=True)
+
+    def rename_tag(self, tag: str) -> None:
+        new = self.ask_text("Rename Tag", "New tag name:", tag)
+        if not new or new == tag:
+            return
+        self.run_op(lambda: browser_ops.rename_tag(self.col, tag, new),
+                    lambda n: f"Tag renamed on {n} note{'s' if n != 1 else ''}.")
+
+    def delete_tag(self, tag: str) -> None:
+        self.run_op(lambda: delete_tag(self.col, tag),
+                    lambda n: f"Tag {tag} removed from {n} note{'s' if n != 1 else ''}.",
+                    search_again=True)
+
+    def rename_notetype(self, ntid: int) -> None:
+        current = self.col.notetypes.get(ntid).name
+        new = self.ask_text("Rename Note Type", "New name:", current)
+        if not new or new == current:
+            return
+        self.run_op(lambda: rename_notetype(self.col, ntid, new),
+                    lambda got: f"Note type renamed to {got}.")
+
+    # --- finding and clicking ---
     def find_item(self, *labels: str) -> QTreeWidgetItem | None:
         """The item under the path of labels, e.g. ("Decks", "Sample Deck")."""
         items = [self.topLevelItem(i) for i in range(self.topLevelItemCount())]
@@ -212,17 +358,91 @@ class Sidebar(QTreeWidget):
         menu.exec(self.viewport().mapToGlobal(pos))
 
     def build_menu(self, item: QTreeWidgetItem | None) -> QMenu:
-        """The context menu: save the current search; delete a saved one."""
+        """The context menu, as in Anki: "Save Current Search" first, then what the item
+        under the mouse offers (a deck, a tag, a note type, a saved search)."""
         menu = QMenu(self)
         menu.setObjectName("sidebarMenu")
         menu.addAction("Save Current Search…", self._save_current)
-        name = item.data(0, SAVED_ROLE) if item is not None else None
-        if name:
-            menu.addAction("Delete Saved Search", lambda: self.delete_saved_search(name))
+        if item is None:
+            return menu
+        saved = item.data(0, SAVED_ROLE)
+        kind, name = item.data(0, KIND_ROLE), item.data(0, NAME_ROLE)
+        entries: list[tuple[str, Callable[[], None]]] = []
+        if saved:
+            entries = [("Delete", lambda: self.delete_saved_search(saved))]
+        elif kind == "deck":
+            entries = [("Rename…", lambda: self.rename_deck(name)),
+                       ("Delete", lambda: self.delete_deck(name)),
+                       ("Merge Into…", lambda: self.merge_deck(name))]
+        elif kind == "tag":
+            entries = [("Rename…", lambda: self.rename_tag(name)),
+                       ("Delete", lambda: self.delete_tag(name))]
+        elif kind == "notetype":
+            entries = [("Rename…", lambda: self.rename_notetype(name))]
+        if entries:
+            menu.addSeparator()
+        for label, slot in entries:
+            menu.addAction(label, slot)
         return menu
 
     def _save_current(self) -> None:
         search = self.current_search().strip()
-        name = self.ask_name("Save Current Search", "Name:")
+        name = self.ask_text("Save Current Search", "Name:", "")
         if name:
             self.save_search(name, search)
+
+
+def delete_tag(col: Collection, tag: str) -> int:
+    """Take `tag` and its children (`tag::x`) off every note and out of the tag list, as one
+    step "Delete Tag"; returns how many notes changed."""
+    folded = tag.casefold()
+    prefix = folded + SEPARATOR
+
+    def doomed(t: str) -> bool:
+        return t.casefold() == folded or t.casefold().startswith(prefix)
+
+    nids, tags = [], set()
+    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
+        found = [t for t in str_to_tags(text) if doomed(t)]
+        if found:
+            nids.append(nid)
+            tags.update(found)
+    with col.op("Delete Tag"):
+        changed = browser_ops.remove_tags(col, nids, sorted(tags)) if nids else 0
+        for (registered,) in col.db.execute("SELECT tag FROM tags").fetchall():
+            if doomed(registered):
+                col.db.execute("DELETE FROM tags WHERE tag = ?", (registered,))
+    return changed
+
+
+def rename_notetype(col: Collection, ntid: int, name: str) -> str:
+    """Give note type `ntid` a new name (one step "Rename Note Type"); another note type's
+    name is refused, as `note:` searches must find one. Returns the stored name."""
+    nt = copy.deepcopy(col.notetypes.get(ntid))  # the cached one stays as stored if refused
+    clean = name.replace('"', "").strip()
+    for other in col.notetypes.all():
+        if other.id != ntid and other.name.casefold() == clean.casefold():
+            raise InvalidInput(f"a note type called {other.name!r} already exists")
+    with col.op("Rename Note Type"):
+        nt.name = name
+        col.notetypes.update(nt)
+    return col.notetypes.get(ntid).name
+
+
+class SidebarPane(QWidget):
+    """The sidebar with its filter box above it (typing narrows the tree)."""
+
+    def __init__(self, col: Collection, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("browserSidebarPane")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        self.filter = QLineEdit(self)
+        self.filter.setObjectName("sidebarFilter")
+        self.filter.setPlaceholderText("Filter the sidebar")
+        self.filter.setClearButtonEnabled(True)
+        layout.addWidget(self.filter)
+        self.tree = Sidebar(col, self)
+        layout.addWidget(self.tree, 1)
+        self.filter.textChanged.connect(self.tree.set_filter)

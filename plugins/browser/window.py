@@ -51,7 +51,7 @@ from repetend.plugins.browser.dialogs import (
     ForgetDialog,
     RepositionDialog,
 )
-from repetend.plugins.browser.sidebar import Sidebar, combine
+from repetend.plugins.browser.sidebar import SidebarPane, combine
 from repetend.plugins.browser.table_view import BrowserModel, BrowserTableView
 
 if TYPE_CHECKING:
@@ -144,9 +144,13 @@ class BrowserWindow(QMainWindow):
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, central)
         self.splitter.setObjectName("browserSplitter")
-        self.sidebar = Sidebar(self.col, self.splitter)
+        self.sidebar_pane = SidebarPane(self.col, self.splitter)
+        self.sidebar = self.sidebar_pane.tree
+        self.sidebar_filter = self.sidebar_pane.filter
         self.sidebar.current_search = lambda: self.query
-        self.sidebar.ask_name = lambda title, label: self.ask_text(title, label, "")
+        self.sidebar.ask_text = lambda title, label, text: self.ask_text(title, label, text)
+        self.sidebar.choose_deck = self._choose_merge_target
+        self.sidebar.run_op = self.run_op
         self.sidebar.search_requested.connect(self._sidebar_search)
         self.sidebar.saved_searches_changed.connect(self._after_config_change)
         self.right = QSplitter(Qt.Orientation.Vertical, self.splitter)
@@ -623,6 +627,14 @@ class BrowserWindow(QMainWindow):
         deck = dialog.chosen()
         self.run_op(lambda: browser_ops.set_deck(self.col, cids, deck),
                     lambda n: f"{n} card{'s' if n != 1 else ''} moved to {deck}.")
+
+    def _choose_merge_target(self, name: str) -> int | None:
+        """The deck chooser for the sidebar's Merge Into…, without the deck being merged."""
+        dialog = DeckChooser(self.col, self, title=f"Merge {name} Into", button="Merge",
+                             exclude=name)
+        if not self._accepted(dialog) or dialog.chosen() is None:
+            return None
+        return self.col.decks.by_name(dialog.chosen()).id
 
     def add_tags(self) -> None:
         nids = self._need_notes()

@@ -613,3 +613,168 @@ def test_add_on_columns_show_and_a_raising_one_shows_empty_cells(qtbot, tmp_path
         browser.close()
     finally:
         host.close()
+
+
+# --- the sidebar's context menus and filter ----------------------------------------------
+
+def sidebar_action(browser, labels, text):
+    item = browser.sidebar.find_item(*labels)
+    assert item is not None, labels
+    menu = browser.sidebar.build_menu(item)
+    return next(a for a in menu.actions() if a.text() == text)
+
+
+def test_sidebar_deck_menu_renames_merges_and_deletes_each_as_one_undo_step(
+        main, browser, qtbot, screenshot_dir):
+    col = main.col
+    arabic = col.decks.id(ARABIC_DECK, create=False)
+    cids = sorted(col.find_cards(f'"deck:{ARABIC_DECK}"'))
+    assert cids
+    search_for(browser, qtbot, f"cid:{','.join(map(str, cids))}")
+    item = browser.sidebar.find_item("Decks", SAMPLE_DECK, "Arabic Vocabulary")
+    menu = browser.sidebar.build_menu(item)
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Save Current Search…", "Rename…", "Delete", "Merge Into…"]
+    menu.popup(browser.sidebar.viewport().mapToGlobal(
+        browser.sidebar.visualItemRect(item).center()))
+    qtbot.waitExposed(menu)
+    assert menu.grab().save(str(screenshot_dir / "browser-sidebar-deck-menu.png"))
+    menu.close()
+
+    browser.ask_text = lambda title, label, text: f"{SAMPLE_DECK}::Arabic"
+    sidebar_action(browser, ("Decks", SAMPLE_DECK, "Arabic Vocabulary"), "Rename…").trigger()
+    assert col.decks.get(arabic).name == f"{SAMPLE_DECK}::Arabic"
+    assert browser.sidebar.find_item("Decks", SAMPLE_DECK, "Arabic") is not None
+    assert browser.sidebar.find_item("Decks", SAMPLE_DECK, "Arabic Vocabulary") is None
+    assert set(column_texts(browser, "deck")) == {f"{SAMPLE_DECK}::Arabic"}  # repainted
+    assert col.undo_name() == "Rename Deck"
+    assert main.actions_["undo"].text() == "Undo Rename Deck"
+
+    target = col.decks.id("Target")
+    browser.sidebar.refresh()
+
+    def choose(dialog):
+        assert dialog.objectName() == "deckChooser"
+        names = [dialog.list.item(i).text() for i in range(dialog.list.count())]
+        assert f"{SAMPLE_DECK}::Arabic" not in names and "Target" in names
+        qtbot.keyClicks(dialog.filter, "targ")
+        dialog.accept()
+
+    on_next_modal(choose)
+    sidebar_action(browser, ("Decks", SAMPLE_DECK, "Arabic"), "Merge Into…").trigger()
+    assert {col.get_card(c).did for c in cids} == {target}
+    assert browser.sidebar.find_item("Decks", SAMPLE_DECK, "Arabic") is None
+    assert set(column_texts(browser, "deck")) == {"Target"}
+    assert col.undo_name() == "Merge Decks"
+    assert f"{len(cids)} cards of {SAMPLE_DECK}::Arabic merged into Target" in (
+        browser.statusBar().currentMessage())
+
+    browser.activateWindow()
+    qtbot.waitUntil(browser.isActiveWindow)
+    sidebar_action(browser, ("Decks", "Target"), "Delete").trigger()
+    assert browser.statusBar().currentMessage() == (
+        f"Deck Target deleted with {len(cids)} cards.")
+    assert len(browser.table) == 0  # its cards are gone from the rows
+    assert browser.sidebar.find_item("Decks", "Target") is None
+    assert "Target" not in main.deck_names()
+    browser.undo()
+    assert len(browser.table) == len(cids)
+    assert browser.sidebar.find_item("Decks", "Target") is not None
+    browser.undo()  # the merge
+    assert {col.get_card(c).did for c in cids} == {arabic}
+
+
+def test_sidebar_tag_menu_renames_a_tag_with_its_children_and_deletes_it(browser, qtbot):
+    from repetend.core import browser_ops
+
+    col = browser.col
+    nids = col.find_notes("note:Basic")[:3]
+    browser_ops.add_tags(col, nids[:2], "lang::arabic")
+    browser_ops.add_tags(col, nids[2:], "lang")
+    browser.sidebar.refresh()
+    search_for(browser, qtbot, "tag:lang")
+    assert len(browser.table) == len(col.find_cards("tag:lang")) > 0
+    menu = browser.sidebar.build_menu(browser.sidebar.find_item("Tags", "lang"))
+    assert [a.text() for a in menu.actions() if a.text()] == [
+        "Save Current Search…", "Rename…", "Delete"]
+
+    def lang_tags():
+        return [[t for t in col.get_note(n).tags if t.startswith("lang")] for n in nids]
+
+    browser.ask_text = lambda title, label, text: "language"
+    sidebar_action(browser, ("Tags", "lang"), "Rename…").trigger()
+    assert lang_tags() == [["language::arabic"], ["language::arabic"], ["language"]]
+    assert browser.sidebar.find_item("Tags", "language", "arabic") is not None
+    assert browser.sidebar.find_item("Tags", "lang") is None
+    assert col.undo_name() == "Rename Tag"
+
+    sidebar_action(browser, ("Tags", "language"), "Delete").trigger()
+    assert lang_tags() == [[], [], []]
+    assert "sample" in col.get_note(nids[0]).tags  # other tags stay
+    assert browser.sidebar.find_item("Tags", "language") is None
+    assert "removed from 3 notes" in browser.statusBar().currentMessage()
+    assert col.undo_name() == "Delete Tag"
+    browser.undo()
+    assert lang_tags()[2] == ["language"]
+    assert browser.sidebar.find_item("Tags", "language", "arabic") is not None
+
+
+def test_sidebar_renames_a_note_type_and_refuses_a_taken_name(browser, qtbot):
+    col = browser.col
+    ntid = next(nt.id for nt in col.notetypes.all() if nt.name == "Basic")
+    count = len(col.find_cards("note:Basic"))
+    browser.ask_text = lambda title, label, text: "Cloze"
+    sidebar_action(browser, ("Note Types", "Basic"), "Rename…").trigger()
+    assert browser.warnings == ["a note type called 'Cloze' already exists"]
+    assert col.notetypes.get(ntid).name == "Basic"
+    browser.ask_text = lambda title, label, text: "Plain"
+    sidebar_action(browser, ("Note Types", "Basic"), "Rename…").trigger()
+    assert col.notetypes.get(ntid).name == "Plain"
+    assert col.undo_name() == "Rename Note Type"
+    item = browser.sidebar.find_item("Note Types", "Plain")
+    assert item is not None
+    browser.sidebar.scrollToItem(item)
+    rect = browser.sidebar.visualItemRect(item)
+    qtbot.mouseClick(browser.sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert len(browser.table) == count
+
+
+def test_a_saved_search_is_deleted_from_its_menu_and_undo_brings_it_back(browser, qtbot):
+    col = browser.col
+    search_for(browser, qtbot, "is:new")
+    browser.ask_text = lambda title, label, text: "Only new"
+    sidebar_action(browser, ("Saved Searches",), "Save Current Search…").trigger()
+    assert col.undo_name() == "Save Search"
+    menu = browser.sidebar.build_menu(browser.sidebar.find_item("Saved Searches", "Only new"))
+    assert [a.text() for a in menu.actions() if a.text()] == ["Save Current Search…", "Delete"]
+    sidebar_action(browser, ("Saved Searches", "Only new"), "Delete").trigger()
+    assert col.get_config("savedFilters") == {}
+    assert browser.sidebar.find_item("Saved Searches", "Only new") is None
+    assert browser.actions_["undo"].text() == "Undo Delete Saved Search"
+    browser.undo()
+    assert browser.sidebar.find_item("Saved Searches", "Only new") is not None
+
+
+def test_typing_in_the_sidebar_filter_narrows_the_tree(browser, qtbot, screenshot_dir):
+    sidebar = browser.sidebar
+    before = sidebar.visible_labels()
+    qtbot.keyClicks(browser.sidebar_filter, "arab")
+    narrowed = ["Decks", f"  {SAMPLE_DECK}", "    Arabic Vocabulary",
+                "Note Types", "  Arabic Vocabulary", "    Arabic → English",
+                "    English → Arabic", "Tags", "  arabic"]
+    assert sidebar.visible_labels() == narrowed
+    assert sidebar.find_item("Decks", SAMPLE_DECK).isExpanded()
+    qtbot.wait(50)
+    assert browser.grab().save(str(screenshot_dir / "browser-sidebar-filter.png"))
+    # Items still search when clicked.
+    item = sidebar.find_item("Decks", SAMPLE_DECK, "Arabic Vocabulary")
+    rect = sidebar.visualItemRect(item)
+    qtbot.mouseClick(sidebar.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert browser.query == quote_term("deck", ARABIC_DECK)
+    # A refresh (after an operation) keeps the filter; clearing shows everything again.
+    sidebar.refresh()
+    assert sidebar.visible_labels() == narrowed
+    browser.sidebar_filter.clear()
+    assert sidebar.visible_labels() == before
+    qtbot.keyClicks(browser.sidebar_filter, "no such thing")
+    assert sidebar.visible_labels() == []
