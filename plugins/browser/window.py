@@ -855,6 +855,7 @@ class BrowserWindow(QMainWindow):
             hook = getattr(self.plugins, "card_will_show", None)
             self.preview = PreviewDialog(self.col, self, card_will_show=hook)
             self.preview.destroyed.connect(self._preview_gone)
+            self.preview.move_requested.connect(self._preview_move)
         self.preview.show_card(self.current_card_id())
         self.preview.show()
         self.preview.raise_()
@@ -862,6 +863,14 @@ class BrowserWindow(QMainWindow):
 
     def _preview_gone(self) -> None:
         self.preview = None
+
+    def _preview_move(self, step: int) -> None:
+        """The preview's Back/Next past a card's sides: the row before or after the current
+        one becomes the only selected row (the preview follows it)."""
+        index = self.view.currentIndex()
+        row = (index.row() if index.isValid() else -1) + step
+        if 0 <= row < len(self.table):
+            self.select_rows([row])
 
     def run_addon_action(self, entry: Any) -> bool:
         """Run an add-on's browser action on the selected cards; True if it did not fail.

@@ -778,3 +778,32 @@ def test_typing_in_the_sidebar_filter_narrows_the_tree(browser, qtbot, screensho
     assert sidebar.visible_labels() == before
     qtbot.keyClicks(browser.sidebar_filter, "no such thing")
     assert sidebar.visible_labels() == []
+
+
+def test_preview_next_and_back_walk_the_sides_then_the_rows(browser, qtbot):
+    search_for(browser, qtbot, "note:Basic")
+    browser.select_rows([0])
+    first = browser.selected_card_ids()[0]
+    preview = browser.open_preview()
+    qtbot.waitExposed(preview)
+    preview.activateWindow()
+    qtbot.waitUntil(preview.isActiveWindow)
+    qtbot.keyClick(preview, Qt.Key.Key_Right)  # the answer first
+    assert (preview.card_id, preview.side) == (first, "answer")
+    qtbot.keyClick(preview, Qt.Key.Key_Right)  # then the next row, on its question
+    second = browser.table.card_ids([1])[0]
+    assert browser.selected_card_ids() == [second]
+    assert (preview.card_id, preview.side) == (second, "question")
+    qtbot.keyClick(preview, Qt.Key.Key_Left)
+    assert browser.selected_card_ids() == [first] and preview.card_id == first
+    qtbot.keyClick(preview, Qt.Key.Key_Left)  # nothing before the first row
+    assert preview.card_id == first
+    # Show Both Sides: answers only, Next goes straight to the next card.
+    qtbot.keyClick(preview, Qt.Key.Key_B)
+    assert preview.both_sides.isChecked() and preview.side == "answer"
+    assert "<hr id=answer>" in preview.view.last_html
+    preview.next.click()
+    assert (preview.card_id, preview.side) == (second, "answer")
+    preview.back.click()
+    assert (preview.card_id, preview.side) == (first, "answer")
+    preview.close()
