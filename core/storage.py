@@ -321,7 +321,12 @@ class Checkpointer:
             self._thread.join()
 
     def _run(self) -> None:
-        db = sqlite3.connect(str(self._path), isolation_level=None, check_same_thread=False)
+        try:
+            # mode=rw: a collection file deleted meanwhile is not recreated empty.
+            db = sqlite3.connect(self._path.resolve().as_uri() + "?mode=rw", uri=True,
+                                 isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            return
         try:
             db.execute("PRAGMA synchronous = NORMAL")
             while True:

@@ -57,6 +57,7 @@ class BulkInsertError(RepetendError):
 BULK_CHUNK = 500
 _BULK_DELETE = "/*bulk-delete {table}*/ DELETE FROM {table} WHERE rowid IN "
 _BULK_INSERT = "/*bulk-insert {table}*/ "
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def install(db: sqlite3.Connection, tables: list[str]) -> None:
@@ -266,8 +267,8 @@ class UndoHistory:
         if not pending:
             return False
         pending.sort(key=lambda r: r[0])  # (RETURNING gives no order)
-        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)", (step, json.dumps(
-            [r[1] for r in pending], ensure_ascii=False, separators=(",", ":"))))
+        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                   (step, _compact_json([r[1] for r in pending])))
         return True
 
     def step_has_changes(self, step: int) -> bool:

@@ -76,6 +76,8 @@ __all__ = ["BUTTON_NAMES", "NO_FUZZ_ENV", "AnswerResult", "DeckDueCounts", "Queu
            "Scheduler", "parse_button"]
 
 BUTTON_NAMES = ("again", "hard", "good", "easy")
+#: Compact JSON for the card and deck columns an answer writes (one encoder, made once).
+_compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 #: Either variable set to 1 switches fuzz off (the second is the one Anki's tests use).
 NO_FUZZ_ENV = ("REPETEND_NO_FUZZ", "ANKI_TEST_MODE")
 LEECH_TAG = "leech"
@@ -686,8 +688,8 @@ class Scheduler:
                        factor=new.factor, reps=new.reps, lapses=new.lapses, left=new.left,
                        odue=new.odue, odid=new.odid, flags=card.flags, data=data)
         # Only the columns that change: SQLite then leaves alone the indexes of the others.
-        changes: dict[str, Any] = {"mtime": updated.mtime, "usn": -1, "data": json.dumps(
-            data, ensure_ascii=False, separators=(",", ":"))}
+        changes: dict[str, Any] = {"mtime": updated.mtime, "usn": -1,
+                                   "data": _compact_json(data)}
         for column in _ANSWER_COLUMNS:
             value = getattr(updated, column)
             if value != getattr(card, column):
@@ -774,7 +776,7 @@ class Scheduler:
             written[target.id] = extra
         cases = " ".join("WHEN ? THEN ?" for _ in written)
         values = [v for did, extra in written.items()
-                  for v in (did, json.dumps(extra, ensure_ascii=False, separators=(",", ":")))]
+                  for v in (did, _compact_json(extra))]
         self.col.db.execute(
             f"UPDATE decks SET extra = CASE id {cases} END, mtime = ?, usn = -1 "
             f"WHERE id IN ({','.join('?' for _ in written)})", (*values, timing.now, *written))

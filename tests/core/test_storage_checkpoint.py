@@ -6,6 +6,8 @@ import sqlite3
 import threading
 import time
 
+import pytest
+
 from repetend.core import storage
 from repetend.core.collection import Collection
 
@@ -16,7 +18,7 @@ def checkpoint_threads():
 
 def file_only_value(path, key):
     """A config value as the collection file itself holds it, ignoring the WAL."""
-    db = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    db = sqlite3.connect(path.as_uri() + "?immutable=1", uri=True)
     try:
         row = db.execute("SELECT value FROM config WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
@@ -35,8 +37,10 @@ def wait_for(condition, seconds=10.0):
     return False
 
 
-def test_changes_reach_the_file_without_closing(tmp_path):
-    path = tmp_path / "c.db"
+@pytest.mark.parametrize("folder", ["plain", "odd name #1 50% ?"])
+def test_changes_reach_the_file_without_closing(tmp_path, folder):
+    (tmp_path / folder).mkdir()
+    path = tmp_path / folder / "c.db"
     with Collection(path) as col:
         for i in range(storage.CHECKPOINT_EVERY):
             col.set_config("k", i)
@@ -44,7 +48,7 @@ def test_changes_reach_the_file_without_closing(tmp_path):
         assert wait_for(lambda: file_only_value(path, "k") == last)
         assert len(checkpoint_threads()) == 1
     assert not checkpoint_threads()
-    assert not (tmp_path / "c.db-wal").exists()  # the last close still tidies up
+    assert not (tmp_path / folder / "c.db-wal").exists()  # the last close still tidies up
 
 
 def test_a_short_session_starts_no_thread(tmp_path):
@@ -77,3 +81,15 @@ def test_an_unclosed_collection_ends_its_thread(tmp_path):
     del col
     gc.collect()
     assert wait_for(lambda: not checkpoint_threads())
+
+
+def test_a_deleted_file_is_not_recreated(tmp_path):
+    path = tmp_path / "c.db"
+    col = Collection(path)
+    for suffix in ("", "-wal", "-shm"):
+        (tmp_path / f"c.db{suffix}").unlink(missing_ok=True)
+    for i in range(storage.CHECKPOINT_EVERY):
+        col.set_config("k", i)  # still works on the open (unlinked) file
+    assert wait_for(lambda: col._checkpointer.passes >= 1 or not checkpoint_threads(), 2)
+    col.close()
+    assert not path.exists()
