@@ -262,19 +262,21 @@ class BrowserTable:
             self._cache.clear()
             self._deleted.clear()
             return
-        missing = []
+        items = list(ids)
+        self._forget(items)
+        if items and self.notes_mode:
+            # Card ids given in notes mode (an operation on cards): their notes' rows. Every
+            # id is looked up, as a card id may equal another note's id (both are times).
+            self._forget(nid for (nid,) in self.col.db.execute(
+                "SELECT DISTINCT nid FROM cards WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps(items),)))
+
+    def _forget(self, ids: Iterable[int]) -> None:
         for item in ids:
             index = self.row_of(item)
-            if index is None:
-                missing.append(item)
-            else:
+            if index is not None:
                 self._cache.pop(index, None)
                 self._deleted.discard(index)
-        if missing and self.notes_mode:
-            # Card ids given in notes mode (an operation on cards): their notes' rows.
-            self.invalidate(nid for (nid,) in self.col.db.execute(
-                "SELECT DISTINCT nid FROM cards WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps(missing),)) if self.row_of(nid) is not None)
 
     def card_ids(self, rows: Iterable[int]) -> list[int]:
         """The cards of these rows in row order (notes mode: every card of each note)."""

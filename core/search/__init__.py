@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from repetend.core.search import functions
 from repetend.core.search.functions import TermRun
 from repetend.core.search.nodes import Node
-from repetend.core.search.order import COLUMNS, SortColumn, column, order_terms
+from repetend.core.search.order import COLUMNS, SortColumn, column, order_terms, ranks
 from repetend.core.search.parser import SearchError, parse
 from repetend.core.search.sqlwriter import Compiled, UnknownNameError, compile_where
 from repetend.core.search.timing import today
@@ -64,9 +64,22 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
             cards = (f"SELECT c.nid FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
                      if compiled.uses_notes else f"SELECT c.nid FROM cards c WHERE {where}")
             sql = f"SELECT n.id FROM notes n WHERE n.id IN ({cards})"
-        elif compiled.uses_cards:
+        elif compiled.uses_cards and compiled.uses_notes:
             sql = (f"SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
                    f"c.nid = n.id AND {where})")
+        elif not compiled.uses_notes:
+            # Only card columns: the notes table is not needed to find the notes (every
+            # card has one). Looking into the cards once for each note took 3-7 times longer.
+            cards = f"SELECT c.nid FROM cards c WHERE {where}"
+            if order_sql:
+                sql = f"SELECT n.id FROM notes n WHERE n.id IN ({cards})"
+            elif where == "1":
+                sql = "SELECT DISTINCT c.nid AS id FROM cards c"  # in the (nid, ord) index
+            else:
+                # LIMIT keeps the search a subquery: its own best plan, then the distinct
+                # note ids (flattened, the planner walks the nid index to skip the sort
+                # and reads every card row).
+                sql = f"SELECT DISTINCT nid AS id FROM ({cards} LIMIT -1)"
         else:
             sql = (f"SELECT n.id FROM notes n WHERE {where} AND EXISTS "
                    "(SELECT 1 FROM cards c WHERE c.nid = n.id)")
@@ -124,12 +137,9 @@ def _run(col: Collection, sql: str, params: list[object], terms: TermRun | None,
 
 
 def _ids(col: Collection, sql: str, params: list[object], ordered: bool) -> list[int]:
-    if ordered:
-        cursor = col.db.cursor()
-        cursor.row_factory = None
-        return [row[0] for row in cursor.execute(sql, params)]
-    # Unordered ids come back as one comma-separated text: far quicker to turn into a list
-    # than a row per id.
+    # The ids come back as one comma-separated text: far quicker to turn into a list than a
+    # row per id (125,000 ids: 14 ms against 35). An ordered subquery stays a subquery under
+    # an aggregate (SQLite flattens none that has an ORDER BY), so its rows arrive in order.
     text = col.db.execute(f"SELECT group_concat(id) FROM ({sql})", params).fetchone()[0]
     return json.loads(f"[{text}]") if text else []
 
@@ -149,10 +159,10 @@ def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
             # Raw SQL, as Anki's find_cards(order="c.ivl desc") takes it.
             return order, notes is False
     tiebreak = "n.id" if notes else "c.id"
-    if notes:
-        terms = sort.notes or COLUMNS["noteCrt"].notes or "n.id"
-    else:
-        timing = today(col, now) if "{today}" in sort.cards else None
-        terms = sort.cards.format(today=timing.today if timing else 0,
-                                  next_day=timing.next_day_at if timing else 0)
+    terms = (sort.notes or COLUMNS["noteCrt"].notes or "n.id") if notes else sort.cards
+    if "{" in terms:
+        timing = today(col, now) if "{today}" in terms else None
+        terms = terms.format(today=timing.today if timing else 0,
+                             next_day=timing.next_day_at if timing else 0,
+                             **ranks(col.db, terms))
     return order_terms(f"{terms}, {tiebreak}", reverse), sort.needs_notes and not notes

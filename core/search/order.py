@@ -7,6 +7,7 @@ aggregate over the note's cards (earliest due, average interval and ease, total 
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 
 from repetend.core.errors import InvalidInput
@@ -34,20 +35,24 @@ _NOTE_DUE = ("(SELECT min(CASE WHEN x.type = 0 OR x.queue < 0 OR x.odid != 0 THE
              "FROM cards x WHERE x.nid = n.id)")
 _NOTE_POSITION = ("(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') "
                   "END FROM cards x WHERE x.nid = {nid} ORDER BY x.ord LIMIT 1)")
-# Note types and card templates ranked by name, as "ntid:ord" positions in one text the
-# query computes once: looking the names up for every card took half as long again. A
-# cloze card (ordinal past the templates) takes its note type's only template.
-_TEMPLATE_RANKS = ("(SELECT ',' || group_concat(k) || ',' FROM (SELECT t.ntid || ':' || t.ord "
-                   "AS k FROM templates t JOIN notetypes nt ON nt.id = t.ntid ORDER BY "
-                   "nt.name COLLATE NOCASE, t.name COLLATE NOCASE, t.ord))")
-_TEMPLATE_RANK = (f"coalesce(nullif(instr({_TEMPLATE_RANKS}, ',' || n.ntid || ':' || c.ord || "
-                  f"','), 0), instr({_TEMPLATE_RANKS}, ',' || n.ntid || ':0,'))")
-_NOTETYPE_RANK = ("instr((SELECT ',' || group_concat(id) || ',' FROM (SELECT id FROM notetypes "
-                  "ORDER BY name COLLATE NOCASE, id)), ',' || n.ntid || ',')")
+# A card of ordinal 0 is its note's first: its own position, without a look at the others.
+_CARD_POSITION = ("(CASE WHEN c.ord = 0 THEN (CASE WHEN c.type = 0 THEN c.due ELSE "
+                  f"json_extract(c.data, '$.pos') END) ELSE {_NOTE_POSITION.format(nid='c.nid')} "
+                  "END)")
+# Decks, note types and card templates sort by name: `ranks` turns each id into its place in
+# that order (`{deck_rank}`, `{notetype_rank}`, `{template_rank}` in the terms), integers
+# SQLite compares quickly, instead of looking a name up for every row.
+# Sort field and tags: SQLite's lower() folds ASCII letters only, as NOCASE does, and a key
+# compared as plain bytes sorts quicker (the same order).
+_ASCII_LOWER = sqlite3.connect(":memory:").execute("SELECT lower('AÄ')").fetchone()[0] == "aÄ"
+if _ASCII_LOWER:
+    _SFLD = "iif(typeof(n.sfld) = 'text', lower(n.sfld), n.sfld)"  # numbers stay numbers
+    _TAGS = "lower(n.tags)"
+else:  # an SQLite built with ICU folds every letter
+    _SFLD, _TAGS = "n.sfld COLLATE NOCASE", "n.tags COLLATE NOCASE"
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
-    SortColumn("noteFld", "Sort Field", "n.sfld COLLATE NOCASE, c.ord",
-               "n.sfld COLLATE NOCASE", needs_notes=True),
+    SortColumn("noteFld", "Sort Field", f"{_SFLD}, c.ord", _SFLD, needs_notes=True),
     SortColumn("noteCrt", "Created", "n.id, c.ord", "n.id", needs_notes=True),
     SortColumn("noteMod", "Modified", "n.mtime, c.ord", "n.mtime", needs_notes=True),
     SortColumn("cardMod", "Card Modified", "c.mtime",
@@ -59,22 +64,21 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("cardReps", "Reviews", "c.reps", "(SELECT sum(reps) FROM cards WHERE nid = n.id)"),
     SortColumn("cardLapses", "Lapses", "c.lapses",
                "(SELECT sum(lapses) FROM cards WHERE nid = n.id)"),
-    SortColumn("deck", "Deck", "(SELECT name FROM decks WHERE id = c.did) COLLATE NOCASE",
+    SortColumn("deck", "Deck", "{deck_rank}",
                # notes whose cards are in several decks ("(2)") last, as in Anki; one look
                # at the note's cards (two subqueries took half as long again)
                "(SELECT CASE WHEN min(x.did) = max(x.did) THEN '0' || (SELECT name FROM decks "
                "WHERE id = x.did) ELSE '1' END FROM cards x WHERE x.nid = n.id) COLLATE NOCASE"),
-    SortColumn("note", "Note Type", f"{_NOTETYPE_RANK}, c.ord", f"{_NOTETYPE_RANK}",
+    SortColumn("note", "Note Type", "{notetype_rank}, c.ord", "{notetype_rank}",
                needs_notes=True),
-    SortColumn("template", "Card Type", f"{_TEMPLATE_RANK}, c.ord",
+    SortColumn("template", "Card Type", "{template_rank}, c.ord",
                "(SELECT count() FROM cards WHERE nid = n.id)", needs_notes=True),
-    SortColumn("noteTags", "Tags", "n.tags COLLATE NOCASE", "n.tags COLLATE NOCASE",
-               needs_notes=True),
+    SortColumn("noteTags", "Tags", _TAGS, _TAGS, needs_notes=True),
     # Anki orders cards by their note's position (that of its first card, NULL for a
     # scheduled card without one), then the note, then the card's ordinal (ascending both
     # ways).
-    SortColumn("originalPosition", "Position", f"{_NOTE_POSITION.format(nid='c.nid')}, "
-               "c.nid, c.ord ASC", _NOTE_POSITION.format(nid="n.id")),
+    SortColumn("originalPosition", "Position", f"{_CARD_POSITION}, c.nid, c.ord ASC",
+               _NOTE_POSITION.format(nid="n.id")),
 ]}
 
 ALIASES = {
@@ -87,6 +91,46 @@ ALIASES = {
     "card": "template", "card-type": "template", "cards": "template", "notecards": "template",
     "tags": "noteTags", "position": "originalPosition",
 }
+
+
+def ranks(db: sqlite3.Connection, terms: str) -> dict[str, str]:
+    """SQL for the `{deck_rank}`, `{notetype_rank}` and `{template_rank}` that `terms` uses:
+    each row's place in the order of the names (found now, so always the current ones)."""
+    out: dict[str, str] = {}
+    if "{deck_rank}" in terms:  # a missing deck: NULL, first
+        ids = [r[0] for r in db.execute("SELECT id FROM decks ORDER BY name COLLATE NOCASE, id")]
+        out["deck_rank"] = lookup_sql("c.did", {d: str(i) for i, d in enumerate(ids, 1)}, "NULL")
+    if "{notetype_rank}" in terms:
+        ids = [r[0] for r in db.execute(
+            "SELECT id FROM notetypes ORDER BY name COLLATE NOCASE, id")]
+        out["notetype_rank"] = lookup_sql("n.ntid", {d: str(i) for i, d in enumerate(ids, 1)},
+                                          "0")
+    if "{template_rank}" in terms:
+        by_type: dict[int, dict[int, str]] = {}
+        for i, (ntid, ord_) in enumerate(db.execute(
+                "SELECT t.ntid, t.ord FROM templates t JOIN notetypes nt ON nt.id = t.ntid "
+                "ORDER BY nt.name COLLATE NOCASE, t.name COLLATE NOCASE, t.ord"), 1):
+            by_type.setdefault(ntid, {})[ord_] = str(i)
+        # A cloze card (ordinal past the templates) takes its note type's only template.
+        out["template_rank"] = lookup_sql("n.ntid", {
+            ntid: lookup_sql("c.ord", places, places.get(0, "0"))
+            for ntid, places in by_type.items()}, "0")
+    return out
+
+
+def lookup_sql(expr: str, values: dict[int, str], default: str) -> str:
+    """SQL giving `values[expr]` (`default` if absent) with a few integer comparisons: a
+    tree of CASEs, about log2(len) levels deep."""
+    keys = sorted(values)
+
+    def tree(lo: int, hi: int) -> str:
+        if hi - lo <= 8:
+            arms = " ".join(f"WHEN {k} THEN {values[k]}" for k in keys[lo:hi])
+            return f"CASE {expr} {arms} ELSE {default} END"
+        mid = (lo + hi) // 2
+        return f"CASE WHEN {expr} < {keys[mid]} THEN {tree(lo, mid)} ELSE {tree(mid, hi)} END"
+
+    return f"({tree(0, len(keys))})" if keys else default
 
 
 def column(name: str) -> SortColumn | None:
