@@ -310,3 +310,67 @@ def test_first_screen_of_a_large_collection_is_quick(tmp_path) -> None:
         assert took < 1.0, took  # generous: shared machines; the benchmark measures
     finally:
         col.close()
+
+
+def _nocase(text: object) -> tuple[int, object]:
+    """SQLite's order for a NOCASE column: numbers first, then text by its UTF-8 bytes with
+    ASCII letters folded."""
+    if isinstance(text, str):
+        return 1, text.encode().lower()
+    return 0, text
+
+
+def test_sorts_by_names_follow_the_names_exactly(tmp_path) -> None:
+    """Many decks and note types (ranked by name in the SQL), mixed case, accents, numbers
+    in the sort field: each order is the one the names give, ties broken by card id."""
+    import dataclasses
+
+    from repetend.core.collection import Collection
+
+    col = Collection(tmp_path / "c.db")
+    try:
+        names = ["b", "B2", "a::Z", "a::é", "Ä", "zz", "a", "é", "M", "m1", "Q", "aa", "ab",
+                 "Ab", "x::y", "10", "9", "_", "~", "ç"]
+        dids = [col.decks.id(name) for name in names]
+        basic = col.notetypes.by_name("Basic")
+        ntids = []
+        for name in names:
+            nt = dataclasses.replace(basic, id=0, name=f"T {name}", fields=[
+                dataclasses.replace(f) for f in basic.fields], templates=[
+                dataclasses.replace(t, name=f"card {name}") for t in basic.templates])
+            ntids.append(col.notetypes.add(nt).id)
+        nt_name = {nt.id: nt.name for nt in col.notetypes.all()}
+        sflds: list[object] = ["chat", "Chat", "10", "9", "école", "Zèbre", "abc", "ABD", "2.5",
+                               "", "zèbre", "b"]
+        tags = ["apple", "Banana", "cherry", "Date", "_x", "apple Zed", "apple b"]
+        rows, cards, now = [], [], int(time.time())
+        for i in range(60):
+            sfld = sflds[i % len(sflds)]
+            nid = now * 1000 + i * 7
+            rows.append((nid, f"g{i}", ntids[i % len(ntids)], f" {tags[i % len(tags)]} ",
+                         f"{sfld}\x1fb", sfld))
+            cards.append((nid + 3, nid, dids[(i * 7) % len(dids)]))
+        col.db.execute("BEGIN")
+        col.db.executemany("INSERT INTO notes (id, guid, ntid, mtime, tags, flds, sfld, csum) "
+                           "VALUES (?, ?, ?, 0, ?, ?, ?, 0)", rows)
+        col.db.executemany("INSERT INTO cards (id, nid, did, ord, mtime, due) VALUES "
+                           "(?, ?, ?, 0, 0, 0)", cards)
+        col.db.execute("COMMIT")
+        stored = {nid: sfld for nid, sfld in col.db.execute("SELECT id, sfld FROM notes")}
+        note = {c[0]: r for c, r in zip(cards, rows, strict=True)}
+        deck = {c[0]: names[dids.index(c[2])] for c in cards}
+        keys = {
+            "deck": lambda cid: _nocase(deck[cid]),
+            "note": lambda cid: (_nocase(nt_name[note[cid][2]]), note[cid][2]),
+            "template": lambda cid: _nocase(nt_name[note[cid][2]]),
+            "noteFld": lambda cid: _nocase(stored[note[cid][0]]),
+            "noteTags": lambda cid: _nocase(note[cid][3]),
+        }
+        assert any(isinstance(v, int) for v in stored.values())  # "10" is stored as 10
+        for key, sort_key in keys.items():
+            for reverse in (False, True):
+                want = sorted((c[0] for c in cards), key=lambda cid, k=sort_key: (k(cid), cid),
+                              reverse=reverse)
+                assert col.find_cards("", order=key, reverse=reverse) == want, (key, reverse)
+    finally:
+        col.close()
