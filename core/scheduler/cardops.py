@@ -37,6 +37,7 @@ from repetend.core.ids import intTime, next_id
 from repetend.core.scheduler.apply import RevlogKind
 from repetend.core.scheduler.card import queue_from_type
 from repetend.core.scheduler.floats import f32, round_half_away
+from repetend.core.scheduler.queues import unbury_on_new_day
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -183,6 +184,11 @@ def bury(col: Collection, cids: Iterable[int], sibling: bool = False) -> int:
     Burying a suspended card does nothing (it would otherwise unsuspend it), as in Anki.
     """
     cards = _load(col, cids)
+    if cards:
+        # Cards buried on an earlier day come back first and the day is marked done, so a
+        # card buried now is not restored by today's first queue build (in any process).
+        unbury_on_new_day(col, col.sched.timing().today)
+        cards = _load(col, [c.id for c in cards])
     queue = QUEUE_SCHED_BURIED if sibling else QUEUE_USER_BURIED
     with col.op(OP_BURY):
         changed = 0

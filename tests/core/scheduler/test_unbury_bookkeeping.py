@@ -52,3 +52,14 @@ def test_buried_cards_are_restored_at_once(study):
     study.advance(86_400)
     assert study.counts(did) == (1, 0, 0)
     assert file_value(study.col, "lastUnburied") == study.today + 1
+
+
+def test_a_card_buried_before_the_first_queue_build_of_the_day_stays_buried(study):
+    did = study.deck("Deck")
+    old, new = study.new(did), study.new(did)
+    cardops.bury(study.col, [old])
+    study.advance(86_400)  # next day; no queue built yet (e.g. `repetend bury` first)
+    cardops.bury(study.col, [new])
+    assert study.card(old).queue == 0  # yesterday's burial is over
+    assert study.counts(did) == (1, 0, 0)
+    assert study.card(new).queue == -3
