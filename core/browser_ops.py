@@ -25,6 +25,7 @@ OP_ADD_TAGS = "Add Tags"
 OP_REMOVE_TAGS = "Remove Tags"
 OP_RENAME_TAG = "Rename Tag"
 OP_CLEAR_UNUSED_TAGS = "Clear Unused Tags"
+OP_DELETE_TAG = "Delete Tag"
 OP_DELETE_NOTE = "Delete Note"
 
 
@@ -229,6 +230,32 @@ def rename_tag(col: Collection, old: str, new: str) -> int:
         col.db.execute("DELETE FROM tags WHERE tag = ? COLLATE NOCASE OR tag LIKE ? ESCAPE '\\'",
                        (old, _like_escape(old) + "::%"))
         return _write_tags(col, OP_RENAME_TAG, updates)
+
+
+def delete_tag(col: Collection, tag: str) -> int:
+    """Take `tag` and its children (`tag::x`) off every note and out of the tag list, as one
+    step; returns how many notes changed (the sidebar's Delete on a tag)."""
+    (tag,) = _single_tag(tag)
+    folded = tag.casefold()
+    prefix = folded + "::"
+
+    def doomed(t: str) -> bool:
+        return t.casefold() == folded or t.casefold().startswith(prefix)
+
+    updates = {}
+    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
+        current = str_to_tags(text)
+        kept = [t for t in current if not doomed(t)]
+        if len(kept) != len(current):
+            updates[nid] = kept
+    registered = [t for (t,) in col.db.execute("SELECT tag FROM tags") if doomed(t)]
+    if not updates and not registered:
+        return 0
+    with col.op(OP_DELETE_TAG):
+        changed = _write_tags(col, OP_DELETE_TAG, updates)
+        for name in registered:
+            col.db.execute("DELETE FROM tags WHERE tag = ?", (name,))
+    return changed
 
 
 def _single_tag(text: str) -> list[str]:

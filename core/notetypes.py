@@ -167,6 +167,24 @@ class NoteTypeManager:
             self._cache.pop(nt.id, None)
             self.col.generate_missing_cards(ntid=nt.id)
 
+    def rename(self, ntid: int, name: str) -> str:
+        """Give a note type a new name, one step; a name another note type has is refused
+        (a `note:` search must find one). Returns the name as stored."""
+        nt = self.get(ntid)
+        clean = name.replace('"', "").strip()
+        if not clean:
+            raise InvalidInput("a note type needs a name")
+        clash = self.db.execute("SELECT name FROM notetypes WHERE name = ? COLLATE NOCASE "
+                                "AND id != ?", (clean, ntid)).fetchone()
+        if clash:
+            raise InvalidInput(f"a note type called {clash[0]!r} already exists")
+        if clean != nt.name:
+            with self.col.op("Rename Note Type"):
+                self.db.execute("UPDATE notetypes SET name = ?, mtime = ?, usn = -1 "
+                                "WHERE id = ?", (clean, intTime(), ntid))
+            self._cache.pop(ntid, None)
+        return clean
+
     def remove(self, ntid: int) -> None:
         """Delete a note type with all its notes and cards."""
         nt = self.get(ntid)

@@ -37,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--tags", action="store_true", help="replace in the tags, not the fields")
     p.add_argument("--match-case", action="store_true", help="case-sensitive matching")
 
-    p = sub.add_parser("tags", help="add, remove, rename tags; clear unused tags",
-                       description="add, remove, rename tags; clear unused tags")
+    p = sub.add_parser("tags", help="add, remove, rename, delete tags; clear unused tags",
+                       description="add, remove, rename, delete tags; clear unused tags")
     tsub = p.add_subparsers(dest="tags_command", metavar="ACTION", required=True)
     tcommand = functools.partial(add_command, tsub)
     p = tcommand("add", cmd_tags_add, "add space-separated TAGS to the notes matching QUERY")
@@ -50,6 +50,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = tcommand("rename", cmd_tags_rename, "rename tag OLD (and its children) to NEW")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
+    p = tcommand("delete", cmd_tags_delete, "take tag TAG (and its children) off every note "
+                 "and out of the tag list")
+    p.add_argument("tag", metavar="TAG")
     tcommand("clear-unused", cmd_tags_clear_unused, "forget tags that no note uses")
 
     p = command("delete-notes", cmd_delete_notes,
@@ -139,6 +142,17 @@ def cmd_tags_rename(args: argparse.Namespace) -> int:
         text = (f"Renamed {args.old!r} to {args.new!r} on {changed} note(s)." if changed
                 else f"No note has the tag {args.old!r}; nothing to do.")
         emit(args, {"operation": ops.OP_RENAME_TAG, "changed": changed}, text)
+    return 0
+
+
+def cmd_tags_delete(args: argparse.Namespace) -> int:
+    from repetend.core import browser_ops as ops
+
+    with open_host(args) as host:
+        changed = ops.delete_tag(host.col, args.tag)
+        text = (f"Deleted {args.tag!r} from {changed} note(s)." if changed
+                else f"No note has the tag {args.tag!r}; the tag list is up to date.")
+        emit(args, {"operation": ops.OP_DELETE_TAG, "changed": changed}, text)
     return 0
 
 

@@ -1,7 +1,8 @@
 """Card operations: suspend, bury, flags, forget, set due date, reposition.
 
-Each command takes card ids, runs one undoable operation (`repetend undo` reverts it) and
-reports how many cards changed; `--json` prints that with the cards' scheduling fields.
+Each command takes card ids or `--search Q` (the cards a search finds), runs one undoable
+operation (`repetend undo` reverts it) and reports how many cards changed; `--json` prints
+that with the cards' scheduling fields.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _card_ids(p: argparse.ArgumentParser) -> None:
     p.add_argument("card_ids", type=int, nargs="*", metavar="CARD_ID", help=CARDS_HELP)
+    p.add_argument("--search", metavar="Q",
+                   help="the cards this search finds (Anki's search language), with or "
+                   "instead of CARD_IDs")
 
 
 def _run(args: argparse.Namespace, name: str, done: str,
@@ -64,15 +68,20 @@ def _run(args: argparse.Namespace, name: str, done: str,
 
     with open_host(args) as host:
         col = host.col
-        changed = operation(col, args.card_ids)
-        if not args.card_ids:
-            text = "No cards given; nothing changed."
+        ids = list(args.card_ids)
+        if args.search is not None:
+            found = col.find_cards(args.search, order=True)
+            ids += [cid for cid in found if cid not in set(args.card_ids)]
+        changed = operation(col, ids)
+        if not ids:
+            text = ("No cards match the search; nothing changed." if args.search is not None
+                    else "No cards given; nothing changed.")
         elif changed == 0:
-            text = f"Nothing changed: none of the {len(args.card_ids)} card(s) needed it."
+            text = f"Nothing changed: none of the {len(ids)} card(s) needed it."
         else:
             text = f"{done} {changed} card(s)."
         emit(args, {"operation": name, "changed": changed,
-                     "cards": cardops.describe(col, args.card_ids)}, text)
+                     "cards": cardops.describe(col, ids)}, text)
     return 0
 
 

@@ -8,14 +8,11 @@ negated — Anki's modifiers. Saved searches live in the collection config `save
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from repetend.core import browser_ops
 from repetend.core.decks import SEPARATOR
-from repetend.core.errors import InvalidInput
-from repetend.core.notes import str_to_tags
 from repetend.host.qt import (
     QLineEdit,
     QMenu,
@@ -321,7 +318,7 @@ class Sidebar(QTreeWidget):
                     lambda n: f"Tag renamed on {n} note{'s' if n != 1 else ''}.")
 
     def delete_tag(self, tag: str) -> None:
-        self.run_op(lambda: delete_tag(self.col, tag),
+        self.run_op(lambda: browser_ops.delete_tag(self.col, tag),
                     lambda n: f"Tag {tag} removed from {n} note{'s' if n != 1 else ''}.",
                     search_again=True)
 
@@ -330,7 +327,7 @@ class Sidebar(QTreeWidget):
         new = self.ask_text("Rename Note Type", "New name:", current)
         if not new or new == current:
             return
-        self.run_op(lambda: rename_notetype(self.col, ntid, new),
+        self.run_op(lambda: self.col.notetypes.rename(ntid, new),
                     lambda got: f"Note type renamed to {got}.")
 
     # --- finding and clicking ---
@@ -390,43 +387,6 @@ class Sidebar(QTreeWidget):
         name = self.ask_text("Save Current Search", "Name:", "")
         if name:
             self.save_search(name, search)
-
-
-def delete_tag(col: Collection, tag: str) -> int:
-    """Take `tag` and its children (`tag::x`) off every note and out of the tag list, as one
-    step "Delete Tag"; returns how many notes changed."""
-    folded = tag.casefold()
-    prefix = folded + SEPARATOR
-
-    def doomed(t: str) -> bool:
-        return t.casefold() == folded or t.casefold().startswith(prefix)
-
-    nids, tags = [], set()
-    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
-        found = [t for t in str_to_tags(text) if doomed(t)]
-        if found:
-            nids.append(nid)
-            tags.update(found)
-    with col.op("Delete Tag"):
-        changed = browser_ops.remove_tags(col, nids, sorted(tags)) if nids else 0
-        for (registered,) in col.db.execute("SELECT tag FROM tags").fetchall():
-            if doomed(registered):
-                col.db.execute("DELETE FROM tags WHERE tag = ?", (registered,))
-    return changed
-
-
-def rename_notetype(col: Collection, ntid: int, name: str) -> str:
-    """Give note type `ntid` a new name (one step "Rename Note Type"); another note type's
-    name is refused, as `note:` searches must find one. Returns the stored name."""
-    nt = copy.deepcopy(col.notetypes.get(ntid))  # the cached one stays as stored if refused
-    clean = name.replace('"', "").strip()
-    for other in col.notetypes.all():
-        if other.id != ntid and other.name.casefold() == clean.casefold():
-            raise InvalidInput(f"a note type called {other.name!r} already exists")
-    with col.op("Rename Note Type"):
-        nt.name = name
-        col.notetypes.update(nt)
-    return col.notetypes.get(ntid).name
 
 
 class SidebarPane(QWidget):

@@ -121,6 +121,37 @@ def test_rename_tag_with_children_and_undo(col, add):
         ops.rename_tag(col, "a b", "c")
 
 
+def test_delete_tag_takes_it_and_its_children_off_notes_and_the_list(col, add):
+    n = add("Basic", "a", "b", tags=["lang::fr", "Lang", "language", "other"])
+    bare = add("Basic", "c", "d", tags=["lang::de"])
+    assert ops.delete_tag(col, "LANG") == 2
+    assert tags_of(col, n.id) == ["language", "other"]
+    assert tags_of(col, bare.id) == []
+    assert not {"Lang", "lang::fr", "lang::de"} & set(registered(col))
+    assert "language" in registered(col)
+    assert col.undo_name() == "Delete Tag"
+    col.undo()
+    assert tags_of(col, n.id) == ["Lang", "lang::fr", "language", "other"]
+    assert "lang::de" in registered(col)
+    assert ops.delete_tag(col, "missing") == 0
+    with pytest.raises(InvalidInput):
+        ops.delete_tag(col, "a b")
+
+
+def test_rename_notetype_refuses_a_taken_name_and_undoes(col):
+    basic = col.notetypes.by_name("Basic")
+    assert col.notetypes.rename(basic.id, 'My "Basic" ') == "My Basic"
+    assert col.notetypes.get(basic.id).name == "My Basic"
+    assert col.find_notes("note:My*") == col.find_notes("")
+    assert col.undo_name() == "Rename Note Type"
+    with pytest.raises(InvalidInput, match="'Cloze' already exists"):
+        col.notetypes.rename(basic.id, "cloze")
+    with pytest.raises(InvalidInput, match="needs a name"):
+        col.notetypes.rename(basic.id, '""')
+    col.undo()
+    assert col.notetypes.get(basic.id).name == "Basic"
+
+
 def test_clear_unused_tags_and_undo(col, add):
     n = add("Basic", "a", "b", tags=["used::child", "gone"])
     ops.remove_tags(col, [n.id], "gone")

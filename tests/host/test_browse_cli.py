@@ -92,6 +92,10 @@ def test_tags_commands(base, add):
     assert run_json(base, "tags", "clear-unused")["changed"] == 1
     assert run(base, "undo").stdout.strip() == "Undid: Clear Unused Tags"
     assert "nothing to do" in run(base, "tags", "rename", "missing", "x").stdout
+    assert run_json(base, "tags", "delete", "A")["changed"] == 2
+    assert ids(base, "tag:a") == []
+    assert run(base, "undo").stdout.strip() == "Undid: Delete Tag"
+    assert len(ids(base, "tag:a::b")) == 2
 
 
 def test_empty_selection_says_nothing_to_do(base, add):

@@ -207,3 +207,17 @@ def test_an_empty_selection_says_nothing_changed(base, command):
     assert run(base, *command).stdout.strip() == "No cards given; nothing changed."
     data = run_json(base, *command)
     assert (data["changed"], data["cards"]) == (0, [])
+
+
+def test_operations_take_the_cards_a_search_finds(base, card_ids):
+    first = card_ids("Basic (and reversed card)")
+    out = run_json(base, "flag", "3", "--search", f"cid:{first[0]},{first[1]}")
+    assert out["changed"] == 2 and sorted(c["id"] for c in out["cards"]) == sorted(first)
+    assert [stored(base, cid)["flags"] & 7 for cid in first] == [3, 3]
+    out = run_json(base, "suspend", "--search", "flag:3")
+    assert out["changed"] == 2 and all(stored(base, c)["queue"] == -1 for c in first)
+    assert run(base, "undo").stdout.strip() == "Undid: Suspend"
+    assert run(base, "forget", "--search", "tag:no-such-tag").stdout.strip() == (
+        "No cards match the search; nothing changed.")
+    proc = run(base, "bury", "--search", "deck:\"no such deck\"", check=False)
+    assert proc.returncode == 1 and "no such deck" in proc.stderr.lower()
