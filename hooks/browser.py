@@ -115,7 +115,8 @@ def register_search_terms(register: Callable[[SearchTerm], None]) -> None:
 
     :param register: the host's callback; call it with each term.
 
-    When it is called: when a search is first parsed after start-up; do not keep `register`.
+    When it is called: the first time a search needs the terms after start-up, and again
+    after plugins are added or removed; do not keep `register`.
     """
 
 
