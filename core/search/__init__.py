@@ -54,7 +54,7 @@ def build_sql(col: Collection, query: str | Node, notes: bool = False, order: Or
 def _build(col: Collection, query: str | Node, notes: bool, order: Order, reverse: bool,
            now: int | None) -> tuple[str, list[object], TermRun | None]:
     now = int(time.time()) if now is None else now
-    order_sql, order_needs_notes = _order_by(col, order, reverse, notes, now)
+    order_sql, order_needs_notes, grouped = _order_by(col, order, reverse, notes, now)
     compiled = compile_search(col, query, now, state_indexes=not notes and not order_sql)
     where = compiled.where
     if notes:
@@ -71,7 +71,7 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
             # Only card columns: the notes table is not needed to find the notes (every
             # card has one). Looking into the cards once for each note took 3-7 times longer.
             cards = f"SELECT c.nid FROM cards c WHERE {where}"
-            if order_sql:
+            if order_sql and not grouped:
                 sql = f"SELECT n.id FROM notes n WHERE n.id IN ({cards})"
             elif where == "1":
                 sql = "SELECT DISTINCT c.nid AS id FROM cards c"  # in the (nid, ord) index
@@ -91,6 +91,11 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
         sql = f"SELECT c.id FROM notes n CROSS JOIN cards c ON c.nid = n.id WHERE {where}"
     else:
         sql = f"SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
+    if grouped:
+        # An order by the note's cards: group them by note, once.
+        match = "" if where == "1" and compiled.terms is None else \
+            f"WHERE c.nid IN (SELECT id FROM ({sql})) "
+        sql = f"SELECT c.nid AS id FROM cards c {match}GROUP BY c.nid"
     if order_sql:
         sql += f" ORDER BY {order_sql}"
     return sql, compiled.params, compiled.terms
@@ -145,9 +150,11 @@ def _ids(col: Collection, sql: str, params: list[object], ordered: bool) -> list
 
 
 def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
-              now: int) -> tuple[str, bool]:
+              now: int) -> tuple[str, bool, bool]:
+    """ORDER BY terms, whether they need the notes table (cards mode), whether they are
+    aggregates over each note's cards (notes mode)."""
     if order is None or order is False:
-        return "", False
+        return "", False, False
     if order is True:
         key = col.get_config("sortType", "noteFld")
         reverse = bool(col.get_config("sortBackwards", False)) != reverse
@@ -157,12 +164,14 @@ def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
         sort = column(order)
         if sort is None:
             # Raw SQL, as Anki's find_cards(order="c.ivl desc") takes it.
-            return order, notes is False
-    tiebreak = "n.id" if notes else "c.id"
+            return order, notes is False, False
+    grouped = notes and sort.grouped
+    tiebreak = "c.nid" if grouped else "n.id" if notes else "c.id"
     terms = (sort.notes or COLUMNS["noteCrt"].notes or "n.id") if notes else sort.cards
     if "{" in terms:
         timing = today(col, now) if "{today}" in terms else None
         terms = terms.format(today=timing.today if timing else 0,
                              next_day=timing.next_day_at if timing else 0,
                              **ranks(col.db, terms))
-    return order_terms(f"{terms}, {tiebreak}", reverse), sort.needs_notes and not notes
+    return (order_terms(f"{terms}, {tiebreak}", reverse), sort.needs_notes and not notes,
+            grouped)

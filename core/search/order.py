@@ -20,6 +20,9 @@ class SortColumn:
     cards: str          # ORDER BY terms in cards mode (tables c, n; `{today}`, `{next_day}`)
     notes: str | None   # in notes mode (table n), or None if it cannot sort notes
     needs_notes: bool = False
+    #: `notes` is an aggregate over the note's cards (table c, grouped by note): the query
+    #: reads the cards once, in note order, instead of looking into them for every note.
+    grouped: bool = False
 
 
 # As Anki orders the Due column: cards in filtered decks first (they show "(filtered)"), then
@@ -29,16 +32,18 @@ _DUE = ("(CASE WHEN c.odid != 0 THEN 0 WHEN c.type = 0 THEN 1 ELSE 2 END), "
         "(c.due - {next_day}) / 86400 ELSE c.due END)")
 # Notes: the earliest due day of the note's scheduled cards (not new, suspended, buried or
 # filtered: what the notes-mode cell shows), notes without one first.
-_NOTE_DUE = ("(SELECT min(CASE WHEN x.type = 0 OR x.queue < 0 OR x.odid != 0 THEN NULL "
-             "WHEN x.queue IN (1, 4) OR (x.type IN (1, 3) AND x.due > 1000000000) "
-             "THEN (x.due - (SELECT crt FROM col)) / 86400.0 ELSE x.due END) "
-             "FROM cards x WHERE x.nid = n.id)")
+_NOTE_DUE = ("min(CASE WHEN c.type = 0 OR c.queue < 0 OR c.odid != 0 THEN NULL "
+             "WHEN c.queue IN (1, 4) OR (c.type IN (1, 3) AND c.due > 1000000000) "
+             "THEN (c.due - (SELECT crt FROM col)) / 86400.0 ELSE c.due END)")
 _NOTE_POSITION = ("(SELECT CASE WHEN x.type = 0 THEN x.due ELSE json_extract(x.data, '$.pos') "
                   "END FROM cards x WHERE x.nid = {nid} ORDER BY x.ord LIMIT 1)")
 # A card of ordinal 0 is its note's first: its own position, without a look at the others.
 _CARD_POSITION = ("(CASE WHEN c.ord = 0 THEN (CASE WHEN c.type = 0 THEN c.due ELSE "
                   f"json_extract(c.data, '$.pos') END) ELSE {_NOTE_POSITION.format(nid='c.nid')} "
                   "END)")
+_NOTE_FIRST_POSITION = ("(CASE WHEN min(c.ord) = 0 THEN max(CASE WHEN c.ord = 0 THEN (CASE WHEN "
+                        "c.type = 0 THEN c.due ELSE json_extract(c.data, '$.pos') END) END) "
+                        f"ELSE {_NOTE_POSITION.format(nid='c.nid')} END)")
 # Decks, note types and card templates sort by name: `ranks` turns each id into its place in
 # that order (`{deck_rank}`, `{notetype_rank}`, `{template_rank}` in the terms), integers
 # SQLite compares quickly, instead of looking a name up for every row.
@@ -55,30 +60,25 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteFld", "Sort Field", f"{_SFLD}, c.ord", _SFLD, needs_notes=True),
     SortColumn("noteCrt", "Created", "n.id, c.ord", "n.id", needs_notes=True),
     SortColumn("noteMod", "Modified", "n.mtime, c.ord", "n.mtime", needs_notes=True),
-    SortColumn("cardMod", "Card Modified", "c.mtime",
-               "(SELECT max(mtime) FROM cards WHERE nid = n.id)"),
-    SortColumn("cardDue", "Due", _DUE, _NOTE_DUE),
-    SortColumn("cardIvl", "Interval", "c.ivl", "(SELECT avg(ivl) FROM cards WHERE nid = n.id)"),
+    SortColumn("cardMod", "Card Modified", "c.mtime", "max(c.mtime)", grouped=True),
+    SortColumn("cardDue", "Due", _DUE, _NOTE_DUE, grouped=True),
+    SortColumn("cardIvl", "Interval", "c.ivl", "avg(c.ivl)", grouped=True),
     SortColumn("cardEase", "Ease", "(CASE WHEN c.type = 0 THEN 1 ELSE 0 END), c.factor",
-               "(SELECT avg(factor) FROM cards WHERE nid = n.id AND type != 0)"),
-    SortColumn("cardReps", "Reviews", "c.reps", "(SELECT sum(reps) FROM cards WHERE nid = n.id)"),
-    SortColumn("cardLapses", "Lapses", "c.lapses",
-               "(SELECT sum(lapses) FROM cards WHERE nid = n.id)"),
-    SortColumn("deck", "Deck", "{deck_rank}",
-               # notes whose cards are in several decks ("(2)") last, as in Anki; one look
-               # at the note's cards (two subqueries took half as long again)
-               "(SELECT CASE WHEN min(x.did) = max(x.did) THEN '0' || (SELECT name FROM decks "
-               "WHERE id = x.did) ELSE '1' END FROM cards x WHERE x.nid = n.id) COLLATE NOCASE"),
+               "avg(CASE WHEN c.type != 0 THEN c.factor END)", grouped=True),
+    SortColumn("cardReps", "Reviews", "c.reps", "sum(c.reps)", grouped=True),
+    SortColumn("cardLapses", "Lapses", "c.lapses", "sum(c.lapses)", grouped=True),
+    # notes whose cards are in several decks ("(2)") last, as in Anki
+    SortColumn("deck", "Deck", "{deck_rank}", "{note_deck_rank}", grouped=True),
     SortColumn("note", "Note Type", "{notetype_rank}, c.ord", "{notetype_rank}",
                needs_notes=True),
-    SortColumn("template", "Card Type", "{template_rank}, c.ord",
-               "(SELECT count() FROM cards WHERE nid = n.id)", needs_notes=True),
+    SortColumn("template", "Card Type", "{template_rank}, c.ord", "count()", needs_notes=True,
+               grouped=True),
     SortColumn("noteTags", "Tags", _TAGS, _TAGS, needs_notes=True),
     # Anki orders cards by their note's position (that of its first card, NULL for a
     # scheduled card without one), then the note, then the card's ordinal (ascending both
     # ways).
     SortColumn("originalPosition", "Position", f"{_CARD_POSITION}, c.nid, c.ord ASC",
-               _NOTE_POSITION.format(nid="n.id")),
+               _NOTE_FIRST_POSITION, grouped=True),
 ]}
 
 ALIASES = {
@@ -94,12 +94,18 @@ ALIASES = {
 
 
 def ranks(db: sqlite3.Connection, terms: str) -> dict[str, str]:
-    """SQL for the `{deck_rank}`, `{notetype_rank}` and `{template_rank}` that `terms` uses:
+    """SQL for the `{deck_rank}`, `{note_deck_rank}` (an aggregate over the note's cards c),
+    `{notetype_rank}` and `{template_rank}` that `terms` uses:
     each row's place in the order of the names (found now, so always the current ones)."""
     out: dict[str, str] = {}
-    if "{deck_rank}" in terms:  # a missing deck: NULL, first
+    if "deck_rank}" in terms:  # a missing deck: NULL, first
         ids = [r[0] for r in db.execute("SELECT id FROM decks ORDER BY name COLLATE NOCASE, id")]
-        out["deck_rank"] = lookup_sql("c.did", {d: str(i) for i, d in enumerate(ids, 1)}, "NULL")
+        places = {d: str(i) for i, d in enumerate(ids, 1)}
+        out["deck_rank"] = lookup_sql("c.did", places, "NULL")
+        # a note's deck if all its cards are in one, else after every deck
+        out["note_deck_rank"] = (f"(CASE WHEN min(c.did) = max(c.did) THEN "
+                                 f"{lookup_sql('min(c.did)', places, 'NULL')} "
+                                 f"ELSE {len(ids) + 1} END)")
     if "{notetype_rank}" in terms:
         ids = [r[0] for r in db.execute(
             "SELECT id FROM notetypes ORDER BY name COLLATE NOCASE, id")]

@@ -7,6 +7,7 @@ collection (the search tests' `Twin`, which gives both programs the same note an
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 import time
 from pathlib import Path
@@ -372,5 +373,62 @@ def test_sorts_by_names_follow_the_names_exactly(tmp_path) -> None:
                 want = sorted((c[0] for c in cards), key=lambda cid, k=sort_key: (k(cid), cid),
                               reverse=reverse)
                 assert col.find_cards("", order=key, reverse=reverse) == want, (key, reverse)
+    finally:
+        col.close()
+
+
+def test_notes_sorted_by_their_cards(tmp_path) -> None:
+    """Notes mode sorts by what the note's cards add up to: a note with cards in two decks
+    after the one-deck notes, the position of its first card (also when that is not the
+    card of ordinal 0), its total reviews, its number of cards; ties by note id."""
+    from repetend.core.collection import Collection
+
+    col = Collection(tmp_path / "c.db")
+    try:
+        decks = [col.decks.id(name) for name in ("b", "A", "c")]
+        ntid = col.notetypes.by_name("Basic (and reversed card)").id
+        now = int(time.time()) * 1000
+        notes, cards = [], []
+        for i in range(30):
+            nid = now + i * 10
+            notes.append((nid, f"g{i}", ntid, f"w{i}\x1fb", f"w{i}"))
+            ords = [1] if i % 5 == 0 else [0, 1] if i % 3 else [0]
+            for ord_ in ords:
+                deck = decks[(i + ord_ * (i % 4 == 1)) % 3]
+                new = (i + ord_) % 2 == 0
+                cards.append((nid + ord_ + 1, nid, deck, ord_, 0 if new else 2,
+                              0 if new else 2, 30 - i if new else 5, (i * 7) % 4,
+                              "{}" if new else f'{{"pos": {i % 6}}}' if i % 4 else "{}"))
+        col.db.execute("BEGIN")
+        col.db.executemany("INSERT INTO notes (id, guid, ntid, mtime, tags, flds, sfld, csum) "
+                           "VALUES (?, ?, ?, 0, '', ?, ?, 0)", notes)
+        col.db.executemany("INSERT INTO cards (id, nid, did, ord, type, queue, due, reps, "
+                           "mtime, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)", cards)
+        col.db.execute("COMMIT")
+        names = {did: name for name, did in zip(("b", "A", "c"), decks, strict=True)}
+        of: dict[int, list[tuple]] = {}
+        for card in sorted(cards, key=lambda c: c[3]):
+            of.setdefault(card[1], []).append(card)
+
+        def position(nid: int) -> tuple[int, int]:
+            first = of[nid][0]
+            pos = first[6] if first[4] == 0 else (
+                json.loads(first[8]).get("pos") if first[8] != "{}" else None)
+            return (0, 0) if pos is None else (1, pos)
+
+        def deck(nid: int) -> tuple[int, str]:
+            dids = {c[2] for c in of[nid]}
+            return (0, names[dids.pop()].lower()) if len(dids) == 1 else (1, "")
+
+        keys = {"originalPosition": position, "deck": deck,
+                "cardReps": lambda nid: sum(c[7] for c in of[nid]),
+                "template": lambda nid: len(of[nid])}
+        assert any(len({c[2] for c in v}) > 1 for v in of.values())
+        for key, sort_key in keys.items():
+            for reverse in (False, True):
+                want = sorted(of, key=lambda nid, k=sort_key: (k(nid), nid), reverse=reverse)
+                assert col.find_notes("", order=key, reverse=reverse) == want, (key, reverse)
+                assert col.find_notes("-deck:c", order=key, reverse=reverse) == [
+                    nid for nid in want if any(names[c[2]] != "c" for c in of[nid])], key
     finally:
         col.close()
