@@ -197,6 +197,15 @@ class LimitTree:
             review[i] -= n
         return True
 
+    def take_new_many(self, did: int, count: int) -> None:
+        """Use up `count` new cards of deck `did` at once; `count` must fit in
+        `remaining(did).new` (as `count` calls of `take_new` that all succeed)."""
+        cap = not self.new_ignores_review_limit
+        for i in self._paths[did]:
+            self._new[i] -= count
+            if cap:
+                self._review[i] -= count
+
     def take_new(self, did: int) -> bool:
         path = self._paths.get(did)
         if path is None:

@@ -24,6 +24,7 @@ import bisect
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
@@ -479,6 +480,15 @@ def _gather_new(ctx: _Context) -> list[QueueEntry]:
                 continue
             rows = _tuples(ctx, f"SELECT {_COLUMNS} FROM {_CARDS} WHERE did = ? AND queue = 0 "
                                 f"ORDER BY {order}", (did,))
+            if ctx.bury is None:
+                # Nothing skips a card: the deck's room is taken in one go (issue 3: card by
+                # card, the limit bookkeeping cost more than the query).
+                room = ctx.tree.remaining(did).new
+                taken = [QueueEntry(cid, nid, did_, KIND_NEW, due, ord_)
+                         for cid, nid, did_, _odid, due, ord_ in islice(rows, room)]
+                ctx.tree.take_new_many(did, len(taken))
+                out += taken
+                continue
             _gather_limited(ctx, rows, KIND_NEW, out, new=True)
         return out
     order = {
