@@ -72,7 +72,9 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
             # card has one). Looking into the cards once for each note took 3-7 times longer.
             cards = f"SELECT c.nid FROM cards c WHERE {where}"
             if order_sql and not grouped:
-                sql = f"SELECT n.id FROM notes n WHERE n.id IN ({cards})"
+                sql = ("SELECT n.id FROM notes n WHERE EXISTS (SELECT 1 FROM cards c WHERE "
+                       "c.nid = n.id)" if where == "1" else
+                       f"SELECT n.id FROM notes n WHERE n.id IN ({cards})")
             elif where == "1":
                 sql = "SELECT DISTINCT c.nid AS id FROM cards c"  # in the (nid, ord) index
             else:

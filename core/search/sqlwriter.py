@@ -252,14 +252,14 @@ class SqlWriter:
         clauses = []
         plain = [nt.id for nt in self.notetypes.values() if not nt.excluded]
         if plain:
-            clauses.append(f"(n.ntid IN ({_ids(plain)}) AND ({flds} LIKE {self.param(pattern)} "
+            clauses.append(f"({self._ntid_in(plain)} AND ({flds} LIKE {self.param(pattern)} "
                            f"ESCAPE '\\' OR {sfld} LIKE {self.param(pattern)} ESCAPE '\\'))")
         for nt in with_exclusions:
             ords = [i for i in range(len(nt.fields)) if i not in nt.excluded]
             tests = [f"{flds} LIKE {self.param(self._field_like(glob, i, len(nt.fields), True))}"
                      " ESCAPE '\\'" for i in ords]
             tests.append(f"{sfld} LIKE {self.param(pattern)} ESCAPE '\\'")
-            clauses.append(f"(n.ntid = {nt.id} AND ({' OR '.join(tests)}))")
+            clauses.append(f"({self._ntid_in([nt.id])} AND ({' OR '.join(tests)}))")
         return "(" + " OR ".join(clauses) + ")"
 
     @staticmethod
@@ -292,11 +292,11 @@ class SqlWriter:
         clauses = []
         plain = [ntid for ntid, o in ords.items() if len(o) == len(self.notetypes[ntid].fields)]
         if plain:
-            clauses.append(f"(n.ntid IN ({_ids(plain)}) AND "
+            clauses.append(f"({self._ntid_in(plain)} AND "
                            f"rp_regexp({self.param(pattern)}, n.flds))")
         for ntid, o in ords.items():
             if ntid not in plain and o:
-                clauses.append(f"(n.ntid = {ntid} AND rp_regexp_fields("
+                clauses.append(f"({self._ntid_in([ntid])} AND rp_regexp_fields("
                                f"{self.param(pattern)}, n.flds, {', '.join(map(str, o))}))")
         return f"({pre}({' OR '.join(clauses) or FALSE}))"
 
@@ -396,7 +396,11 @@ class SqlWriter:
 
     @staticmethod
     def _ntid_in(ntids: list[int]) -> str:
-        return f"n.ntid = {ntids[0]}" if len(ntids) == 1 else f"n.ntid IN ({_ids(ntids)})"
+        # Unary + keeps the planner off the note type index: a scan of the notes tests the
+        # note type of each quickly, where the index visited the notes of a common type one
+        # by one (and several types with OR through a row set): front:*ing* 70 -> 38 ms on
+        # 100,000 notes. Anki has no such index and always scans.
+        return f"+n.ntid = {ntids[0]}" if len(ntids) == 1 else f"+n.ntid IN ({_ids(ntids)})"
 
     def _all_fields(self, node: N.FieldSearch) -> str:
         """`*:text`: any field of any note type matches (a regex per field, as in Anki)."""
@@ -518,8 +522,10 @@ class SqlWriter:
             # LIKE is exact for ASCII text, apart from the few letters a Unicode-aware
             # case-insensitive match also finds elsewhere; those rows go to the regex.
             tag = _like(glob.literal_text)
-            exact = (f"(n.tags LIKE {self.param('% ' + tag + ' %')} ESCAPE '\\' OR "
-                     f"n.tags LIKE {self.param('% ' + tag + '::%')} ESCAPE '\\')")
+            # The first test holds for both of the others: most notes need only that one.
+            exact = (f"(n.tags LIKE {self.param('% ' + tag + '%')} ESCAPE '\\' AND "
+                     f"(n.tags LIKE {self.param('% ' + tag + ' %')} ESCAPE '\\' OR "
+                     f"n.tags LIKE {self.param('% ' + tag + '::%')} ESCAPE '\\'))")
             extras = sorted({ch for letter in glob.literal_text.lower()
                              for ch in _FOLD_EXTRAS.get(letter, ())} & self.tag_extras)
             if not extras:
