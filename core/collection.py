@@ -212,6 +212,15 @@ class Collection:
 
     def _reverse(self, redo: bool) -> str:
         self.history.top(redo)
+        # Undo puts back rows exactly as they were, broken references included (undoing
+        # Check Database brings back cards whose note is gone), so no key is checked.
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            return self._reverse_step(redo)
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
+
+    def _reverse_step(self, redo: bool) -> str:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             deferred = self._write_deferred()

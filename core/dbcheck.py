@@ -1,0 +1,347 @@
+"""Tools → Check Database: find and repair what a damaged or hand-edited file can hold.
+
+The file must first pass SQLite's `PRAGMA integrity_check`; a file that fails it is left
+untouched (its repair is a backup's job). Every repair then runs in ONE operation, "Check
+Database", so a single undo restores the file exactly as it was. VACUUM and ANALYZE come
+after the commit: SQLite cannot run VACUUM inside a transaction. The report uses Anki's
+wording (its `database-check-*` strings) and says "Database rebuilt and optimized." when
+nothing was wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from repetend.core import cardgen
+from repetend.core.decks import DECK_FILTERED, DEFAULT_DECK_ID, Deck
+from repetend.core.errors import CollectionError
+from repetend.core.ids import intTime
+from repetend.core.notes import FIELD_SEPARATOR, Note, str_to_tags
+from repetend.core.notetypes import Field, NoteType, Template
+from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+OP_NAME = "Check Database"
+NOTHING_WRONG = "Database rebuilt and optimized."
+#: Anki's limits: a review due or a new position from here on is not a real one.
+DUE_LIMIT = 1_000_000
+#: Cloze numbers above 500 share card c500 (ordinal 499).
+MAX_CLOZE_ORD = cardgen.MAX_CLOZE_ORD
+DEFAULT_EASE = 2500
+_CARD_INT_COLUMNS = ("type", "queue", "due", "ivl", "factor", "reps", "lapses", "left",
+                     "odue", "odid", "flags")
+_REVLOG_INT_COLUMNS = ("ease", "ivl", "last_ivl", "factor", "time", "type")
+
+RECOVERED_NOTETYPES = (
+    'One or more notetypes were missing. The notes that used them have been given new '
+    'notetypes starting with "db-check", but field names and card design have been lost, '
+    'so you may be better off restoring from an automatic backup.')
+
+
+@dataclass
+class CheckResult:
+    """What Check Database found and fixed, counted per kind of problem."""
+
+    card_properties: int = 0
+    new_card_high_due: int = 0
+    cards_missing_note: int = 0
+    decks_missing: int = 0
+    field_count: int = 0
+    notetypes_recovered: int = 0
+    templates_missing: int = 0
+    notes_without_cards: int = 0
+    revlog_properties: int = 0
+    #: silent repairs (Anki does not report them): sort fields, checksums, tag list
+    silent: dict[str, int] = field(default_factory=dict)
+
+    def problems(self) -> list[str]:
+        """The report's lines, in Anki's order."""
+        lines = []
+
+        def add(count: int, one: str, other: str) -> None:
+            if count:
+                lines.append((one if count == 1 else other).format(n=count))
+
+        add(self.card_properties, "Fixed {n} invalid card property.",
+            "Fixed {n} invalid card properties.")
+        add(self.new_card_high_due, "Found {n} new card with a due number >= 1,000,000 - "
+            "consider repositioning it in the Browse screen.",
+            "Found {n} new cards with a due number >= 1,000,000 - consider repositioning "
+            "them in the Browse screen.")
+        add(self.cards_missing_note, "Deleted {n} card with missing note.",
+            "Deleted {n} cards with missing note.")
+        add(self.decks_missing, "Fixed {n} missing deck.", "Fixed {n} missing decks.")
+        add(self.field_count, "Fixed {n} note with wrong field count.",
+            "Fixed {n} notes with wrong field count.")
+        if self.notetypes_recovered:
+            lines.append(RECOVERED_NOTETYPES)
+        add(self.templates_missing, "Deleted {n} card with missing template.",
+            "Deleted {n} cards with missing template.")
+        add(self.notes_without_cards, "Generated cards for {n} note that had no cards.",
+            "Generated cards for {n} notes that had no cards.")
+        add(self.revlog_properties, "Fixed {n} review entry with invalid properties.",
+            "Fixed {n} review entries with invalid properties.")
+        return lines
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.problems()) or NOTHING_WRONG
+
+    def to_json(self) -> dict[str, object]:
+        return {"ok": self.ok, "problems": self.problems(), "text": self.text,
+                "counts": {k: v for k, v in self.__dict__.items() if k != "silent"},
+                "silent": dict(self.silent)}
+
+
+def integrity_problems(db: sqlite3.Connection) -> list[str]:
+    """SQLite's own check of the file; an empty list means the file is sound."""
+    try:
+        found = [r[0] for r in db.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    return [] if found == ["ok"] else found
+
+
+def check_database(col: Collection, optimize: bool = True) -> CheckResult:
+    """Repair the collection in one undoable operation, then VACUUM and ANALYZE it.
+
+    Raises CollectionError, changing nothing, when the file fails `integrity_check`.
+    """
+    problems = integrity_problems(col.db)
+    if problems:
+        detail = "; ".join(problems[:3])
+        raise CollectionError(
+            f"the collection file {col.path} is corrupt ({detail}). Nothing was changed: "
+            "restore it from a backup.")
+    result = CheckResult()
+    with col.op(OP_NAME):
+        _Checker(col, result).run()
+    col.notetypes.forget_cache()
+    if optimize:
+        col.db.execute("VACUUM")
+        col.db.execute("ANALYZE")
+    return result
+
+
+class _Checker:
+    def __init__(self, col: Collection, result: CheckResult) -> None:
+        self.col = col
+        self.db = col.db
+        self.result = result
+        self.now = intTime()
+
+    def run(self) -> None:
+        self.missing_decks()
+        self.missing_notetypes()
+        self.cards_without_note()
+        self.notes()
+        self.card_properties()
+        self.revlog()
+        self.tags()
+
+    # --- decks ------------------------------------------------------------------------
+
+    def missing_decks(self) -> None:
+        """Cards whose deck or home deck is gone get a deck "recovered<id>" of that id, so
+        they keep their place (Anki: "Fixed N missing decks")."""
+        missing = [r[0] for r in self.db.execute(
+            "SELECT did FROM cards WHERE did NOT IN (SELECT id FROM decks) UNION "
+            "SELECT odid FROM cards WHERE odid != 0 AND odid NOT IN (SELECT id FROM decks)")]
+        for did in sorted(missing):
+            name = self.col.decks._unique_name(f"recovered{did}", did)
+            self.col.decks._insert(Deck(name, id=did))
+        self.result.decks_missing = len(missing)
+
+    # --- note types -------------------------------------------------------------------
+
+    def missing_notetypes(self) -> None:
+        """Notes of a note type that is gone get a new "db-check" note type with as many
+        fields and templates as they need (their field names and card design are lost)."""
+        for (ntid,) in self.db.execute(
+                "SELECT DISTINCT ntid FROM notes WHERE ntid NOT IN (SELECT id FROM notetypes)"
+                ).fetchall():
+            fields = max(len(r[0].split(FIELD_SEPARATOR)) for r in self.db.execute(
+                "SELECT flds FROM notes WHERE ntid = ?", (ntid,)))
+            top = self.db.execute("SELECT max(c.ord) FROM cards c JOIN notes n ON n.id = c.nid"
+                                  " WHERE n.ntid = ?", (ntid,)).fetchone()[0]
+            templates = max(1, (top or 0) + 1)
+            nt = NoteType(
+                name="db-check",
+                fields=[Field(name=str(i + 1), ord=i) for i in range(fields)],
+                templates=[Template(name=f"Card {i + 1}", ord=i, front="{{1}}",
+                                    back="{{FrontSide}}\n\n<hr id=answer>\n\n"
+                                    + "<br>".join(f"{{{{{j + 1}}}}}" for j in range(fields)))
+                           for i in range(templates)])
+            nt = self.col.notetypes.add(nt)
+            self.db.execute("UPDATE notes SET ntid = ?, mtime = ?, usn = -1 WHERE ntid = ?",
+                            (nt.id, self.now, ntid))
+            self.result.notetypes_recovered += 1
+
+    # --- cards and notes --------------------------------------------------------------
+
+    def cards_without_note(self) -> None:
+        cids = [r[0] for r in self.db.execute(
+            "SELECT id FROM cards WHERE nid NOT IN (SELECT id FROM notes)")]
+        self._delete_cards(cids)
+        self.result.cards_missing_note = len(cids)
+
+    def _delete_cards(self, cids: list[int]) -> None:
+        for cid in cids:
+            self.db.execute("DELETE FROM cards WHERE id = ?", (cid,))
+            self.col.add_grave(cid, 0)
+
+    def notes(self) -> None:
+        """Field counts, cards of missing templates, sort fields and
+        checksums, and notes left without cards, note by note."""
+        cards_by_note: dict[int, list[tuple[int, int]]] = {}
+        for cid, nid, ord_ in self.db.execute("SELECT id, nid, ord FROM cards ORDER BY id"):
+            cards_by_note.setdefault(nid, []).append((cid, ord_))
+        silent = self.result.silent
+        for row in self.db.execute("SELECT id, ntid, flds, sfld, csum FROM notes").fetchall():
+            nid = row["id"]
+            nt = self.col.notetypes.get(row["ntid"])
+            fields = row["flds"].split(FIELD_SEPARATOR)
+            changed = False
+            if len(fields) != len(nt.fields):
+                fields = _fix_field_count(fields, len(nt.fields))
+                self.result.field_count += 1
+                changed = True
+            doomed = self._bad_cards(nt, cards_by_note.get(nid, []))
+            self._delete_cards(doomed)
+            self.result.templates_missing += len(doomed)
+            sort_text = strip_html_preserving_media_filenames(fields[nt.sort_field]
+                                                              if nt.sort_field < len(fields)
+                                                              else fields[0])
+            csum = field_checksum(fields[0])
+            same_sort = self.db.execute("SELECT sfld = ? FROM notes WHERE id = ?",
+                                        (sort_text, nid)).fetchone()[0]
+            if not same_sort or row["csum"] != csum:
+                if not changed:
+                    silent["sort_fields"] = silent.get("sort_fields", 0) + 1
+                changed = True
+            if changed:
+                self.db.execute("UPDATE notes SET flds = ?, sfld = ?, csum = ?, mtime = ?, "
+                                "usn = -1 WHERE id = ?", (FIELD_SEPARATOR.join(fields),
+                                                          sort_text, csum, self.now, nid))
+            if not self.db.execute("SELECT 1 FROM cards WHERE nid = ?", (nid,)).fetchone():
+                note = Note(ntid=nt.id, fields=fields, id=nid, field_names=nt.field_names(),
+                            tags=str_to_tags(self.db.execute(
+                                "SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()[0]))
+                cardgen.generate_cards(self.col, note, nt, None, new_note=True)
+                self.result.notes_without_cards += 1
+
+    @staticmethod
+    def _bad_cards(nt: NoteType, cards: list[tuple[int, int]]) -> list[int]:
+        """Cards of a template that does not exist (the schema keeps ordinals unique)."""
+        limit = MAX_CLOZE_ORD + 1 if nt.is_cloze else len(nt.templates)
+        return [cid for cid, ord_ in cards if not 0 <= ord_ < limit]
+
+    def card_properties(self) -> None:
+        """Values the scheduler cannot use: not integers, an unknown type or queue, a
+        review due more than 1,000,000 days away, an ease of 0, an original deck on a card
+        in a normal deck (or none on a card in a filtered deck)."""
+        from repetend.core.search.timing import today
+
+        filtered = {r[0] for r in self.db.execute("SELECT id FROM decks WHERE kind = ?",
+                                                  (DECK_FILTERED,))}
+        day = today(self.col, self.col.now()).today
+        columns = ", ".join(_CARD_INT_COLUMNS)
+        checks = " OR ".join(f"typeof({c}) != 'integer'" for c in _CARD_INT_COLUMNS)
+        query = (f"SELECT id, did, {columns} FROM cards WHERE {checks} "
+                 "OR type NOT BETWEEN 0 AND 3 OR queue NOT BETWEEN -3 AND 4 "
+                 f"OR (type = 2 AND (ivl < 1 OR factor <= 0 OR (queue = 2 AND due > {DUE_LIMIT})))"
+                 " OR (type = 3 AND factor <= 0) OR (odid = 0 AND odue != 0) "
+                 "OR (odid != 0) OR did IN (SELECT id FROM decks WHERE kind = 1) "
+                 f"OR (type = 0 AND due >= {DUE_LIMIT})")
+        for row in self.db.execute(query).fetchall():
+            old = {c: row[c] for c in ("did", *_CARD_INT_COLUMNS)}
+            card = {c: _as_int(v) for c, v in old.items()}
+            if card["type"] not in (0, 1, 2, 3):
+                card["type"] = 0
+            if card["queue"] not in range(-3, 5):
+                card["queue"] = {0: 0, 1: 1, 2: 2, 3: 1}[card["type"]]
+            if card["type"] in (2, 3) and card["factor"] <= 0:
+                card["factor"] = DEFAULT_EASE
+            if card["type"] == 2 and card["ivl"] < 1:
+                card["ivl"] = 1
+            if card["type"] == 2 and card["queue"] == 2 and card["due"] > DUE_LIMIT:
+                card["due"] = day
+            in_filtered = card["did"] in filtered
+            if in_filtered and card["odid"] == 0:
+                card["did"] = DEFAULT_DECK_ID  # its home is unknown
+                card["due"], card["odue"] = (card["odue"] or card["due"]), 0
+            elif not in_filtered and card["odid"] != 0:
+                card["did"] = card["odid"]  # back home, with its home due
+                card["due"], card["odid"], card["odue"] = (card["odue"] or card["due"]), 0, 0
+            if card["odid"] == 0 and card["odue"] != 0:
+                card["odue"] = 0
+            if card["type"] == 0 and card["due"] >= DUE_LIMIT and card["queue"] == 0:
+                self.result.new_card_high_due += 1  # Anki reports these, changes nothing
+            # int() == for every column: 2.0 stored as REAL is also not an integer
+            if any(card[c] != old[c] or type(old[c]) is not int for c in card):
+                sets = ", ".join(f"{c} = ?" for c in card)
+                self.db.execute(f"UPDATE cards SET {sets}, mtime = ?, usn = -1 WHERE id = ?",
+                                (*card.values(), self.now, row["id"]))
+                self.result.card_properties += 1
+
+    def revlog(self) -> None:
+        checks = " OR ".join(f"typeof({c}) != 'integer'" for c in _REVLOG_INT_COLUMNS)
+        columns = ", ".join(_REVLOG_INT_COLUMNS)
+        for row in self.db.execute(f"SELECT id, {columns} FROM revlog WHERE {checks}"
+                                   ).fetchall():
+            values = [_as_int(row[c]) for c in _REVLOG_INT_COLUMNS]
+            sets = ", ".join(f"{c} = ?" for c in _REVLOG_INT_COLUMNS)
+            self.db.execute(f"UPDATE revlog SET {sets}, usn = -1 WHERE id = ?",
+                            (*values, row["id"]))
+            self.result.revlog_properties += 1
+
+    def tags(self) -> None:
+        """The tag list is rebuilt from the notes: missing tags added, unused ones removed
+        (their collapsed state is kept for the tags that stay)."""
+        used: dict[str, str] = {}
+        for (tags,) in self.db.execute("SELECT DISTINCT tags FROM notes WHERE tags != ''"):
+            for tag in str_to_tags(tags):
+                used.setdefault(tag.casefold(), tag)
+        known = {r[0].casefold(): r[0] for r in self.db.execute("SELECT tag FROM tags")}
+        added = [tag for key, tag in used.items() if key not in known]
+        removed = [tag for key, tag in known.items() if key not in used]
+        for tag in added:
+            self.db.execute("INSERT INTO tags (tag) VALUES (?)", (tag,))
+        for tag in removed:
+            self.db.execute("DELETE FROM tags WHERE tag = ?", (tag,))
+        if added or removed:
+            self.result.silent["tags"] = len(added) + len(removed)
+
+
+def _fix_field_count(fields: list[str], wanted: int) -> list[str]:
+    """Pad with empty fields, or join the extra ones onto the last kept field so that no
+    text is lost."""
+    if len(fields) < wanted:
+        return fields + [""] * (wanted - len(fields))
+    kept = fields[:wanted]
+    kept[-1] = kept[-1] + "".join(fields[wanted:])
+    return kept
+
+
+def _as_int(value: object) -> int:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(round(value))
+    try:
+        return int(round(float(str(value))))
+    except (TypeError, ValueError):
+        return 0
+
+
+def report_json(result: CheckResult) -> str:
+    return json.dumps(result.to_json())

@@ -1,0 +1,211 @@
+"""Check Database: each corruption built with raw SQL on a real file, fixed, reported in
+Anki's words, and undone exactly by one undo step."""
+
+import pytest
+
+from repetend.core import dbcheck
+from repetend.core.errors import CollectionError
+from repetend.core.search.timing import today
+
+TABLES = ["notetypes", "fields", "templates", "decks", "notes", "cards", "revlog", "tags",
+          "graves", "config"]
+
+
+def dump(col):
+    """Every row of the user's tables, as SQLite holds them (types included)."""
+    out = {}
+    for table in TABLES:
+        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
+        exprs = ", ".join(f"typeof({c}), {c}" for c in cols)
+        out[table] = sorted(tuple(r) for r in col.db.execute(f"SELECT {exprs} FROM {table}"))
+    return out
+
+
+def raw(col, *statements):
+    """Write past the engine, as a broken tool or a damaged sync would."""
+    col.db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        for sql, *params in statements:
+            col.db.execute(sql, *params)
+    finally:
+        col.db.execute("PRAGMA foreign_keys = ON")
+
+
+def check_and_undo(col):
+    """Run the check; undo must bring back the corrupt rows exactly; redo the fix."""
+    before = dump(col)
+    result = dbcheck.check_database(col)
+    fixed = dump(col)
+    assert col.undo_name() == "Check Database"
+    assert col.undo() == "Check Database"
+    assert dump(col) == before
+    col.redo()
+    assert dump(col) == fixed
+    return result
+
+
+@pytest.fixture
+def note(add):
+    return add("Basic (and reversed card)", "front", "back", tags=["t"])
+
+
+def test_healthy_collection_reports_nothing_and_is_unchanged(col, add, note):
+    add("Cloze", "{{c1::a}} {{c2::b}}", "")
+    before = dump(col)
+    undo_before = col.undo_name()
+    result = dbcheck.check_database(col)
+    assert result.ok
+    assert result.text == "Database rebuilt and optimized."
+    assert dump(col) == before
+    assert col.undo_name() == undo_before
+
+
+def test_cards_with_missing_note_are_deleted(col, note):
+    cid = col.cards_of_note(note.id)[0].id
+    raw(col, ("UPDATE cards SET nid = 424242 WHERE id = ?", (cid,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Deleted 1 card with missing note."]
+    assert [c.ord for c in col.cards_of_note(note.id)] == [1]
+    assert col.db.execute("SELECT count() FROM cards WHERE id = ?", (cid,)).fetchone()[0] == 0
+
+
+def test_wrong_field_count_is_padded_or_joined(col, note, add):
+    other = add("Basic", "one", "two")
+    raw(col, ("UPDATE notes SET flds = 'only' WHERE id = ?", (note.id,)),
+        ("UPDATE notes SET flds = 'a' || char(31) || 'b' || char(31) || 'c' WHERE id = ?",
+         (other.id,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 2 notes with wrong field count."]
+    assert col.get_note(note.id).fields == ["only", ""]
+    assert col.get_note(other.id).fields == ["a", "bc"]
+
+
+def test_cards_beyond_templates_are_deleted(col, note):
+    first, second = col.cards_of_note(note.id)
+    raw(col, ("UPDATE cards SET ord = 5 WHERE id = ?", (second.id,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Deleted 1 card with missing template."]
+    assert [c.id for c in col.cards_of_note(note.id)] == [first.id]
+
+
+def test_cloze_cards_keep_high_ordinals(col, add):
+    cloze = add("Cloze", "{{c1::a}} {{c7::b}}", "")
+    assert dbcheck.check_database(col).ok
+    assert sorted(c.ord for c in col.cards_of_note(cloze.id)) == [0, 6]
+
+
+def test_cards_in_missing_deck_get_a_recovered_deck(col, note):
+    cid = col.cards_of_note(note.id)[0].id
+    raw(col, ("UPDATE cards SET did = 777 WHERE id = ?", (cid,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 1 missing deck."]
+    assert col.decks.get(777).name == "recovered777"
+    assert col.get_card(cid).did == 777
+
+
+def test_note_with_missing_notetype_gets_a_db_check_notetype(col, note):
+    raw(col, ("UPDATE notes SET ntid = 5555 WHERE id = ?", (note.id,)))
+    result = check_and_undo(col)
+    assert result.problems() == [dbcheck.RECOVERED_NOTETYPES]
+    nt = col.notetypes.get(col.get_note(note.id).ntid)
+    assert nt.name == "db-check"
+    assert len(nt.fields) == 2 and len(nt.templates) == 2
+    assert len(col.cards_of_note(note.id)) == 2
+
+
+def test_note_without_cards_gets_cards_again(col, note):
+    raw(col, ("DELETE FROM cards WHERE nid = ?", (note.id,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Generated cards for 1 note that had no cards."]
+    assert sorted(c.ord for c in col.cards_of_note(note.id)) == [0, 1]
+
+
+def test_invalid_card_properties_are_fixed(col, note, add):
+    a, b = col.cards_of_note(note.id)
+    c = col.cards_of_note(add("Basic", "x", "").id)[0]
+    raw(col, ("UPDATE cards SET type = 2, queue = 2, ivl = 0, factor = 0, due = 2000000 "
+              "WHERE id = ?", (a.id,)),
+        ("UPDATE cards SET due = 3.5, odue = 9 WHERE id = ?", (b.id,)),
+        ("UPDATE cards SET queue = 9 WHERE id = ?", (c.id,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 3 invalid card properties."]
+    fixed = col.get_card(a.id)
+    assert (fixed.ivl, fixed.factor) == (1, 2500)
+    assert fixed.due == today(col, col.now()).today  # due today instead of in 5,000 years
+    assert (col.get_card(b.id).due, col.get_card(b.id).odue) == (4, 0)
+    assert col.get_card(c.id).queue == 0
+
+
+def test_card_in_normal_deck_with_original_deck_goes_home(col, note):
+    home = col.decks.id("Home")
+    cid = col.cards_of_note(note.id)[0].id
+    raw(col, ("UPDATE cards SET odid = ?, odue = 12, due = -100000 WHERE id = ?",
+              (home, cid)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 1 invalid card property."]
+    card = col.get_card(cid)
+    assert (card.did, card.odid, card.due, card.odue) == (home, 0, 12, 0)
+
+
+def test_filtered_card_with_vanished_home_deck(col, note):
+    cid = col.cards_of_note(note.id)[0].id
+    raw(col, ("UPDATE cards SET odid = 8888 WHERE id = ?", (cid,)))
+    # odid on a card in a normal deck: a missing deck is recovered, the card goes home
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 1 invalid card property.", "Fixed 1 missing deck."]
+    assert col.get_card(cid).did == 8888
+
+
+def test_new_cards_with_huge_position_are_reported(col, note):
+    raw(col, ("UPDATE cards SET due = 1000000 WHERE nid = ?", (note.id,)))
+    before = dump(col)
+    result = dbcheck.check_database(col)
+    assert result.problems() == [
+        "Found 2 new cards with a due number >= 1,000,000 - consider repositioning them "
+        "in the Browse screen."]
+    assert dump(col) == before
+
+
+def test_revlog_with_invalid_fields_is_fixed(col, note):
+    cid = col.cards_of_note(note.id)[0].id
+    raw(col, ("INSERT INTO revlog (id, cid, ease, ivl, last_ivl, factor, time, type) "
+              "VALUES (1, ?, 3, 2.6, 'x', 2500, 1200.4, 1)", (cid,)))
+    result = check_and_undo(col)
+    assert result.problems() == ["Fixed 1 review entry with invalid properties."]
+    row = col.db.execute("SELECT ivl, last_ivl, time FROM revlog WHERE id = 1").fetchone()
+    assert tuple(row) == (3, 0, 1200)
+
+
+def test_tags_and_sort_fields_are_rebuilt_silently(col, note):
+    raw(col, ("DELETE FROM tags",), ("INSERT INTO tags (tag) VALUES ('unused')",),
+        ("UPDATE notes SET sfld = 'stale', csum = 1 WHERE id = ?", (note.id,)))
+    result = check_and_undo(col)
+    assert result.ok and result.text == "Database rebuilt and optimized."
+    assert [r[0] for r in col.db.execute("SELECT tag FROM tags")] == ["t"]
+    row = col.db.execute("SELECT sfld, csum FROM notes WHERE id = ?", (note.id,)).fetchone()
+    assert row["sfld"] == "front" and row["csum"] != 1
+
+
+def test_corrupt_file_is_refused_unchanged(tmp_path):
+    from repetend.core.collection import Collection
+
+    path = tmp_path / "collection.db"
+    with Collection(path) as col:
+        for i in range(300):
+            note = col.new_note("Basic")
+            note.fields = [f"front {i} " + "x" * 200, "back"]
+            col.add_note(note, 1)
+        col.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        root = col.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'notes'"
+                              ).fetchone()[0]
+        page = col.db.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    start = (root - 1) * page
+    data[start + 8:start + 40] = b"\xff" * 32  # garble the notes table's root page
+    path.write_bytes(bytes(data))
+    with Collection(path) as col:
+        before = path.read_bytes()
+        with pytest.raises(CollectionError, match="corrupt.*Nothing was changed"):
+            dbcheck.check_database(col)
+        assert col.undo_name() != "Check Database"
+    assert path.read_bytes() == before
