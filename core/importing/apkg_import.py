@@ -134,13 +134,11 @@ def import_colpkg(col: Collection, path: str | Path, backup_folder: str | Path |
         try:
             summary = None
             if backup_folder is not None and not dry_run:
-                from repetend.core.importing.apkg_export import export_colpkg
+                from repetend.core.backups import create_backup, latest_backup
 
-                folder = Path(backup_folder)
-                folder.mkdir(parents=True, exist_ok=True)
-                stamp = time.strftime("%Y-%m-%d-%H.%M.%S")
-                backup = folder / f"backup-{stamp}.colpkg"
-                export_colpkg(col, backup, with_media=False)
+                # Unchanged since the newest backup: that one already holds it.
+                backup = (create_backup(col, backup_folder, force=True)
+                          or latest_backup(backup_folder))
             options = ImportOptions(update_notes="always", update_notetypes="always",
                                     dry_run=dry_run)
             with _attached(col, db_path) as attached:
