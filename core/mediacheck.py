@@ -1,0 +1,282 @@
+"""Tools → Check Media: the media folder compared with what the notes' fields refer to.
+
+The check itself repairs what Anki's does (ANKI-FACTS §10): files whose names are not
+normalized are renamed and the fields that refer to them rewritten, and inline
+`data:image/…;base64` images in fields are written out as `paste-<sha1>.<ext>`; those field
+changes are ONE undoable operation, "Check Media". The report lists missing, unused,
+renamed, oversized files and subfolders in Anki's words and order. Unused files go to the
+trash folder (`media.trash/`, beside the media folder) and can be restored from it;
+notes that refer to missing files can be tagged `missing-media`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from repetend.core.ids import intTime
+from repetend.core.importing.media import (
+    normalize_name,
+    references,
+    renamed_with_hash,
+    rewrite_references,
+    sha1_of_file,
+)
+from repetend.core.notes import FIELD_SEPARATOR
+
+if TYPE_CHECKING:
+    from repetend.core.collection import Collection
+
+OP_CHECK = "Check Media"
+OP_TAG_MISSING = "Tag Missing"
+MISSING_TAG = "missing-media"
+#: Files larger than this cannot be synced with AnkiWeb.
+MAX_SYNC_BYTES = 100 * 1024 * 1024
+#: Never reported, never moved: system litter.
+IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+_INLINE = re.compile(r"^data:image/(jpg|jpeg|png|gif|webp|avif);base64,(.*)$",
+                     re.IGNORECASE | re.DOTALL)
+
+
+@dataclass
+class MediaCheckResult:
+    """What the check found; `report()` is the text Anki shows."""
+
+    missing: list[str] = field(default_factory=list)
+    unused: list[str] = field(default_factory=list)
+    renamed: dict[str, str] = field(default_factory=dict)
+    oversize: list[str] = field(default_factory=list)
+    dirs: list[str] = field(default_factory=list)
+    extracted: list[str] = field(default_factory=list)
+    #: notes whose fields refer to a missing file (for Tag Missing)
+    missing_note_ids: list[int] = field(default_factory=list)
+    trash_count: int = 0
+    trash_bytes: int = 0
+
+    def report(self) -> str:
+        """Counts, then the detail sections, in Anki's order and wording."""
+        lines = []
+        if self.trash_count:
+            lines.append(f"Trash folder: {self.trash_count} files, "
+                         f"{self.trash_bytes / 1024 / 1024:.2f}MB")
+        lines.append(f"Missing files: {len(self.missing)}")
+        lines.append(f"Unused files: {len(self.unused)}")
+        if self.extracted:
+            lines.append(f"Extracted images: {len(self.extracted)}")
+        if self.renamed:
+            lines.append(f"Renamed files: {len(self.renamed)}")
+        if self.oversize:
+            lines.append(f"Over 100MB: {len(self.oversize)}")
+        if self.dirs:
+            lines.append(f"Subfolders: {len(self.dirs)}")
+        sections = [
+            ("Some files have been renamed for compatibility:",
+             [f"Renamed: {old} -> {new}" for old, new in sorted(self.renamed.items())]),
+            ("Files over 100MB can not be synced with AnkiWeb.",
+             [f"Over 100MB: {name}" for name in self.oversize]),
+            ("Folders inside the media folder are not supported.",
+             [f"Folder: {name}" for name in self.dirs]),
+            ("The following files are referenced by cards, but were not found in the media "
+             "folder:", [f"Missing: {name}" for name in self.missing]),
+            ("The following files were found in the media folder, but do not appear to be "
+             "used on any cards:", [f"Unused: {name}" for name in self.unused]),
+        ]
+        for title, items in sections:
+            if items:
+                lines += ["", title, *items]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, object]:
+        return {"missing": self.missing, "unused": self.unused, "renamed": self.renamed,
+                "oversize": self.oversize, "dirs": self.dirs, "extracted": self.extracted,
+                "missing_note_ids": self.missing_note_ids, "trash_count": self.trash_count,
+                "trash_bytes": self.trash_bytes, "report": self.report()}
+
+
+def trash_folder(col: Collection) -> Path:
+    """`media.trash/` in the profile folder, beside `collection.media/` (as in Anki)."""
+    return col.media_folder.parent / "media.trash"
+
+
+def check_media(col: Collection) -> MediaCheckResult:
+    """Scan the folder and the fields; rename, extract and rewrite as Anki does."""
+    result = MediaCheckResult()
+    folder = col.media_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    files = _scan_folder(folder, result)
+    with col.op(OP_CHECK):
+        used = _scan_notes(col, folder, files, result)
+    result.missing = sorted(name for name in used if name not in files)
+    # `_x` files are for templates and CSS, which the check does not read
+    result.unused = sorted(name for name in files
+                           if name not in used and not name.startswith("_"))
+    missing = set(result.missing)
+    if missing:
+        result.missing_note_ids = [
+            nid for nid, flds in col.db.execute("SELECT id, flds FROM notes")
+            if any(ref in missing for ref in references(flds.replace(FIELD_SEPARATOR, " ")))]
+    result.trash_count, result.trash_bytes = _trash_size(trash_folder(col))
+    return result
+
+
+def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
+    """The usable files, renaming those whose names are not normalized."""
+    files: set[str] = set()
+    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = entry.name
+        if entry.is_dir():
+            result.dirs.append(name)
+            continue
+        if name in IGNORED_NAMES or not entry.is_file():
+            continue
+        size = entry.stat().st_size
+        if size == 0:
+            continue
+        wanted = normalize_name(name)
+        if wanted and wanted != name:
+            name = _rename(entry, wanted)
+            result.renamed[entry.name] = name
+        if size > MAX_SYNC_BYTES:
+            result.oversize.append(name)
+        files.add(name)
+    return files
+
+
+def _rename(entry: Path, wanted: str) -> str:
+    """Move `entry` to `wanted`; a clash with other content gets Anki's `-<sha1>` name."""
+    target = entry.with_name(wanted)
+    if target.exists():
+        digest = sha1_of_file(entry)
+        if sha1_of_file(target) == digest:
+            entry.unlink()
+            return wanted
+        wanted = renamed_with_hash(wanted, digest)
+        target = entry.with_name(wanted)
+    entry.rename(target)
+    return wanted
+
+
+def _scan_notes(col: Collection, folder: Path, files: set[str],
+                result: MediaCheckResult) -> set[str]:
+    """Every file the fields refer to; rewrites renamed references and inline images."""
+    used: set[str] = set()
+    now = intTime()
+
+    def rename(ref: str) -> str | None:
+        inline = _INLINE.match(ref)
+        if inline:
+            return _extract(folder, inline.group(1), inline.group(2), files, result)
+        if ref in result.renamed:
+            return result.renamed[ref]
+        normalized = normalize_name(ref)
+        if normalized != ref and normalized in files:
+            return normalized
+        return None
+
+    rows = col.db.execute("SELECT id, flds FROM notes").fetchall()
+    for nid, flds in rows:
+        new = rewrite_references(flds, rename) if (result.renamed or "data:image" in flds
+                                                   or _needs_normalizing(flds)) else flds
+        if new != flds:
+            col.db.execute("UPDATE notes SET flds = ?, mtime = ?, usn = -1 WHERE id = ?",
+                           (new, now, nid))
+        used.update(references(new.replace(FIELD_SEPARATOR, " ")))
+    return used
+
+
+def _needs_normalizing(flds: str) -> bool:
+    return any(normalize_name(ref) != ref for ref in references(flds))
+
+
+def _extract(folder: Path, ext: str, payload: str, files: set[str],
+             result: MediaCheckResult) -> str | None:
+    try:
+        data = base64.b64decode(payload.strip(), validate=False)
+    except (binascii.Error, ValueError):
+        return None
+    name = f"paste-{hashlib.sha1(data).hexdigest()}.{ext.lower()}"
+    target = folder / name
+    if not target.exists():
+        target.write_bytes(data)
+    files.add(name)
+    if name not in result.extracted:
+        result.extracted.append(name)
+    return name
+
+
+def _trash_size(trash: Path) -> tuple[int, int]:
+    if not trash.is_dir():
+        return 0, 0
+    sizes = [p.stat().st_size for p in trash.iterdir() if p.is_file()]
+    return len(sizes), sum(sizes)
+
+
+def delete_unused(col: Collection, names: list[str]) -> int:
+    """Move these files to the trash folder (Anki's Delete Unused); returns how many."""
+    folder, trash = col.media_folder, trash_folder(col)
+    trash.mkdir(parents=True, exist_ok=True)
+    moved = 0
+    for name in names:
+        source = folder / name
+        if not source.is_file() or source.parent != folder:
+            continue
+        target = trash / name
+        if target.exists():
+            target = trash / renamed_with_hash(name, sha1_of_file(source))
+        shutil.move(str(source), str(target))
+        moved += 1
+    return moved
+
+
+def empty_trash(col: Collection) -> int:
+    """Delete the trash folder's files for good; returns how many."""
+    trash = trash_folder(col)
+    if not trash.is_dir():
+        return 0
+    removed = 0
+    for entry in trash.iterdir():
+        if entry.is_file():
+            entry.unlink()
+            removed += 1
+    return removed
+
+
+def restore_trash(col: Collection) -> int:
+    """Move the trash back into the media folder (Restore Deleted): a name taken by the
+    same content drops the trash copy, by other content the file gets a `-<sha1>` name."""
+    trash, folder = trash_folder(col), col.media_folder
+    if not trash.is_dir():
+        return 0
+    restored = 0
+    for entry in sorted(trash.iterdir()):
+        if not entry.is_file():
+            continue
+        target = folder / entry.name
+        if target.exists():
+            digest = sha1_of_file(entry)
+            if sha1_of_file(target) == digest:
+                entry.unlink()
+                restored += 1
+                continue
+            target = folder / renamed_with_hash(entry.name, digest)
+        shutil.move(str(entry), str(target))
+        restored += 1
+    return restored
+
+
+def tag_missing(col: Collection, result: MediaCheckResult) -> int:
+    """Tag the notes that refer to missing files `missing-media`, as one undoable step."""
+    from repetend.core.browser_ops import _note_tags, _write_tags
+
+    updates = {nid: [*tags, MISSING_TAG] for nid, tags in
+               _note_tags(col, result.missing_note_ids).items()
+               if MISSING_TAG.casefold() not in {t.casefold() for t in tags}}
+    if not updates:
+        return 0
+    return _write_tags(col, OP_TAG_MISSING, updates)
