@@ -37,6 +37,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.search",
     "repetend.host.commands.browse",
     "repetend.host.commands.decks",
+    "repetend.host.commands.check",
 ]
 
 
