@@ -51,7 +51,6 @@ from repetend.host.qt import (
 
 NOT_YET = {
     "sync": "Sync is not available.",
-    "check_database": "Check Database is not built yet.",
     "options": "The deck options screen is not built yet.",
 }
 
@@ -201,7 +200,8 @@ class MainWindow(QMainWindow):
         a("sync", "Sync", None, "Y", enabled=False)
         a("create_deck", "Create Deck…", lambda: self.create_deck())
         a("addons", "Add-ons…", lambda: self.addons_ui.open_dialog(), "Ctrl+Shift+A")
-        a("check_database", "Check Database", None, enabled=False)
+        a("check_database", "Check Database", self.check_database)
+        a("check_media", "Check Media…", self.check_media)
         a("empty_cards", "Empty Cards…", self.empty_cards)
         a("preferences", "Preferences…", self.preferences, "Ctrl+P")
         a("about", "About Repetend…", self.about)
@@ -219,7 +219,8 @@ class MainWindow(QMainWindow):
         for key in ("decks", "add", "browse", "study", "create_deck"):
             go_menu.addAction(self.actions_[key])
         tools = bar.addMenu("&Tools")
-        for key in ("addons", None, "check_database", "empty_cards", None, "preferences"):
+        for key in ("addons", None, "check_database", "check_media", "empty_cards", None,
+                    "preferences"):
             tools.addSeparator() if key is None else tools.addAction(self.actions_[key])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.actions_["about"])
@@ -668,6 +669,31 @@ class MainWindow(QMainWindow):
         self.refresh()
         if dialog.deleted is not None:
             self.status(f"{dialog.deleted} card{'s' if dialog.deleted != 1 else ''} deleted.")
+
+    def check_database(self) -> Any:
+        """Tools > Check Database: repair (one undoable step), show the report, refresh."""
+        from repetend.core.dbcheck import check_database
+        from repetend.host.gui.check_dialogs import ReportDialog
+
+        self.close_reviewer()
+        try:
+            result = check_database(self.col)
+        except RepetendError as exc:
+            self.warn(str(exc))
+            return None
+        self.refresh()
+        dialog = ReportDialog("Check Database", result.text, self)
+        dialog.open()
+        return dialog
+
+    def check_media(self) -> Any:
+        """Tools > Check Media: the report and its buttons (check_dialogs.py)."""
+        from repetend.host.gui.check_dialogs import MediaCheckDialog
+
+        dialog = MediaCheckDialog(self.col, self, on_change=self.refresh)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+        return dialog
 
     def preferences(self) -> PreferencesDialog:
         dialog = PreferencesDialog(self.col, self)
