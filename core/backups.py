@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -34,6 +35,7 @@ NAME_RE = re.compile(r"^backup-(\d{4})-(\d\d)-(\d\d)-(\d\d)\.(\d\d)\.(\d\d)\.col
 #: Written first, then renamed to the backup's name; left-overs of a crash are removed.
 TEMP_PREFIX = ".partial-"
 COMMENT_PREFIX = b"repetend-mod:"
+STALE_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,11 @@ def create_backup(col: Collection, folder: str | Path, *, force: bool = False,
     if skip_reason(col, folder, force=force, now=now) is not None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
-    for stale in folder.glob(TEMP_PREFIX + "*"):
-        stale.unlink(missing_ok=True)
-    final = folder / now.strftime(NAME_FORMAT)
+    _remove_stale_temp_files(folder)
+    stamp = now
+    while (folder / stamp.strftime(NAME_FORMAT)).exists():  # two in one second
+        stamp += timedelta(seconds=1)
+    final = folder / stamp.strftime(NAME_FORMAT)
     temp = folder / f"{TEMP_PREFIX}{os.getpid()}-{final.name}"
     try:
         export_colpkg(col, temp, with_media=False)
@@ -222,6 +226,17 @@ def create_backup(col: Collection, folder: str | Path, *, force: bool = False,
         temp.unlink(missing_ok=True)
     thin(folder, get_limits(col), now)
     return final
+
+
+def _remove_stale_temp_files(folder: Path) -> None:
+    """Left-overs of a crash (ours, and the exporter's own `.part`), once old enough not
+    to be another process's backup in progress."""
+    for stale in folder.glob(f"*{TEMP_PREFIX}*"):
+        try:
+            if time.time() - stale.stat().st_mtime > STALE_SECONDS:
+                stale.unlink()
+        except OSError:
+            pass
 
 
 def latest_backup(folder: str | Path) -> Path | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from repetend.core.cards import Card
 from repetend.core.collection import Collection
+from repetend.core.errors import RepetendError
 from repetend.host.addons import LoadedAddons, load_addons
 from repetend.host.plugins import PluginError, PluginHost
 from repetend.host.profiles import Profile, ProfileManager, default_base
@@ -49,6 +50,8 @@ class Host:
         self.disabled_addons = tuple(disabled_addons)
         self.quarantine = quarantine
         self.addons: LoadedAddons | None = None
+        #: Set after a backup is restored: no automatic backups until the profile reopens.
+        self.backups_paused = False
 
     def open(self) -> Host:
         # After the built-ins (registered by PluginHost), so add-ons run first.
@@ -70,8 +73,28 @@ class Host:
             self.plugins.collection_did_open(col)
         return self
 
-    def close(self) -> None:
+    @property
+    def backup_folder(self) -> Path:
+        return self.profile.folder / "backups"
+
+    def backup(self, force: bool = False) -> Path | None:
+        """A backup of the open collection into the profile's backups folder (core.backups);
+        None when skipped, or while paused after restoring a backup (as Anki does)."""
+        from repetend.core.backups import create_backup
+
+        if self.col is None or (self.backups_paused and not force):
+            return None
+        return create_backup(self.col, self.backup_folder, force=force)
+
+    def close(self, backup: bool = False) -> None:
+        """Close the collection; with `backup` (the GUI closing a profile, not each CLI
+        command) save a backup first if it changed; a failing backup never stops closing."""
         if self.col is not None:
+            if backup and not self.backups_paused:
+                try:
+                    self.backup(force=True)
+                except (OSError, RepetendError) as exc:
+                    _report_notice(f"the backup on closing failed: {exc}")
             self.plugins.collection_will_close(self.col)
             self.col.close()
             self.col = None

@@ -38,6 +38,7 @@ COMMAND_MODULES = [
     "repetend.host.commands.browse",
     "repetend.host.commands.decks",
     "repetend.host.commands.check",
+    "repetend.host.commands.backup",
 ]
 
 

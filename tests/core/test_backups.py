@@ -215,20 +215,33 @@ def test_creating_a_backup_thins_the_folder(content, tmp_path):
     assert remaining(folder) == sorted([made.name, name(old[0])])
 
 
-def test_a_crash_never_leaves_a_backup_with_a_final_name(content, tmp_path):
+def test_a_crash_never_leaves_a_backup_with_a_final_name(content, tmp_path, monkeypatch):
     folder = tmp_path / "backups"
     folder.mkdir()
     # What a crash while writing leaves: only the temporary name, which nothing lists.
     (folder / f"{backups.TEMP_PREFIX}123-{name(NOW)}").write_bytes(b"PK half")
+    (folder / f".{backups.TEMP_PREFIX}123-{name(NOW)}.abc.part").write_bytes(b"PK")
+    for stale in folder.iterdir():  # from a crash two hours ago
+        os.utime(stale, (NOW.timestamp(), datetime.now().timestamp() - 7200))
     assert list_backups(folder) == []
-    # A write that fails (here: the final name is taken by a folder) leaves nothing.
-    (folder / name(NOW)).mkdir()
-    with pytest.raises(OSError):
+    # A failure at the last step (the disk full, say) leaves no file at all.
+    renames = []
+    real_replace = os.replace
+
+    def disk_full(src, dst):
+        if Path(dst).name != name(NOW):
+            return real_replace(src, dst)
+        renames.append((Path(src).name, Path(dst).name))
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups.os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space"):
         create_backup(content, folder, now=NOW)
-    assert remaining(folder) == [name(NOW)] and (folder / name(NOW)).is_dir()
-    (folder / name(NOW)).rmdir()
+    monkeypatch.undo()
+    assert renames[0][0].startswith(backups.TEMP_PREFIX) and renames[0][1] == name(NOW)
+    assert remaining(folder) == []  # the temporary file and the crash's left-over are gone
     made = create_backup(content, folder, now=NOW)
-    assert remaining(folder) == [made.name]  # and the left-over temporary file is gone
+    assert remaining(folder) == [made.name]
     with zipfile.ZipFile(made) as zf:
         assert zf.testzip() is None
 
@@ -290,3 +303,12 @@ def test_backup_opens_in_anki_with_the_same_notes_cards_and_reviews(content, tmp
         "JOIN notes n ON n.id = c.nid"))
     assert cards == ours and len(cards) > 0
     assert revlog == content.db.execute("SELECT count() FROM revlog").fetchone()[0] > 0
+
+
+def test_two_backups_in_one_second_keep_both(content, tmp_path):
+    folder = tmp_path / "backups"
+    first = create_backup(content, folder, force=True, now=NOW)
+    content.decks.id("Changed")
+    second = create_backup(content, folder, force=True, now=NOW)
+    assert second == folder / name(NOW + timedelta(seconds=1))
+    assert backups.backup_mod(first) != backups.backup_mod(second)
