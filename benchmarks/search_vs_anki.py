@@ -8,8 +8,9 @@ issue 7 (deck, tag, field wildcard, is:due, is:new, added, rated, prop, re:, a p
 negated tag, a deck wildcard): each search runs `--repeats` times per program, interleaved,
 and the medians are compared. Both must return the same number of cards.
 
-Ratios are Repetend/Anki: below 1.0 Repetend is faster. It also times sorting the whole
-collection by a column (sort field, due) in both.
+Ratios are Repetend/Anki: below 1.0 Repetend is faster. The same searches are then timed in
+notes mode (`find_notes`, the browser's notes mode), and sorting the whole collection by a
+column (sort field, due) in both.
 """
 
 from __future__ import annotations
@@ -184,6 +185,30 @@ def _time(func) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
+def _compare(rep_find, anki_find, repeats: int) -> tuple[int, list[float]]:  # type: ignore[no-untyped-def]
+    """Print a table of the searches, Repetend against Anki; returns the count mismatches
+    and the ratios."""
+    failures, ratios = 0, []
+    print(f"{'search':<16}{'query':<26}{'found':>9}{'repetend ms':>13}{'anki ms':>10}"
+          f"{'ratio':>8}")
+    for label, query in SEARCHES:
+        rep_n, anki_n = len(rep_find(query)), len(anki_find(query))
+        if rep_n != anki_n:
+            print(f"  !! {query}: repetend found {rep_n}, anki {anki_n}")
+            failures += 1
+        rep_t, anki_t = [], []
+        for _ in range(repeats):
+            rep_t.append(_time(lambda q=query: rep_find(q)))
+            anki_t.append(_time(lambda q=query: anki_find(q)))
+        r, a = statistics.median(rep_t), statistics.median(anki_t)
+        ratios.append(r / a)
+        print(f"{label:<16}{query:<26}{rep_n:>9,}{r * 1000:>13.1f}{a * 1000:>10.1f}"
+              f"{r / a:>8.2f}")
+    print(f"\nworst ratio {max(ratios):.2f}, geometric mean "
+          f"{statistics.geometric_mean(ratios):.2f}")
+    return failures, ratios
+
+
 def run(folder: Path, repeats: int, build: bool = True) -> int:
     from anki.collection import Collection as AnkiCollection
 
@@ -196,28 +221,13 @@ def run(folder: Path, repeats: int, build: bool = True) -> int:
         build_anki(folder / "anki.anki2", now, today)
     rep = Collection(folder / "repetend.db")
     anki = AnkiCollection(str(folder / "anki.anki2"))
-    failures = 0
     try:
         cards = len(rep.find_cards(""))
         print(f"{cards:,} cards. Median of {repeats} runs each, interleaved.\n")
-        print(f"{'search':<16}{'query':<26}{'cards':>9}{'repetend ms':>13}{'anki ms':>10}"
-              f"{'ratio':>8}")
-        ratios = []
-        for label, query in SEARCHES:
-            rep_n, anki_n = len(rep.find_cards(query)), len(anki.find_cards(query))
-            if rep_n != anki_n:
-                print(f"  !! {query}: repetend found {rep_n}, anki {anki_n}")
-                failures += 1
-            rep_t, anki_t = [], []
-            for _ in range(repeats):
-                rep_t.append(_time(lambda q=query: rep.find_cards(q)))
-                anki_t.append(_time(lambda q=query: anki.find_cards(q)))
-            r, a = statistics.median(rep_t), statistics.median(anki_t)
-            ratios.append(r / a)
-            print(f"{label:<16}{query:<26}{rep_n:>9,}{r * 1000:>13.1f}{a * 1000:>10.1f}"
-                  f"{r / a:>8.2f}")
-        print(f"\nworst ratio {max(ratios):.2f}, geometric mean "
-              f"{statistics.geometric_mean(ratios):.2f}")
+        failures, _ = _compare(rep.find_cards, anki.find_cards, repeats)
+        print("\nNotes mode (find_notes):")
+        more, _ = _compare(rep.find_notes, anki.find_notes, repeats)
+        failures += more
         print("\nSorting every card by a column (find_cards with an order):")
         columns = {c.key: c for c in anki.all_browser_columns()}
         for label, key in SORTS:

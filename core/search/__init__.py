@@ -167,13 +167,16 @@ def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
         if sort is None:
             # Raw SQL, as Anki's find_cards(order="c.ivl desc") takes it.
             return order, notes is False, False
+    if notes and sort.notes is None:
+        sort = COLUMNS["noteCrt"]
     grouped = notes and sort.grouped
     tiebreak = "c.nid" if grouped else "n.id" if notes else "c.id"
-    terms = (sort.notes or COLUMNS["noteCrt"].notes or "n.id") if notes else sort.cards
+    terms = (sort.notes or "") if notes else sort.cards
     if "{" in terms:
         timing = today(col, now) if "{today}" in terms else None
         terms = terms.format(today=timing.today if timing else 0,
                              next_day=timing.next_day_at if timing else 0,
                              **ranks(col.db, terms))
-    return (order_terms(f"{terms}, {tiebreak}", reverse), sort.needs_notes and not notes,
+    terms = terms if terms == tiebreak else f"{terms}, {tiebreak}"
+    return (order_terms(terms, reverse), sort.needs_notes and not notes,
             grouped)

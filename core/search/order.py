@@ -58,7 +58,8 @@ else:  # an SQLite built with ICU folds every letter
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteFld", "Sort Field", f"{_SFLD}, c.ord", _SFLD, needs_notes=True),
-    SortColumn("noteCrt", "Created", "n.id, c.ord", "n.id", needs_notes=True),
+    # notes: their ids, as the cards hold them (in the order of the nid index)
+    SortColumn("noteCrt", "Created", "n.id, c.ord", "c.nid", needs_notes=True, grouped=True),
     SortColumn("noteMod", "Modified", "n.mtime, c.ord", "n.mtime", needs_notes=True),
     SortColumn("cardMod", "Card Modified", "c.mtime", "max(c.mtime)", grouped=True),
     SortColumn("cardDue", "Due", _DUE, _NOTE_DUE, grouped=True),
