@@ -128,7 +128,9 @@ def check_media(col: Collection) -> MediaCheckResult:
 def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
     """The usable files, renaming those whose names are not normalized."""
     files: set[str] = set()
-    for entry in sorted(folder.iterdir(), key=lambda p: p.name):
+    entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    names = {p.name for p in entries}
+    for entry in entries:
         name = entry.name
         if entry.is_dir():
             result.dirs.append(name)
@@ -139,11 +141,18 @@ def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
         if size == 0:
             continue
         wanted = normalize_name(name)
+        # `Here.jpg` beside `here.jpg` clashes on case-insensitive file systems: it moves
+        # to the lowercase name, or `here-<sha1>.jpg` when that holds other content.
+        if wanted.lower() != wanted and wanted.lower() in names:
+            wanted = wanted.lower()
         if wanted and wanted != name:
             name = _rename(entry, wanted)
             result.renamed[entry.name] = name
+            names.add(name)
         if size > MAX_SYNC_BYTES:
+            # as in Anki, such a file is left out: a note using it reports it missing
             result.oversize.append(name)
+            continue
         files.add(name)
     return files
 

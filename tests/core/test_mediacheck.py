@@ -79,7 +79,9 @@ def test_inline_images_are_extracted(col, add):
     assert (col.media_folder / name).read_bytes() == png
     assert col.get_note(note.id).fields[0] == f'<img src="{name}">'
     assert "Extracted images: 1" in result.report()
-    assert result.unused == []
+    # Anki 26.9 also lists the file it just wrote as missing until the next check; the
+    # file is there, so it is neither missing nor unused here
+    assert result.unused == [] and result.missing == []
 
 
 def test_delete_unused_goes_to_trash_then_restore_and_empty(col, add):

@@ -1,0 +1,70 @@
+"""Check Media against the real Anki (the `anki` package, test-only) on the same notes and
+the same files: the same report, renames and rewritten fields."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from repetend.core import mediacheck
+
+anki_collection = pytest.importorskip("anki.collection")
+
+FIELDS = [
+    ('a <img src="here.jpg"> [sound:gone.mp3]', "<img src='also gone.png'>"),
+    ('<img src="café.jpg"> <img src="x:y.png"> <img src="Here.jpg">', "[sound:a:b.mp3]"),
+    ("[sound:big.bin] <img src='http://example.com/remote.png'>", "nothing"),
+]
+FILES = [("here.jpg", b"lower"), ("Here.jpg", b"upper"), ("lonely.png", b"d"),
+         ("_style.css", b"d"), ("empty.jpg", b""), (".DS_Store", b"x"),
+         (unicodedata.normalize("NFD", "café.jpg"), b"c"), ("x:y.png", b"q")]
+
+
+def fill(folder: Path) -> None:
+    for name, data in FILES:
+        (folder / name).write_bytes(data)
+    (folder / "sub").mkdir()
+    with (folder / "big.bin").open("wb") as handle:  # sparse: no 100 MB written
+        handle.truncate(mediacheck.MAX_SYNC_BYTES + 1)
+
+
+def plain(text: str) -> str:
+    """Anki's Fluent strings wrap numbers in Unicode isolation marks."""
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_same_report_renames_and_fields_as_anki(tmp_path, col):
+    (tmp_path / "anki").mkdir()
+    anki = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        basic = anki.models.by_name("Basic")
+        for front, back in FIELDS:
+            note = anki.new_note(basic)
+            note["Front"], note["Back"] = front, back
+            anki.add_note(note, 1)
+        fill(Path(anki.media.dir()))
+        expected = anki.media.check()
+        anki_fields = sorted(anki.get_note(nid).fields for nid in anki.find_notes(""))
+        anki_files = sorted(p.name for p in Path(anki.media.dir()).iterdir())
+        anki_tagged = len(expected.missing_media_notes)
+    finally:
+        anki.close()
+
+    for front, back in FIELDS:
+        note = col.new_note("Basic")
+        note.fields = [front, back]
+        col.add_note(note, 1)
+    fill(col.media_folder)
+    result = mediacheck.check_media(col)
+
+    assert result.missing == sorted(expected.missing)
+    assert result.unused == sorted(expected.unused)
+    assert len(result.missing_note_ids) == anki_tagged
+    assert sorted(p.name for p in col.media_folder.iterdir()) == anki_files
+    assert sorted(col.get_note(nid).fields for nid in col.note_ids()) == anki_fields
+    # the renamed section's order is Anki's folder order; compare it as a set
+    ours, theirs = result.report().splitlines(), plain(expected.report).splitlines()
+    assert [line for line in ours if not line.startswith("Renamed: ")] == \
+        [line for line in theirs if not line.startswith("Renamed: ")]
+    assert sorted(line for line in ours if line.startswith("Renamed: ")) == \
+        sorted(line for line in theirs if line.startswith("Renamed: "))
