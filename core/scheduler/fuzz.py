@@ -7,6 +7,7 @@ clamped, which is what the conformance vectors were generated with.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from repetend.core.scheduler.floats import f32, round_half_away, to_u32
 from repetend.core.scheduler.rng import StdRng
@@ -41,6 +42,7 @@ def fuzz_bounds(interval: float) -> tuple[int, int]:
             to_u32(round_half_away(f32(interval + delta))))
 
 
+@lru_cache(maxsize=8192)  # a pure function of few distinct values, run for every card shown
 def constrained_fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
     """Fuzz range kept inside [minimum, maximum]; a range of one day above 2 days is widened
     to two so fuzz still does something unless the maximum forbids it."""
