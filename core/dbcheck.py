@@ -32,14 +32,13 @@ NOTHING_WRONG = "Database rebuilt and optimized."
 DUE_LIMIT = 1_000_000
 #: Cloze numbers above 500 share card c500 (ordinal 499).
 MAX_CLOZE_ORD = cardgen.MAX_CLOZE_ORD
-DEFAULT_EASE = 2500
 _CARD_INT_COLUMNS = ("type", "queue", "due", "ivl", "factor", "reps", "lapses", "left",
                      "odue", "odid", "flags")
 _REVLOG_INT_COLUMNS = ("ease", "ivl", "last_ivl", "factor", "time", "type")
 
 RECOVERED_NOTETYPES = (
-    'One or more notetypes were missing. The notes that used them have been given new '
-    'notetypes starting with "db-check", but field names and card design have been lost, '
+    'One or more note types were missing. The notes that used them have been given new '
+    'note types starting with "db-check", but field names and card design have been lost, '
     'so you may be better off restoring from an automatic backup.')
 
 
@@ -54,7 +53,6 @@ class CheckResult:
     field_count: int = 0
     notetypes_recovered: int = 0
     templates_missing: int = 0
-    notes_without_cards: int = 0
     revlog_properties: int = 0
     #: silent repairs (Anki does not report them): sort fields, checksums, tag list
     silent: dict[str, int] = field(default_factory=dict)
@@ -82,8 +80,6 @@ class CheckResult:
             lines.append(RECOVERED_NOTETYPES)
         add(self.templates_missing, "Deleted {n} card with missing template.",
             "Deleted {n} cards with missing template.")
-        add(self.notes_without_cards, "Generated cards for {n} note that had no cards.",
-            "Generated cards for {n} notes that had no cards.")
         add(self.revlog_properties, "Fixed {n} review entry with invalid properties.",
             "Fixed {n} review entries with invalid properties.")
         return lines
@@ -94,7 +90,8 @@ class CheckResult:
 
     @property
     def text(self) -> str:
-        return "\n".join(self.problems()) or NOTHING_WRONG
+        """The problems, then "Database rebuilt and optimized." as Anki ends every report."""
+        return "\n".join([*self.problems(), NOTHING_WRONG])
 
     def to_json(self) -> dict[str, object]:
         return {"ok": self.ok, "problems": self.problems(), "text": self.text,
@@ -151,11 +148,11 @@ class _Checker:
     # --- decks ------------------------------------------------------------------------
 
     def missing_decks(self) -> None:
-        """Cards whose deck or home deck is gone get a deck "recovered<id>" of that id, so
-        they keep their place (Anki: "Fixed N missing decks")."""
+        """Cards whose deck is gone get a deck "recovered<id>" of that id, so they keep
+        their place, as in Anki ("Fixed N missing decks"); a vanished home deck of a card
+        in a filtered deck is a card property (`card_properties`)."""
         missing = [r[0] for r in self.db.execute(
-            "SELECT did FROM cards WHERE did NOT IN (SELECT id FROM decks) UNION "
-            "SELECT odid FROM cards WHERE odid != 0 AND odid NOT IN (SELECT id FROM decks)")]
+            "SELECT DISTINCT did FROM cards WHERE did NOT IN (SELECT id FROM decks)")]
         for did in sorted(missing):
             name = self.col.decks._unique_name(f"recovered{did}", did)
             self.col.decks._insert(Deck(name, id=did))
@@ -174,12 +171,13 @@ class _Checker:
             top = self.db.execute("SELECT max(c.ord) FROM cards c JOIN notes n ON n.id = c.nid"
                                   " WHERE n.ntid = ?", (ntid,)).fetchone()[0]
             templates = max(1, (top or 0) + 1)
+            names = ["Front", "Back", *(str(i + 1) for i in range(2, fields))][:fields]
             nt = NoteType(
-                name="db-check",
-                fields=[Field(name=str(i + 1), ord=i) for i in range(fields)],
-                templates=[Template(name=f"Card {i + 1}", ord=i, front="{{1}}",
+                name=f"db-check-{intTime(1000)}-{fields}",
+                fields=[Field(name=name, ord=i) for i, name in enumerate(names)],
+                templates=[Template(name=f"Card {i + 1}", ord=i, front="{{Front}}",
                                     back="{{FrontSide}}\n\n<hr id=answer>\n\n"
-                                    + "<br>".join(f"{{{{{j + 1}}}}}" for j in range(fields)))
+                                    + "<br>".join(f"{{{{{n}}}}}" for n in names[1:]))
                            for i in range(templates)])
             nt = self.col.notetypes.add(nt)
             self.db.execute("UPDATE notes SET ntid = ?, mtime = ?, usn = -1 WHERE ntid = ?",
@@ -200,13 +198,13 @@ class _Checker:
             self.col.add_grave(cid, 0)
 
     def notes(self) -> None:
-        """Field counts, cards of missing templates, sort fields and
+        """Field counts, cards of missing templates, missing cards, sort fields and
         checksums, and notes left without cards, note by note."""
         cards_by_note: dict[int, list[tuple[int, int]]] = {}
         for cid, nid, ord_ in self.db.execute("SELECT id, nid, ord FROM cards ORDER BY id"):
             cards_by_note.setdefault(nid, []).append((cid, ord_))
         silent = self.result.silent
-        for row in self.db.execute("SELECT id, ntid, flds, sfld, csum FROM notes").fetchall():
+        for row in self.db.execute("SELECT id, ntid, flds, sfld, csum, tags FROM notes").fetchall():
             nid = row["id"]
             nt = self.col.notetypes.get(row["ntid"])
             fields = row["flds"].split(FIELD_SEPARATOR)
@@ -232,12 +230,13 @@ class _Checker:
                 self.db.execute("UPDATE notes SET flds = ?, sfld = ?, csum = ?, mtime = ?, "
                                 "usn = -1 WHERE id = ?", (FIELD_SEPARATOR.join(fields),
                                                           sort_text, csum, self.now, nid))
-            if not self.db.execute("SELECT 1 FROM cards WHERE nid = ?", (nid,)).fetchone():
-                note = Note(ntid=nt.id, fields=fields, id=nid, field_names=nt.field_names(),
-                            tags=str_to_tags(self.db.execute(
-                                "SELECT tags FROM notes WHERE id = ?", (nid,)).fetchone()[0]))
-                cardgen.generate_cards(self.col, note, nt, None, new_note=True)
-                self.result.notes_without_cards += 1
+            # As Anki's check does, silently: the cards the note's content calls for (at
+            # least card 1), e.g. again after a card of a broken template was deleted.
+            note = Note(ntid=nt.id, fields=fields, id=nid, field_names=nt.field_names(),
+                        tags=str_to_tags(row["tags"]))
+            had_cards = len(cards_by_note.get(nid, [])) > len(doomed)
+            if cardgen.generate_cards(self.col, note, nt, None, new_note=not had_cards):
+                silent["cards_generated"] = silent.get("cards_generated", 0) + 1
 
     @staticmethod
     def _bad_cards(nt: NoteType, cards: list[tuple[int, int]]) -> list[int]:
@@ -246,51 +245,44 @@ class _Checker:
         return [cid for cid, ord_ in cards if not 0 <= ord_ < limit]
 
     def card_properties(self) -> None:
-        """Values the scheduler cannot use: not integers, an unknown type or queue, a
-        review due more than 1,000,000 days away, an ease of 0, an original deck on a card
-        in a normal deck (or none on a card in a filtered deck)."""
+        """What Anki's check fixes in cards (checked against the `anki` package): values
+        that are not integers, a review due more than 1,000,000 days away (due today), an
+        original deck on a card in a normal deck (cleared) or none, or a vanished one, on a
+        card in a filtered deck (Default becomes its home). New positions above 1,000,000
+        are folded to 1,000,000 + due % 1,000,000 and reported apart. Like Anki, a strange
+        queue, type, interval or ease left as integers is not touched."""
         from repetend.core.search.timing import today
 
-        filtered = {r[0] for r in self.db.execute("SELECT id FROM decks WHERE kind = ?",
-                                                  (DECK_FILTERED,))}
+        decks = {r[0]: r[1] for r in self.db.execute("SELECT id, kind FROM decks")}
         day = today(self.col, self.col.now()).today
         columns = ", ".join(_CARD_INT_COLUMNS)
         checks = " OR ".join(f"typeof({c}) != 'integer'" for c in _CARD_INT_COLUMNS)
         query = (f"SELECT id, did, {columns} FROM cards WHERE {checks} "
-                 "OR type NOT BETWEEN 0 AND 3 OR queue NOT BETWEEN -3 AND 4 "
-                 f"OR (type = 2 AND (ivl < 1 OR factor <= 0 OR (queue = 2 AND due > {DUE_LIMIT})))"
-                 " OR (type = 3 AND factor <= 0) OR (odid = 0 AND odue != 0) "
-                 "OR (odid != 0) OR did IN (SELECT id FROM decks WHERE kind = 1) "
-                 f"OR (type = 0 AND due >= {DUE_LIMIT})")
+                 f"OR (due > {DUE_LIMIT} AND type IN (0, 2)) OR odid != 0 "
+                 f"OR did IN (SELECT id FROM decks WHERE kind = {DECK_FILTERED})")
         for row in self.db.execute(query).fetchall():
             old = {c: row[c] for c in ("did", *_CARD_INT_COLUMNS)}
             card = {c: _as_int(v) for c, v in old.items()}
-            if card["type"] not in (0, 1, 2, 3):
-                card["type"] = 0
-            if card["queue"] not in range(-3, 5):
-                card["queue"] = {0: 0, 1: 1, 2: 2, 3: 1}[card["type"]]
-            if card["type"] in (2, 3) and card["factor"] <= 0:
-                card["factor"] = DEFAULT_EASE
-            if card["type"] == 2 and card["ivl"] < 1:
-                card["ivl"] = 1
-            if card["type"] == 2 and card["queue"] == 2 and card["due"] > DUE_LIMIT:
+            high_new = False
+            if card["type"] == 2 and card["due"] > DUE_LIMIT:
                 card["due"] = day
-            in_filtered = card["did"] in filtered
-            if in_filtered and card["odid"] == 0:
-                card["did"] = DEFAULT_DECK_ID  # its home is unknown
-                card["due"], card["odue"] = (card["odue"] or card["due"]), 0
-            elif not in_filtered and card["odid"] != 0:
-                card["did"] = card["odid"]  # back home, with its home due
-                card["due"], card["odid"], card["odue"] = (card["odue"] or card["due"]), 0, 0
-            if card["odid"] == 0 and card["odue"] != 0:
-                card["odue"] = 0
-            if card["type"] == 0 and card["due"] >= DUE_LIMIT and card["queue"] == 0:
-                self.result.new_card_high_due += 1  # Anki reports these, changes nothing
-            # int() == for every column: 2.0 stored as REAL is also not an integer
-            if any(card[c] != old[c] or type(old[c]) is not int for c in card):
-                sets = ", ".join(f"{c} = ?" for c in card)
-                self.db.execute(f"UPDATE cards SET {sets}, mtime = ?, usn = -1 WHERE id = ?",
-                                (*card.values(), self.now, row["id"]))
+            elif card["type"] == 0 and card["due"] > DUE_LIMIT:
+                card["due"] = DUE_LIMIT + card["due"] % DUE_LIMIT
+                high_new = card["due"] != old["due"]
+            if decks.get(card["did"]) == DECK_FILTERED:
+                if decks.get(card["odid"], DECK_FILTERED) == DECK_FILTERED:
+                    card["odid"] = DEFAULT_DECK_ID  # its home is unknown
+            elif card["odid"] != 0:
+                card["odid"], card["odue"] = 0, 0
+            # `type(...) is not int`: 2.0 stored as REAL equals 2 but is not an integer
+            if not any(card[c] != old[c] or type(old[c]) is not int for c in card):
+                continue
+            sets = ", ".join(f"{c} = ?" for c in card)
+            self.db.execute(f"UPDATE cards SET {sets}, mtime = ?, usn = -1 WHERE id = ?",
+                            (*card.values(), self.now, row["id"]))
+            if high_new and all(card[c] == old[c] for c in card if c != "due"):
+                self.result.new_card_high_due += 1
+            else:
                 self.result.card_properties += 1
 
     def revlog(self) -> None:
@@ -323,12 +315,12 @@ class _Checker:
 
 
 def _fix_field_count(fields: list[str], wanted: int) -> list[str]:
-    """Pad with empty fields, or join the extra ones onto the last kept field so that no
-    text is lost."""
+    """Pad with empty fields, or join the extra ones onto the last kept field with "; "
+    (as Anki does) so that no text is lost."""
     if len(fields) < wanted:
         return fields + [""] * (wanted - len(fields))
     kept = fields[:wanted]
-    kept[-1] = kept[-1] + "".join(fields[wanted:])
+    kept[-1] = "; ".join(kept[-1:] + fields[wanted:])
     return kept
 
 

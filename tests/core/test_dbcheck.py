@@ -65,8 +65,10 @@ def test_cards_with_missing_note_are_deleted(col, note):
     raw(col, ("UPDATE cards SET nid = 424242 WHERE id = ?", (cid,)))
     result = check_and_undo(col)
     assert result.problems() == ["Deleted 1 card with missing note."]
-    assert [c.ord for c in col.cards_of_note(note.id)] == [1]
     assert col.db.execute("SELECT count() FROM cards WHERE id = ?", (cid,)).fetchone()[0] == 0
+    # as in Anki, the note gets its card 1 back, as a new card
+    cards = col.cards_of_note(note.id)
+    assert [c.ord for c in cards] == [0, 1] and cards[0].type == 0
 
 
 def test_wrong_field_count_is_padded_or_joined(col, note, add):
@@ -77,7 +79,7 @@ def test_wrong_field_count_is_padded_or_joined(col, note, add):
     result = check_and_undo(col)
     assert result.problems() == ["Fixed 2 notes with wrong field count."]
     assert col.get_note(note.id).fields == ["only", ""]
-    assert col.get_note(other.id).fields == ["a", "bc"]
+    assert col.get_note(other.id).fields == ["a", "b; c"]  # joined as Anki joins them
 
 
 def test_cards_beyond_templates_are_deleted(col, note):
@@ -85,7 +87,9 @@ def test_cards_beyond_templates_are_deleted(col, note):
     raw(col, ("UPDATE cards SET ord = 5 WHERE id = ?", (second.id,)))
     result = check_and_undo(col)
     assert result.problems() == ["Deleted 1 card with missing template."]
-    assert [c.id for c in col.cards_of_note(note.id)] == [first.id]
+    cards = col.cards_of_note(note.id)
+    assert cards[0].id == first.id and second.id not in [c.id for c in cards]
+    assert [c.ord for c in cards] == [0, 1]  # card 2 made again, as Anki does
 
 
 def test_cloze_cards_keep_high_ordinals(col, add):
@@ -108,61 +112,73 @@ def test_note_with_missing_notetype_gets_a_db_check_notetype(col, note):
     result = check_and_undo(col)
     assert result.problems() == [dbcheck.RECOVERED_NOTETYPES]
     nt = col.notetypes.get(col.get_note(note.id).ntid)
-    assert nt.name == "db-check"
-    assert len(nt.fields) == 2 and len(nt.templates) == 2
+    assert nt.name.startswith("db-check-") and nt.name.endswith("-2")
+    assert nt.field_names() == ["Front", "Back"] and len(nt.templates) == 2
     assert len(col.cards_of_note(note.id)) == 2
 
 
 def test_note_without_cards_gets_cards_again(col, note):
     raw(col, ("DELETE FROM cards WHERE nid = ?", (note.id,)))
     result = check_and_undo(col)
-    assert result.problems() == ["Generated cards for 1 note that had no cards."]
+    assert result.text == "Database rebuilt and optimized."  # Anki says nothing either
     assert sorted(c.ord for c in col.cards_of_note(note.id)) == [0, 1]
 
 
-def test_invalid_card_properties_are_fixed(col, note, add):
+def test_invalid_card_properties_are_fixed_as_anki_fixes_them(col, note, add):
     a, b = col.cards_of_note(note.id)
     c = col.cards_of_note(add("Basic", "x", "").id)[0]
     raw(col, ("UPDATE cards SET type = 2, queue = 2, ivl = 0, factor = 0, due = 2000000 "
               "WHERE id = ?", (a.id,)),
-        ("UPDATE cards SET due = 3.5, odue = 9 WHERE id = ?", (b.id,)),
+        ("UPDATE cards SET due = 3.5, ivl = 2.0 WHERE id = ?", (b.id,)),
         ("UPDATE cards SET queue = 9 WHERE id = ?", (c.id,)))
     result = check_and_undo(col)
-    assert result.problems() == ["Fixed 3 invalid card properties."]
+    assert result.text == "Fixed 2 invalid card properties.\nDatabase rebuilt and optimized."
     fixed = col.get_card(a.id)
-    assert (fixed.ivl, fixed.factor) == (1, 2500)
     assert fixed.due == today(col, col.now()).today  # due today instead of in 5,000 years
-    assert (col.get_card(b.id).due, col.get_card(b.id).odue) == (4, 0)
-    assert col.get_card(c.id).queue == 0
+    assert (fixed.ivl, fixed.factor) == (0, 0)  # left alone, as Anki leaves them
+    assert col.db.execute("SELECT typeof(due), due, typeof(ivl) FROM cards WHERE id = ?",
+                          (b.id,)).fetchone()[:] == ("integer", 4, "integer")
+    assert col.get_card(c.id).queue == 9  # Anki does not touch a strange queue either
 
 
-def test_card_in_normal_deck_with_original_deck_goes_home(col, note):
+def test_card_in_normal_deck_with_original_deck_is_cleared(col, note):
     home = col.decks.id("Home")
-    cid = col.cards_of_note(note.id)[0].id
-    raw(col, ("UPDATE cards SET odid = ?, odue = 12, due = -100000 WHERE id = ?",
-              (home, cid)))
+    first, second = col.cards_of_note(note.id)
+    raw(col, ("UPDATE cards SET odid = ?, odue = 12 WHERE id = ?", (home, first.id)),
+        ("UPDATE cards SET odid = 8888, odue = 3 WHERE id = ?", (second.id,)))
     result = check_and_undo(col)
-    assert result.problems() == ["Fixed 1 invalid card property."]
-    card = col.get_card(cid)
-    assert (card.did, card.odid, card.due, card.odue) == (home, 0, 12, 0)
+    assert result.problems() == ["Fixed 2 invalid card properties."]  # no deck 8888 made
+    for card in (col.get_card(first.id), col.get_card(second.id)):
+        assert (card.did, card.odid, card.odue) == (1, 0, 0)
+    assert col.get_card(first.id).due == first.due
 
 
-def test_filtered_card_with_vanished_home_deck(col, note):
-    cid = col.cards_of_note(note.id)[0].id
-    raw(col, ("UPDATE cards SET odid = 8888 WHERE id = ?", (cid,)))
-    # odid on a card in a normal deck: a missing deck is recovered, the card goes home
+def test_filtered_card_without_a_home_deck_gets_default(col, note):
+    first, second = col.cards_of_note(note.id)
+    raw(col, ("INSERT INTO decks (id, name, kind, mtime) VALUES (50, 'Filtered', 1, 0)",),
+        ("UPDATE cards SET did = 50, odid = 0, odue = 5 WHERE id = ?", (first.id,)),
+        ("UPDATE cards SET did = 50, odid = 8888, odue = 6 WHERE id = ?", (second.id,)))
     result = check_and_undo(col)
-    assert result.problems() == ["Fixed 1 invalid card property.", "Fixed 1 missing deck."]
-    assert col.get_card(cid).did == 8888
+    assert result.problems() == ["Fixed 2 invalid card properties."]
+    for card in (col.get_card(first.id), col.get_card(second.id)):
+        assert (card.did, card.odid) == (50, 1)
 
 
-def test_new_cards_with_huge_position_are_reported(col, note):
-    raw(col, ("UPDATE cards SET due = 1000000 WHERE nid = ?", (note.id,)))
-    before = dump(col)
-    result = dbcheck.check_database(col)
+def test_new_cards_with_huge_position_are_folded_and_reported(col, note):
+    first, second = col.cards_of_note(note.id)
+    raw(col, ("UPDATE cards SET due = 3000000 WHERE id = ?", (first.id,)),
+        ("UPDATE cards SET due = 2000001 WHERE id = ?", (second.id,)))
+    result = check_and_undo(col)
     assert result.problems() == [
         "Found 2 new cards with a due number >= 1,000,000 - consider repositioning them "
         "in the Browse screen."]
+    assert [c.due for c in col.cards_of_note(note.id)] == [1_000_000, 1_000_001]
+
+
+def test_new_positions_just_above_a_million_are_left(col, note):
+    raw(col, ("UPDATE cards SET due = 1500000 WHERE nid = ?", (note.id,)))
+    before = dump(col)
+    assert dbcheck.check_database(col).ok
     assert dump(col) == before
 
 

@@ -24,7 +24,8 @@ def test_check_database_fixes_then_undo(tmp_path):
     with sqlite3.connect(db_path(tmp_path)) as db:
         db.execute("UPDATE notes SET flds = 'only' WHERE id = ?", (added["note_id"],))
     proc = run(tmp_path, "check-database")
-    assert proc.stdout.strip() == "Fixed 1 note with wrong field count."
+    assert proc.stdout.splitlines() == ["Fixed 1 note with wrong field count.",
+                                        "Database rebuilt and optimized."]
     assert "Check Database" in run(tmp_path, "undo").stdout
     with sqlite3.connect(db_path(tmp_path)) as db:
         assert db.execute("SELECT flds FROM notes WHERE id = ?",

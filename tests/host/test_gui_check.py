@@ -40,7 +40,7 @@ def test_check_database_fixes_shows_report_and_undoes(window, screenshot_dir):
     assert action.isEnabled()
     action.trigger()
     dialog = visible("checkReportDialog")
-    assert dialog.text.toPlainText() == "Fixed 1 missing deck."
+    assert dialog.text.toPlainText() == "Fixed 1 missing deck.\nDatabase rebuilt and optimized."
     assert dialog.grab().save(str(screenshot_dir / "check-database.png"))
     dialog.reject()
     assert "recovered98765" in window.deck_names()  # the window was refreshed
