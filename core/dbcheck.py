@@ -204,7 +204,8 @@ class _Checker:
         for cid, nid, ord_ in self.db.execute("SELECT id, nid, ord FROM cards ORDER BY id"):
             cards_by_note.setdefault(nid, []).append((cid, ord_))
         silent = self.result.silent
-        for row in self.db.execute("SELECT id, ntid, flds, sfld, csum, tags FROM notes").fetchall():
+        for row in self.db.execute(
+                "SELECT id, ntid, flds, sfld, csum, tags FROM notes").fetchall():
             nid = row["id"]
             nt = self.col.notetypes.get(row["ntid"])
             fields = row["flds"].split(FIELD_SEPARATOR)
@@ -220,8 +221,9 @@ class _Checker:
                                                               if nt.sort_field < len(fields)
                                                               else fields[0])
             csum = field_checksum(fields[0])
-            same_sort = self.db.execute("SELECT sfld = ? FROM notes WHERE id = ?",
-                                        (sort_text, nid)).fetchone()[0]
+            # the column's INTEGER affinity stores "12" as 12: let SQLite compare
+            same_sort = row["sfld"] == sort_text or self.db.execute(
+                "SELECT sfld = ? FROM notes WHERE id = ?", (sort_text, nid)).fetchone()[0]
             if not same_sort or row["csum"] != csum:
                 if not changed:
                     silent["sort_fields"] = silent.get("sort_fields", 0) + 1
@@ -232,10 +234,12 @@ class _Checker:
                                                           sort_text, csum, self.now, nid))
             # As Anki's check does, silently: the cards the note's content calls for (at
             # least card 1), e.g. again after a card of a broken template was deleted.
+            kept = len(cards_by_note.get(nid, [])) - len(doomed)
+            if not nt.is_cloze and kept == len(nt.templates):
+                continue  # every template has its card: nothing to generate
             note = Note(ntid=nt.id, fields=fields, id=nid, field_names=nt.field_names(),
                         tags=str_to_tags(row["tags"]))
-            had_cards = len(cards_by_note.get(nid, [])) > len(doomed)
-            if cardgen.generate_cards(self.col, note, nt, None, new_note=not had_cards):
+            if cardgen.generate_cards(self.col, note, nt, None, new_note=kept == 0):
                 silent["cards_generated"] = silent.get("cards_generated", 0) + 1
 
     @staticmethod
