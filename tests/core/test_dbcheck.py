@@ -225,3 +225,19 @@ def test_corrupt_file_is_refused_unchanged(tmp_path):
             dbcheck.check_database(col)
         assert col.undo_name() != "Check Database"
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("package", ["content-modern.apkg", "content-legacy.apkg",
+                                     "text-headers.csv"])
+def test_imported_collections_are_healthy_and_unchanged(col, package):
+    from pathlib import Path
+
+    from repetend.core.importing.apkg_import import import_apkg
+    from repetend.core.importing.text_import import import_text
+
+    path = Path(__file__).resolve().parents[1] / "data" / "anki" / package
+    (import_text if package.endswith(".csv") else import_apkg)(col, path)
+    before, step = dump(col), col.undo_name()
+    result = dbcheck.check_database(col)
+    assert (result.text, result.silent) == ("Database rebuilt and optimized.", {})
+    assert dump(col) == before and col.undo_name() == step
