@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from repetend.core.backups import BackupLimits, get_limits, set_limits
 from repetend.core.decks import DEFAULT_DECK_ID, SEPARATOR
+from repetend.core.errors import InvalidInput
 from repetend.host.qt import (
     QCheckBox,
     QDialog,
@@ -141,6 +143,14 @@ PREFERENCES = (
 )
 
 
+BACKUP_FIELDS = (
+    ("daily", "Daily backups to keep:"),
+    ("weekly", "Weekly backups to keep:"),
+    ("monthly", "Monthly backups to keep:"),
+    ("minimum_interval_mins", "Minutes between automatic backups:"),
+)
+
+
 class PreferencesDialog(QDialog):
     """The few collection settings that exist so far; saved as one "Change Preferences" step."""
 
@@ -166,11 +176,30 @@ class PreferencesDialog(QDialog):
                 form.addRow(box)
             box.setObjectName(f"pref_{key}")
             self.widgets[key] = box
+        self._add_backup_fields(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _add_backup_fields(self, form: QFormLayout) -> None:
+        """Anki's four backup settings (config `backups`, core/backups.py)."""
+        try:
+            self.backup_limits = get_limits(self.col)
+        except InvalidInput:  # a bad stored value: offer the defaults
+            self.backup_limits = BackupLimits()
+        self.backup_boxes: dict[str, QSpinBox] = {}
+        for key, label in BACKUP_FIELDS:
+            box = QSpinBox(self)
+            box.setRange(0, 9999)
+            box.setValue(getattr(self.backup_limits, key))
+            box.setObjectName(f"pref_backups_{key}")
+            form.addRow(label, box)
+            self.backup_boxes[key] = box
+
+    def chosen_backup_limits(self) -> BackupLimits:
+        return BackupLimits(**{k: box.value() for k, box in self.backup_boxes.items()})
 
     def values(self) -> dict[str, object]:
         out: dict[str, object] = {}
@@ -187,11 +216,14 @@ class PreferencesDialog(QDialog):
         """Store the changed settings in one undoable step; returns True if any changed."""
         changed = {k: v for k, v in self.values().items()
                    if self.col.get_config(k) != v}
-        if not changed:
+        limits = self.chosen_backup_limits()
+        if not changed and limits == self.backup_limits:
             return False
         with self.col.op("Change Preferences"):
             for key, value in changed.items():
                 self.col.set_config(key, value)
+            if limits != self.backup_limits:
+                set_limits(self.col, limits)
         return True
 
     def accept(self) -> None:

@@ -165,6 +165,10 @@ class MainWindow(QMainWindow):
 
         #: Tools > Add-ons, add-on error notices and the bisect wizard (addons_ui.py).
         self.addons_ui = AddonsUi(self)
+        from repetend.host.gui.backups import BackupsUi
+
+        #: File > Create Backup / Open Backup… and the 5-minute backup timer (backups.py).
+        self.backups_ui = BackupsUi(self)
 
     # --- building -----------------------------------------------------------------------
 
@@ -190,6 +194,8 @@ class MainWindow(QMainWindow):
         a("switch_profile", "Switch Profile…", self.switch_profile_dialog, "Ctrl+Shift+P")
         a("import", "Import…", lambda: transfer.choose_import_file(self), "Ctrl+Shift+I")
         a("export", "Export…", lambda: transfer.choose_export(self), "Ctrl+E")
+        a("create_backup", "Create Backup", lambda: self.backups_ui.create_backup(), "Ctrl+Alt+B")
+        a("open_backup", "Open Backup…", lambda: self.backups_ui.open_backup())
         a("quit", "Exit", self.close, "Ctrl+Q")
         a("undo", "Undo", self.undo, QKeySequence.StandardKey.Undo)
         a("redo", "Redo", self.redo, "Ctrl+Shift+Z")
@@ -209,7 +215,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for key in ("switch_profile", None, "import", "export", None, "quit"):
+        for key in ("switch_profile", None, "import", "export", None, "create_backup",
+                    "open_backup", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(self.actions_[key])
         self.edit_menu = bar.addMenu("&Edit")
         self.edit_menu.addAction(self.actions_["undo"])
@@ -723,7 +730,7 @@ class MainWindow(QMainWindow):
                         quarantine=self.host.quarantine)
         self._close_dialogs()
         self.save_state()
-        self.host.close()
+        self.host.close(backup=True)  # closing a profile backs it up, as in Anki
         self.host = new_host.open()
         self.state = GuiState(self.host.profile.folder)
         self._apply_profile()
@@ -743,7 +750,7 @@ class MainWindow(QMainWindow):
         self.addons_ui.close_all()
         self._close_dialogs()
         self.save_state()
-        self.host.close()
+        self.host.close(backup=True)
         super().closeEvent(event)
 
 
