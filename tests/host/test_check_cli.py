@@ -23,7 +23,10 @@ def test_check_database_fixes_then_undo(tmp_path):
                            "front", "back", "--json").stdout)
     with sqlite3.connect(db_path(tmp_path)) as db:
         db.execute("UPDATE notes SET flds = 'only' WHERE id = ?", (added["note_id"],))
+    backups = tmp_path / "User 1" / "backups"
+    before = set(backups.glob("*.colpkg")) if backups.exists() else set()
     proc = run(tmp_path, "check-database")
+    assert len(set(backups.glob("*.colpkg")) - before) == 1  # as Anki: a backup first
     assert proc.stdout.splitlines() == ["Fixed 1 note with wrong field count.",
                                         "Database rebuilt and optimized."]
     assert "Check Database" in run(tmp_path, "undo").stdout

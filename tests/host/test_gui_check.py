@@ -38,7 +38,10 @@ def test_check_database_fixes_shows_report_and_undoes(window, screenshot_dir):
     col.db.execute("PRAGMA foreign_keys = ON")
     action = tools_action(window, "Check Database")
     assert action.isEnabled()
+    backups = window.host.backup_folder
+    assert not list(backups.glob("*.colpkg"))
     action.trigger()
+    assert len(list(backups.glob("*.colpkg"))) == 1  # as Anki: a backup before the repairs
     dialog = visible("checkReportDialog")
     assert dialog.text.toPlainText() == "Fixed 1 missing deck.\nDatabase rebuilt and optimized."
     assert dialog.grab().save(str(screenshot_dir / "check-database.png"))
