@@ -1,4 +1,4 @@
-"""Shared test setup: headless Qt for every test run."""
+"""Shared test setup: headless Qt and the anki oracle without fuzz, for every test run."""
 
 import os
 from pathlib import Path
@@ -7,6 +7,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu")
+# The anki package (the test oracle) reads this once, at the first collection it opens, so
+# it is set for every test, whichever runs first; tests of fuzz itself unset it.
+os.environ.setdefault("ANKI_TEST_MODE", "1")
 
 
 @pytest.fixture(scope="session")
