@@ -32,8 +32,8 @@ from repetend.core.search.timing import today
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
 
-__all__ = ["COLUMNS", "SearchError", "UnknownNameError", "build_sql", "find_cards",
-           "find_notes", "parse", "SortColumn"]
+__all__ = ["COLUMNS", "SearchError", "UnknownNameError", "build_sql", "every_note_has_cards",
+           "find_cards", "find_notes", "parse", "SortColumn"]
 
 Order = bool | str | None
 
