@@ -92,6 +92,9 @@ class Collection:
         #: Bookkeeping config values (not undo steps) written at the start of the next write
         #: transaction instead of costing a commit of their own (`defer_config`).
         self._deferred_config: dict[str, Any] = {}
+        #: (col.mod, undo step id) written by this connection's latest operation that
+        #: changed something: what the scheduler's change key reads, without reading it.
+        self.last_change: tuple[int, int] | None = None
         self.notetypes = NoteTypeManager(self)
         self.decks = DeckManager(self)
         if creating:
@@ -164,9 +167,8 @@ class Collection:
             deferred = self._write_deferred()
             step = self.history.begin_recording()
             yield
-            changed = self.history.step_has_changes(step)
-            if changed:
-                self.db.execute("UPDATE col SET mod = ?", (intTime(1000),))
+            mod = intTime(1000)
+            changed = self.history.touch_if_changed(step, mod)
             self.history.stop_recording()
             if changed:
                 self.history.record(step, name)
@@ -180,7 +182,13 @@ class Collection:
         if deferred:
             self._deferred_config.clear()
         if changed:
+            self.last_change = (mod, step)
             self._checkpointer.committed()
+
+    @property
+    def in_operation(self) -> bool:
+        """Whether an `op` is open (its writes are not committed yet)."""
+        return self._op_depth > 0
 
     @contextmanager
     def bulk_insert(self, table: str) -> Iterator[undo.BulkInsert]:

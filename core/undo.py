@@ -271,6 +271,15 @@ class UndoHistory:
                    (step, _compact_json([r[1] for r in pending])))
         return True
 
+    def touch_if_changed(self, step: int, mod: int) -> bool:
+        """If `step` changed anything, set the collection's modification time to `mod` (still
+        recorded, so undo restores it); whether it did. One statement where the check and
+        the update were two (this runs for every operation, answering cards included)."""
+        cur = self._db.execute(
+            "UPDATE col SET mod = ? WHERE EXISTS (SELECT 1 FROM temp.undo_pending) "
+            "OR EXISTS (SELECT 1 FROM undo_log WHERE step = ?)", (mod, step))
+        return cur.rowcount > 0 or self.step_has_changes(step)  # (no col row yet: ask)
+
     def step_has_changes(self, step: int) -> bool:
         return self._db.execute(
             "SELECT EXISTS (SELECT 1 FROM temp.undo_pending) "

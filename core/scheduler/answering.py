@@ -23,12 +23,14 @@ scheduler at any moment.
 from __future__ import annotations
 
 import json
+import operator
 import os
 import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import tzinfo
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from repetend.core.cards import Card
@@ -154,14 +156,28 @@ _CARD_COLUMNS = ("nid, did, ord, id, mtime, usn, type, queue, due, ivl, factor, 
 
 def load_card(col: Collection, cid: int) -> Card:
     """A card straight from its row (the scheduler reads one for every card shown)."""
+    return _card_from_row(_card_row(col, cid))
+
+
+def _card_row(col: Collection, cid: int) -> tuple[Any, ...]:
     row = col.db.execute(f"SELECT {_CARD_COLUMNS} FROM cards WHERE id = ?", (cid,)).fetchone()
     if row is None:
         raise NotFoundError(f"no card with id {cid}")
+    return row
+
+
+def _card_from_row(row: tuple[Any, ...]) -> Card:
+    """A fresh Card (its own `data` dict) from a row of `_CARD_COLUMNS`."""
     try:
         data = json.loads(row[17]) if row[17] else {}
     except ValueError:
         data = {}
     return Card(*row[:17], data=data if isinstance(data, dict) else {})
+
+
+#: The fields of `_sched_fields`, as one tuple (a cheap comparison of two cards).
+_sched_key = operator.attrgetter("type", "queue", "due", "ivl", "factor", "reps", "lapses",
+                                 "left", "odue", "odid", "did", "id")
 
 
 def _sched_fields(card: Card) -> CardSchedulingFields:
@@ -209,6 +225,19 @@ def filtered_settings(deck: Deck) -> FilteredDeckSettings:
                                fallback=default.preview_good_secs))
 
 
+@lru_cache(maxsize=16)
+def _counters_sql(decks: int) -> str:
+    """The one UPDATE writing today's counters of `decks` decks (a deck and its parents)."""
+    cases = " ".join("WHEN ? THEN ?" for _ in range(decks))
+    return (f"UPDATE decks SET extra = CASE id {cases} END, mtime = ?, usn = -1 "
+            f"WHERE id IN ({','.join('?' * decks)})")
+
+
+@lru_cache(maxsize=256)
+def _card_update_sql(columns: tuple[str, ...]) -> str:
+    return f"UPDATE cards SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+
+
 @dataclass
 class _Caches:
     """Decks and presets read during one state of the collection (dropped on any change)."""
@@ -221,6 +250,8 @@ class _Caches:
     all_configs: bool = False
     configs: dict[int, DeckConfig] = field(default_factory=dict)
     sched_configs: dict[int, SchedulingConfig] = field(default_factory=dict)
+    #: deck id -> ids of the deck and its parents (whose counters an answer bumps)
+    lineages: dict[int, list[int]] = field(default_factory=dict)
 
 
 class Scheduler:
@@ -247,6 +278,7 @@ class Scheduler:
         self._day: tuple[Any, int, SchedTiming] | None = None
         self._issued: tuple[int, int] | None = None
         self._issued_states: SchedulingStates | None = None
+        self._issued_row: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None
         self._last_revlog_id = 0
 
     # --- clock, day and options ---------------------------------------------------------
@@ -494,7 +526,10 @@ class Scheduler:
         if entry is None:
             return None
         card_id, kind = entry
-        card = load_card(self.col, card_id)
+        row = _card_row(self.col, card_id)
+        card = _card_from_row(row)
+        # The row as read now: answering under the same change key needs not read it again.
+        self._issued_row = (key, row)
         # The buttons show the states that will be committed: after add-ons and scripts.
         states, _ = self._commit_states(card, self._states(card, timing))
         self._issued = (card_id, id(states))
@@ -612,8 +647,12 @@ class Scheduler:
         key = self._refresh()
         timing = self._timing()
         cid = card if isinstance(card, int) else card.id
-        stored = load_card(self.col, cid)
-        if not isinstance(card, int) and _sched_fields(card) != _sched_fields(stored):
+        issued = self._issued_row
+        if issued is not None and issued[0] == key and issued[1][3] == cid:
+            stored = _card_from_row(issued[1])  # unchanged since get_next_card read it
+        else:
+            stored = load_card(self.col, cid)
+        if not isinstance(card, int) and _sched_key(card) != _sched_key(stored):
             raise InvalidInput(f"card {cid} changed since it was shown (was it answered "
                                "already?); fetch it again")
         queue = self._answerable_in(stored, timing, key) if check_due else None
@@ -643,7 +682,10 @@ class Scheduler:
                 self._tag_leech(stored.nid)
             buried = self._bury_siblings(stored)
             counters = self._count_answer(stored, timing, taken)
-        new_key = self._change_key()
+        change = self.col.last_change
+        # The key the operation just committed (read back only inside an enclosing op).
+        new_key = change if change is not None and not self.col.in_operation \
+            else self._change_key()
         self._answer_steps[new_key[1]] = cid
         # Our own write: keep the caches (with the new counters) and the session.
         if self._caches.key == key:
@@ -694,9 +736,7 @@ class Scheduler:
             value = getattr(updated, column)
             if value != getattr(card, column):
                 changes[column] = value
-        self.col.db.execute(
-            f"UPDATE cards SET {', '.join(f'{c} = ?' for c in changes)} WHERE id = ?",
-            (*changes.values(), card.id))
+        self.col.db.execute(_card_update_sql(tuple(changes)), (*changes.values(), card.id))
         return updated
 
     def _write_revlog(self, card: Card, button: int, current: CardState, next_state: CardState,
@@ -763,23 +803,27 @@ class Scheduler:
             key = NEW_TODAY
         elif card.queue in (CardQueue.REVIEW, CardQueue.DAY_LEARN):
             key = REVIEW_TODAY
-        try:
-            deck = self._deck(card.did)
-        except NotFoundError:
-            return {}
+        caches = self._caches
+        lineage = caches.lineages.get(card.did)
+        if lineage is None:
+            try:
+                deck = self._deck(card.did)
+            except NotFoundError:
+                return {}
+            lineage = caches.lineages[card.did] = [deck.id, *(d.id for d in
+                                                              self._parents(deck))]
+        decks = caches.decks
+        today = timing.today
         written = {}
-        for target in [deck, *self._parents(deck)]:
-            extra = dict(target.extra)
+        values: list[Any] = []
+        for did in lineage:
+            extra = dict(decks[did].extra)
             if key is not None:
-                bump_studied(extra, key, timing.today, 1)
-            bump_studied(extra, TIME_TODAY, timing.today, taken_ms)
-            written[target.id] = extra
-        cases = " ".join("WHEN ? THEN ?" for _ in written)
-        values = [v for did, extra in written.items()
-                  for v in (did, _compact_json(extra))]
-        self.col.db.execute(
-            f"UPDATE decks SET extra = CASE id {cases} END, mtime = ?, usn = -1 "
-            f"WHERE id IN ({','.join('?' for _ in written)})", (*values, timing.now, *written))
+                bump_studied(extra, key, today, 1)
+            bump_studied(extra, TIME_TODAY, today, taken_ms)
+            written[did] = extra
+            values += (did, _compact_json(extra))
+        self.col.db.execute(_counters_sql(len(lineage)), (*values, timing.now, *lineage))
         return written
 
     def _update_queue(self, queue: StudyQueue, card: Card, buried: list[int],

@@ -6,13 +6,14 @@ leech, remember a new card's position), so answering code stores exactly this.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from enum import IntEnum
 
 from repetend.core.errors import InvalidInput
 from repetend.core.scheduler.card import CardQueue, CardSchedulingFields, CardType, queue_from_type
 from repetend.core.scheduler.config import LeechAction
 from repetend.core.scheduler.context import StateContext
+from repetend.core.scheduler.evolve import replace
 from repetend.core.scheduler.floats import f32, round_half_away, to_u32
 from repetend.core.scheduler.fuzz import learning_fuzz_secs
 from repetend.core.scheduler.states import (

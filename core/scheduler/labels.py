@@ -35,6 +35,9 @@ _UNITS = (
     (_YEAR, "mo", _MONTH, 1),
     (float("inf"), "y", _YEAR, 1),
 )
+#: The same with bound and unit already rounded to float32 (as every use rounds them).
+_UNITS_F32 = tuple((f32(bound), suffix, f32(unit), decimals)
+                   for bound, suffix, unit, decimals in _UNITS)
 
 
 @lru_cache(maxsize=4096)
@@ -42,9 +45,9 @@ def format_interval(secs: float) -> str:
     """Interval in its natural unit: whole seconds/minutes/days, hours/months/years to one
     decimal (a trailing `.0` dropped, as Anki's number formatting does)."""
     secs = abs(f32(secs))
-    for bound, suffix, unit_secs, decimals in _UNITS:
-        if secs < f32(bound):
-            amount = f32(secs / f32(unit_secs))
+    for bound, suffix, unit_secs, decimals in _UNITS_F32:
+        if secs < bound:
+            amount = f32(secs / unit_secs)
             if decimals:
                 amount = f32(round_half_away(f32(amount * 10.0)) / 10.0)
             else:

@@ -21,6 +21,7 @@ _SIGMA = (0x61707865, 0x3320646E, 0x79622D32, 0x6B206574)  # "expand 32-byte k"
 #: carries and the bits rotated out, and the mask clears them).
 _LANES = sum(_M32 << (64 * i) for i in range(4))
 _ALL = (1 << 256) - 1
+_SIGMA_ROW = _SIGMA[0] | _SIGMA[1] << 64 | _SIGMA[2] << 128 | _SIGMA[3] << 192
 
 
 def _double_rounds(x: list[int], rounds: int) -> list[int]:
@@ -35,6 +36,12 @@ def _double_rounds(x: list[int], rounds: int) -> list[int]:
     b = x[4] | x[5] << 64 | x[6] << 128 | x[7] << 192
     c = x[8] | x[9] << 64 | x[10] << 128 | x[11] << 192
     d = x[12] | x[13] << 64 | x[14] << 128 | x[15] << 192
+    a, b, c, d = _rows_rounds(a, b, c, d, rounds)
+    return [(row >> shift) & _M32 for row in (a, b, c, d) for shift in (0, 64, 128, 192)]
+
+
+def _rows_rounds(a: int, b: int, c: int, d: int, rounds: int) -> tuple[int, int, int, int]:
+    """`_double_rounds` on the state as four rows of four lanes."""
     m, full = _LANES, _ALL
     for _ in range(rounds // 2):
         # columns: (0,4,8,12) (1,5,9,13) (2,6,10,14) (3,7,11,15)
@@ -54,7 +61,7 @@ def _double_rounds(x: list[int], rounds: int) -> list[int]:
         b = (b >> 192) | ((b << 64) & full)
         c = (c >> 128) | ((c << 128) & full)
         d = (d >> 64) | ((d << 192) & full)
-    return [(row >> shift) & _M32 for row in (a, b, c, d) for shift in (0, 64, 128, 192)]
+    return a, b, c, d
 
 
 def chacha_block(key: list[int], counter: int, nonce: list[int], rounds: int) -> list[int]:
@@ -87,7 +94,17 @@ def _seeded_block(seed: int, counter: int) -> tuple[int, ...]:
     for _ in range(8):
         state, word = _pcg32(state)
         key.append(word)
-    return tuple(chacha_block(key, counter, [0, 0], 12))
+    # chacha_block(key, counter, [0, 0], 12) on packed rows (no 16-word lists: this runs
+    # for every card shown).
+    a0 = _SIGMA_ROW
+    b0 = key[0] | key[1] << 64 | key[2] << 128 | key[3] << 192
+    c0 = key[4] | key[5] << 64 | key[6] << 128 | key[7] << 192
+    d0 = (counter & _M32) | ((counter >> 32) & _M32) << 64
+    a, b, c, d = _rows_rounds(a0, b0, c0, d0, 12)
+    m = _LANES
+    return tuple((row >> shift) & _M32 for row in ((a + a0) & m, (b + b0) & m, (c + c0) & m,
+                                                   (d + d0) & m)
+                 for shift in (0, 64, 128, 192))
 
 
 class StdRng:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from repetend.core.scheduler.floats import f32, round_half_away, to_u32
 
-__all__ = ["LearningSteps", "step_secs"]
+__all__ = ["LearningSteps", "learning_steps", "step_secs"]
 
 DAY_SECS = 86_400
 
@@ -75,3 +76,10 @@ class LearningSteps:
 
     def remaining_for_good(self, remaining: int) -> int:
         return max(len(self._secs) - (self.index(remaining) + 1), 0)
+
+
+@lru_cache(maxsize=64)
+def learning_steps(minutes: tuple[float, ...]) -> LearningSteps:
+    """The (read-only) LearningSteps of a preset's steps, made once per distinct steps: every
+    card shown needs its preset's learning and relearning steps."""
+    return LearningSteps(minutes)

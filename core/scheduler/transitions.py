@@ -6,10 +6,9 @@ half-away-from-zero rounding where Anki uses Rust `f32`. Pure: no clock, no stor
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from repetend.core.errors import InvalidInput
 from repetend.core.scheduler.context import StateContext
+from repetend.core.scheduler.evolve import replace
 from repetend.core.scheduler.floats import f32, round_half_away, to_u32
 from repetend.core.scheduler.fuzz import fuzz_factor, with_review_fuzz
 from repetend.core.scheduler.states import (
@@ -24,7 +23,7 @@ from repetend.core.scheduler.states import (
     ReviewState,
     SchedulingStates,
 )
-from repetend.core.scheduler.steps import LearningSteps
+from repetend.core.scheduler.steps import learning_steps
 
 __all__ = ["is_leech", "next_states"]
 
@@ -48,8 +47,8 @@ class _Machine:
     def __init__(self, ctx: StateContext) -> None:
         self.ctx = ctx
         self.config = ctx.config
-        self.learn = LearningSteps(ctx.config.learn_steps)
-        self.relearn = LearningSteps(ctx.config.relearn_steps)
+        self.learn = learning_steps(ctx.config.learn_steps)
+        self.relearn = learning_steps(ctx.config.relearn_steps)
         self.factor = fuzz_factor(ctx.fuzz_seed)
 
     def bounds(self, minimum: int) -> tuple[int, int]:

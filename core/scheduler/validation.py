@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
 from typing import Any
 
 from repetend.core.errors import InvalidInput
+from repetend.core.scheduler.evolve import replace
 from repetend.core.scheduler.floats import U32_MAX
 from repetend.core.scheduler.states import (
     CardState,

@@ -1,0 +1,113 @@
+"""The answer path's shortcuts give exactly what the plain definitions give (issue 3)."""
+
+import random
+import struct
+from dataclasses import replace as dataclasses_replace
+
+import pytest
+
+from repetend.core.scheduler.card import CardSchedulingFields
+from repetend.core.scheduler.evolve import replace
+from repetend.core.scheduler.floats import f32
+from repetend.core.scheduler.fuzz import _range_delta, fuzz_delta
+from repetend.core.scheduler.states import LearnState, RelearnState, ReviewState, SchedulingStates
+
+
+def _float32_neighbours(x: float, count: int) -> list[float]:
+    bits = struct.unpack("<I", struct.pack("<f", x))[0]
+    return [struct.unpack("<f", struct.pack("<I", bits + i))[0] for i in range(-count, count + 1)]
+
+
+def test_fuzz_delta_equals_the_range_sum_for_every_kind_of_interval():
+    rng = random.Random(7)
+    values = [f32(rng.uniform(0, 40_000)) for _ in range(20_000)]
+    values += [f32(rng.uniform(2, 25)) for _ in range(20_000)]
+    for edge in (2.5, 7.0, 20.0, 36_500.0):
+        values += _float32_neighbours(edge, 50)
+    for value in values:
+        expected = 0.0 if value < 2.5 else _range_delta(value)
+        assert fuzz_delta(value) == expected, value
+
+
+def test_fast_replace_matches_dataclasses_replace():
+    review = ReviewState(10, 2, 2.5, 1, False, None)
+    assert replace(review, scheduled_days=3, elapsed_days=0) == \
+        dataclasses_replace(review, scheduled_days=3, elapsed_days=0)
+    assert replace(review, scheduled_days=3) is not review and review.scheduled_days == 10
+    fields = CardSchedulingFields(type=2, queue=2, due=5, ivl=3, factor=2500, reps=4,
+                                  lapses=0, left=0, odue=0, odid=0, did=1, id=9)
+    moved = replace(fields, reps=5, due=9)
+    assert moved == dataclasses_replace(fields, reps=5, due=9)
+    assert hash(moved) == hash(dataclasses_replace(fields, reps=5, due=9))
+    relearn = RelearnState(LearnState(1, 600), review)
+    assert replace(relearn, review=replace(review, lapses=2)).review.lapses == 2
+
+
+def test_fast_replace_refuses_unknown_fields():
+    with pytest.raises(TypeError, match="no field"):
+        replace(ReviewState(10, 2, 2.5, 1, False, None), scheduled=3)
+    states = SchedulingStates(*(ReviewState(i, 0, 2.5, 0, False, None) for i in range(1, 6)))
+    assert replace(states, custom_data={"good": "x"}).custom_data == {"good": "x"}
+
+
+def test_seeded_blocks_equal_plain_chacha12_blocks_of_the_pcg_key():
+    from repetend.core.scheduler.rng import _pcg32, _seeded_block, chacha_block
+
+    rng = random.Random(11)
+    seeds = [0, 1, (1 << 64) - 1, *(rng.getrandbits(64) for _ in range(200))]
+    for seed in seeds:
+        state, key = seed, []
+        for _ in range(8):
+            state, word = _pcg32(state)
+            key.append(word)
+        for counter in (0, 1, (1 << 32) + 5):
+            assert _seeded_block(seed, counter) == tuple(chacha_block(key, counter, [0, 0], 12))
+
+
+def test_a_card_answered_by_another_connection_after_it_was_shown_is_refused(study):
+    """Answering reuses the row read when the card was shown only while nothing changed."""
+    from repetend.core.collection import Collection
+    from repetend.core.errors import InvalidInput
+
+    did = study.deck("Deck")
+    cid = study.review(did)
+    shown = study.col.sched.get_next_card(did)
+    other = Collection(study.col.path)
+    try:
+        other.sched.tz, other.sched.fuzz = study.col.sched.tz, False
+        other.sched.set_now(study.now)
+        other.sched.answer_card(cid, "good")
+    finally:
+        other.close()
+    with pytest.raises(InvalidInput, match="changed since it was shown"):
+        study.col.sched.answer_card(shown.card, "good", shown.states)
+    assert study.col.db.execute("SELECT count() FROM revlog WHERE cid = ?",
+                                (cid,)).fetchone()[0] == 1
+
+
+def test_a_card_suspended_after_it_was_shown_cannot_be_answered(study):
+    from repetend.core.errors import InvalidInput
+
+    did = study.deck("Deck")
+    cid = study.review(did)
+    shown = study.col.sched.get_next_card(did)
+    study.set(cid, queue=-1)
+    with pytest.raises(InvalidInput, match="changed since it was shown"):
+        study.col.sched.answer_card(shown.card, "good", shown.states)
+
+
+def test_answer_after_show_writes_the_stored_card_and_one_undo_step(study):
+    did = study.deck("Deck")
+    cid = study.review(did, ivl=10)
+    shown = study.col.sched.get_next_card(did)
+    result = study.col.sched.answer_card(shown.card, "good", shown.states)
+    stored = study.card(cid)
+    assert (stored.ivl, stored.reps, stored.due) == (result.card.ivl, 4,
+                                                     study.today + result.card.ivl)
+    assert study.col.undo_name() == "Answer Card"
+    study.col.sched.undo()
+    assert (study.card(cid).ivl, study.card(cid).reps) == (10, 3)
+    again = study.col.sched.get_next_card(did)
+    assert again.card.id == cid
+    study.col.sched.answer_card(again.card, "good", again.states)
+    assert study.card(cid).reps == 4
