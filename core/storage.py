@@ -196,9 +196,18 @@ CREATE INDEX ix_cards_queue_due ON cards (queue, due);
 CREATE INDEX ix_cards_ivl ON cards (ivl);
 """
 
+# Version 3: the browser's default order, the sort field. Sorting 125,000 cards by it read
+# every note row (fields and all) into a temporary sort; this index is read in order
+# instead (issue 7: 130 -> 81 ms for a whole collection of 100,000 notes). Answering a card
+# never writes notes, so it costs nothing there.
+SCHEMA_V3 = """
+CREATE INDEX ix_notes_sfld ON notes (sfld COLLATE NOCASE);
+"""
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: lambda db: run_script(db, SCHEMA_V1),
     2: lambda db: run_script(db, SCHEMA_V2),
+    3: lambda db: run_script(db, SCHEMA_V3),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

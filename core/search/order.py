@@ -47,14 +47,13 @@ _NOTE_FIRST_POSITION = ("(CASE WHEN min(c.ord) = 0 THEN max(CASE WHEN c.ord = 0 
 # Decks, note types and card templates sort by name: `ranks` turns each id into its place in
 # that order (`{deck_rank}`, `{notetype_rank}`, `{template_rank}` in the terms), integers
 # SQLite compares quickly, instead of looking a name up for every row.
-# Sort field and tags: SQLite's lower() folds ASCII letters only, as NOCASE does, and a key
-# compared as plain bytes sorts quicker (the same order).
+# The sort field sorts as Anki's (NOCASE), which its index `ix_notes_sfld` serves in order.
+# Tags: SQLite's lower() folds ASCII letters only, as NOCASE does, and a key compared as
+# plain bytes sorts quicker (the same order).
+_SFLD = "n.sfld COLLATE NOCASE"
 _ASCII_LOWER = sqlite3.connect(":memory:").execute("SELECT lower('AÄ')").fetchone()[0] == "aÄ"
-if _ASCII_LOWER:
-    _SFLD = "iif(typeof(n.sfld) = 'text', lower(n.sfld), n.sfld)"  # numbers stay numbers
-    _TAGS = "lower(n.tags)"
-else:  # an SQLite built with ICU folds every letter
-    _SFLD, _TAGS = "n.sfld COLLATE NOCASE", "n.tags COLLATE NOCASE"
+# (An SQLite built with ICU folds every letter in lower(): there, NOCASE.)
+_TAGS = "lower(n.tags)" if _ASCII_LOWER else "n.tags COLLATE NOCASE"
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("noteFld", "Sort Field", f"{_SFLD}, c.ord", _SFLD, needs_notes=True),

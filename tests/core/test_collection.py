@@ -194,3 +194,25 @@ def test_file_uses_wal_and_foreign_keys(col):
     assert col.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert col.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert col.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_version_2_file_gains_the_sort_field_index_and_keeps_its_notes(tmp_path):
+    path = tmp_path / "old.db"
+    col = Collection(path)
+    note = col.new_note("Basic")
+    note.fields = ["b", "x"]
+    col.add_note(note, deck_id=1)
+    other = col.new_note("Basic")
+    other.fields = ["A", "y"]
+    col.add_note(other, deck_id=1)
+    col.close()
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX ix_notes_sfld")
+    db.execute("PRAGMA user_version = 2")
+    db.close()
+    col = Collection(path)
+    assert col.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert col.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_notes_sfld'").fetchone()
+    assert col.find_notes("", order="noteFld") == [other.id, note.id]
+    assert col.undo_name() == "Add Note"  # a migration is not an undo step
+    col.close()
