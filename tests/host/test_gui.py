@@ -24,20 +24,6 @@ from repetend.host.qt import (
 )
 
 
-@pytest.fixture
-def window(qtbot, tmp_path):
-    host = Host(tmp_path).open()
-    win = MainWindow(host)
-    qtbot.addWidget(win)
-    win.warnings = []
-    win.warn = win.warnings.append
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.host.col is not None:
-        win.close()
-
-
 def answer_next_prompt(text):
     """Type `text` into the next modal text prompt and press OK (from the event loop)."""
     def fill():

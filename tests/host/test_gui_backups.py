@@ -1,7 +1,6 @@
 """Backups in the main window: File → Create Backup, the 5-minute timer, Open Backup…,
 the backup on closing the profile, and the four preferences (pytest-qt, offscreen)."""
 
-import pytest
 
 from repetend.core.backups import BackupLimits, get_limits, list_backups
 from repetend.host.app import Host
@@ -9,21 +8,6 @@ from repetend.host.gui import MainWindow
 from repetend.host.gui.backups import PERIODIC_MS, RESTORED
 from repetend.host.gui.dialogs import BACKUP_FIELDS
 from repetend.host.qt import QKeySequence, QLabel, Qt
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    host = Host(tmp_path).open()
-    win = MainWindow(host)
-    qtbot.addWidget(win)
-    win.warnings, win.infos = [], []
-    win.warn = win.warnings.append
-    win.inform = win.infos.append
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.host.col is not None:
-        win.close()
 
 
 def backups_of(window):

@@ -17,17 +17,9 @@ from repetend.plugins.browser.table_view import FLAG_COLOURS, MARKED_COLOUR, SUS
 
 
 @pytest.fixture
-def main(qtbot, tmp_path):
-    host = Host(tmp_path).open()
-    win = MainWindow(host)
-    qtbot.addWidget(win)
-    win.warnings = []
-    win.warn = win.warnings.append
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.host.col is not None:
-        win.close()
+def main(window):
+    """The main window (tests/host/conftest.py), named as the browser's parent."""
+    return window
 
 
 @pytest.fixture

@@ -1,24 +1,7 @@
 """Tools → Check Database and Tools → Check Media in the real main window (pytest-qt)."""
 
-import pytest
 
-from repetend.host.app import Host
-from repetend.host.gui import MainWindow
 from repetend.host.qt import QApplication
-
-
-@pytest.fixture
-def window(qtbot, tmp_path):
-    host = Host(tmp_path).open()
-    win = MainWindow(host)
-    qtbot.addWidget(win)
-    win.warnings = []
-    win.warn = win.warnings.append
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.host.col is not None:
-        win.close()
 
 
 def tools_action(window, text):
