@@ -229,9 +229,14 @@ def test_typed_answer_is_compared_as_anki_shows_it(qtbot, blank_host, screenshot
                                "document.activeElement && document.activeElement.id") == "typeans",
                     timeout=WAIT)
     # Keys typed in the box go to the box, not to the reviewer's shortcuts (space, 1–4, e …).
-    qtbot.keyClicks(reviewer.web.focusProxy(), "Tokoy e1")
-    qtbot.waitUntil(lambda: js(qtbot, reviewer.web, "_getTypedText()") == "Tokoy e1",
-                    timeout=WAIT)
+    # One key at a time, each seen by the page before the next (under load QtWebEngine can
+    # still be busy with the previous one).
+    typed = ""
+    for key in "Tokoy e1":
+        qtbot.keyClicks(reviewer.web.focusProxy(), key)
+        typed += key
+        qtbot.waitUntil(lambda t=typed: js(qtbot, reviewer.web, "_getTypedText()") == t,
+                        timeout=WAIT)
     assert reviewer.state == "question"
     for _ in range(3):
         qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_Backspace)
