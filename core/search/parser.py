@@ -457,7 +457,8 @@ def _ease(text: str, context: str, position: int) -> int:
 
 def _resched(value: str, position: int) -> Node:
     text = unescape_plain(value, position)
-    days = max(_u32(text, f"resched:{text}", position), 1)
+    # Unlike rated:0 (read as rated:1), Anki's resched:0 finds nothing: from the next day on.
+    days = _u32(text, f"resched:{text}", position)
     return RatedSearch(">", -days, Rating.MANUAL)
 
 
