@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from repetend.core.collection import Collection
 
 PAGE = 128
+#: Columns whose cell reads the same in cards and notes mode (`_shared_cell`).
+_SHARED_KEYS = frozenset({"cardReps", "cardLapses", "noteCrt", "noteMod", "cardMod",
+                          "noteTags", "note"})
 
 CARD_COLUMNS_KEY, NOTE_COLUMNS_KEY = "activeCols", "activeNoteCols"
 CARD_SORT_KEY, NOTE_SORT_KEY = "sortType", "noteSortType"
@@ -391,6 +394,17 @@ class _Cells:
             return "(new)" if ctype == 0 else "(learning)" if ctype == 1 else interval(ivl)
         if key == "cardEase":
             return "(new)" if ctype == 0 else f"{factor // 10}%"
+        if key in _SHARED_KEYS:
+            return self._shared_cell(key, nid, nmod, cmod, tags, ntid, reps, lapses)
+        if key == "template":
+            return self._template(ntid, ord_)
+        if key == "originalPosition":
+            return _position(ctype, queue, due, data)
+        return self._added_cell(key, cid)
+
+    def _shared_cell(self, key: str, nid: int, nmod: int, cmod: int, tags: str, ntid: int,
+                     reps: int, lapses: int) -> str:
+        """The cells both modes show the same way (notes mode passes its cards' sums)."""
         if key == "cardReps":
             return str(reps)
         if key == "cardLapses":
@@ -403,13 +417,7 @@ class _Cells:
             return stamp(cmod)
         if key == "noteTags":
             return str(tags).strip()
-        if key == "note":
-            return self.col.notetypes.get(ntid).name
-        if key == "template":
-            return self._template(ntid, ord_)
-        if key == "originalPosition":
-            return _position(ctype, queue, due, data)
-        return self._added_cell(key, cid)
+        return self.col.notetypes.get(ntid).name  # "note"
 
     def _card_due(self, ctype: int, queue: int, due: int, odid: int) -> str:
         # Anki: a card in a filtered deck shows "(filtered)"; new cards their position;
@@ -491,20 +499,8 @@ class _Cells:
             return interval(ivl) if ivl is not None else ""
         if key == "cardEase":
             return f"{factor_sum // factor_count // 10}%" if factor_count else "(new)"
-        if key == "cardReps":
-            return str(reps)
-        if key == "cardLapses":
-            return str(lapses)
-        if key == "noteCrt":
-            return stamp(nid // 1000)
-        if key == "noteMod":
-            return stamp(nmod)
-        if key == "cardMod":
-            return stamp(cmod)
-        if key == "noteTags":
-            return str(tags).strip()
-        if key == "note":
-            return self.col.notetypes.get(ntid).name
+        if key in _SHARED_KEYS:
+            return self._shared_cell(key, nid, nmod, cmod, tags, ntid, reps, lapses)
         if key == "template":
             return str(count)
         if key == "originalPosition":
