@@ -70,8 +70,8 @@ def _run(args: argparse.Namespace, name: str, done: str,
         col = host.col
         ids = list(args.card_ids)
         if args.search is not None:
-            found = col.find_cards(args.search, order=True)
-            ids += [cid for cid in found if cid not in set(args.card_ids)]
+            given = set(ids)
+            ids += [cid for cid in col.find_cards(args.search, order=True) if cid not in given]
         changed = operation(col, ids)
         if not ids:
             text = ("No cards match the search; nothing changed." if args.search is not None
