@@ -63,11 +63,11 @@ _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).enco
 def install(db: sqlite3.Connection, tables: list[str]) -> None:
     """Create the per-connection recording switch, the pending log and the triggers for
     `tables`."""
-    if db.execute("PRAGMA temp_store").fetchone()[0] != 2:
-        # Statement journals (needed for every statement on a table with triggers) and
-        # temp tables in memory, not in temporary files: a large speed-up for writes.
-        # Changing temp_store drops temp objects, so it comes before any is created.
-        db.execute("PRAGMA temp_store = MEMORY")
+    # temp_store stays at its default on purpose. With temp_store = MEMORY SQLite's sorter
+    # allocates every row it sorts separately, and each ORDER BY over the whole collection
+    # (the browser's column sorts) took twice as long; statement journals and the temp
+    # undo tables still stay in memory up to a size that answering and bulk inserts do not
+    # reach (benchmarks/scheduler_vs_anki.py and transfer_vs_anki.py measured no change).
     db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_state (step INTEGER NOT NULL)")
     db.execute("DELETE FROM temp.undo_state")
     db.execute("INSERT INTO temp.undo_state VALUES (0)")
