@@ -47,19 +47,18 @@ _NOTE_FIRST_POSITION = ("(CASE WHEN min(c.ord) = 0 THEN max(CASE WHEN c.ord = 0 
 # Decks, note types and card templates sort by name: `ranks` turns each id into its place in
 # that order (`{deck_rank}`, `{notetype_rank}`, `{template_rank}` in the terms), integers
 # SQLite compares quickly, instead of looking a name up for every row.
-# The sort field sorts as Anki's (NOCASE), which its index `ix_notes_sfld` serves in order.
-# Tags: SQLite's lower() folds ASCII letters only, as NOCASE does, and a key compared as
-# plain bytes sorts quicker (the same order).
+# The sort field sorts as Anki's (NOCASE), tags alike; the note columns are read in the
+# order of their indexes (`ix_notes_sfld`, `ix_notes_tags`, `ix_notes_mtime`: the value,
+# then the note id), and each note's cards in that of (nid, ord), so no sort is needed.
+# Cards whose notes tie come by note, then ordinal (Anki leaves those ties open).
 _SFLD = "n.sfld COLLATE NOCASE"
-_ASCII_LOWER = sqlite3.connect(":memory:").execute("SELECT lower('AÄ')").fetchone()[0] == "aÄ"
-# (An SQLite built with ICU folds every letter in lower(): there, NOCASE.)
-_TAGS = "lower(n.tags)" if _ASCII_LOWER else "n.tags COLLATE NOCASE"
+_TAGS = "n.tags COLLATE NOCASE"
 
 COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
-    SortColumn("noteFld", "Sort Field", f"{_SFLD}, c.ord", _SFLD, needs_notes=True),
+    SortColumn("noteFld", "Sort Field", f"{_SFLD}, n.id, c.ord", _SFLD, needs_notes=True),
     # notes: their ids, as the cards hold them (in the order of the nid index)
     SortColumn("noteCrt", "Created", "n.id, c.ord", "c.nid", needs_notes=True, grouped=True),
-    SortColumn("noteMod", "Modified", "n.mtime, c.ord", "n.mtime", needs_notes=True),
+    SortColumn("noteMod", "Modified", "n.mtime, n.id, c.ord", "n.mtime", needs_notes=True),
     SortColumn("cardMod", "Card Modified", "c.mtime", "max(c.mtime)", grouped=True),
     SortColumn("cardDue", "Due", _DUE, _NOTE_DUE, grouped=True),
     SortColumn("cardIvl", "Interval", "c.ivl", "avg(c.ivl)", grouped=True),
@@ -73,7 +72,7 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
                needs_notes=True),
     SortColumn("template", "Card Type", "{template_rank}, c.ord", "count()", needs_notes=True,
                grouped=True),
-    SortColumn("noteTags", "Tags", _TAGS, _TAGS, needs_notes=True),
+    SortColumn("noteTags", "Tags", f"{_TAGS}, n.id, c.ord", _TAGS, needs_notes=True),
     # Anki orders cards by their note's position (that of its first card, NULL for a
     # scheduled card without one), then the note, then the card's ordinal (ascending both
     # ways).

@@ -207,12 +207,41 @@ def test_a_version_2_file_gains_the_sort_field_index_and_keeps_its_notes(tmp_pat
     col.add_note(other, deck_id=1)
     col.close()
     db = sqlite3.connect(path)
-    db.execute("DROP INDEX ix_notes_sfld")
+    for index in ("ix_notes_sfld", "ix_notes_mtime", "ix_notes_tags"):
+        db.execute(f"DROP INDEX {index}")
     db.execute("PRAGMA user_version = 2")
     db.close()
     col = Collection(path)
-    assert col.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+    assert col.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     assert col.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'ix_notes_sfld'").fetchone()
     assert col.find_notes("", order="noteFld") == [other.id, note.id]
     assert col.undo_name() == "Add Note"  # a migration is not an undo step
+    col.close()
+
+
+def test_a_version_3_file_gains_the_tags_and_modified_indexes(tmp_path):
+    path = tmp_path / "old.db"
+    col = Collection(path)
+    ids = []
+    for tags in (["b"], ["A"], ["c"]):
+        note = col.new_note("Basic")
+        note.fields = ["x", "y"]
+        note.tags = tags
+        col.add_note(note, deck_id=1)
+        ids.append(note.id)
+    col.close()
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX ix_notes_mtime")
+    db.execute("DROP INDEX ix_notes_tags")
+    db.execute(f"UPDATE notes SET mtime = mtime - (id = {ids[2]}) * 60")
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    col = Collection(path)
+    indexes = {r[0] for r in col.db.execute("SELECT name FROM sqlite_master")}
+    assert col.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {"ix_notes_mtime", "ix_notes_tags"} <= indexes
+    assert col.find_notes("", order="noteTags") == [ids[1], ids[0], ids[2]]
+    assert col.find_notes("", order="noteMod") == [ids[2], ids[0], ids[1]]
+    assert col.undo_name() == "Add Note"
     col.close()
