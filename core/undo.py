@@ -26,6 +26,7 @@ an import stay bulk operations and restore every row exactly (values through `qu
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -200,6 +201,106 @@ def _suspended(db: sqlite3.Connection, table: str, kind: str) -> Iterator[None]:
         db.execute(create)
 
 
+# The three statement shapes the triggers write, their values as `quote()` writes them.
+_LITERAL = r"(?:NULL|-?\d+|'[^']*(?:''[^']*)*'|X'[0-9A-F]*')"
+_DELETE_ROW = re.compile(r"DELETE FROM (\w+) WHERE rowid=(-?\d+)\Z")
+_UPDATE_HEAD = re.compile(r"UPDATE (\w+) SET ")
+_ASSIGNMENT = re.compile(rf"(\w+)=({_LITERAL})(,|\Z)")
+_ROWID = re.compile(r"-?\d+\Z")
+_INSERT_HEAD = re.compile(r"INSERT INTO (\w+) \([\w,]+\) VALUES \Z")
+_INT64 = range(-(2**63), 2**63)
+
+
+def _value(literal: str) -> Any:
+    """The value a `quote()` literal stands for, bound as a parameter to the same effect."""
+    first = literal[0]
+    if first == "'":
+        return literal[1:-1].replace("''", "'")
+    if first == "N":
+        return None
+    if first == "X":
+        return bytes.fromhex(literal[2:-1])
+    number = int(literal)
+    if number not in _INT64:  # (not from quote(); SQLite would read it as a REAL)
+        raise ValueError(literal)
+    return number
+
+
+def _shape(sql: str) -> tuple[str, str, str, Any] | None:
+    """How a logged row statement can be batched: (table, "rows", "INSERT … VALUES ",
+    "(…)") for an insert, whose value lists several rows can share; (table, "many",
+    SQL with `?`, values) for a delete or an update (integers, text, blobs and NULL: a
+    REAL's text form is SQLite's to read); None for anything else, which runs as written."""
+    if sql.startswith("INSERT INTO "):
+        cut = sql.find(" VALUES (") + 8
+        head = _INSERT_HEAD.match(sql[:cut]) if cut > 8 else None
+        if head is None or not sql.endswith(")"):
+            return None
+        return head[1], "rows", sql[:cut], sql[cut:]
+    try:
+        if sql.startswith("DELETE FROM "):
+            m = _DELETE_ROW.match(sql)
+            return (m[1], "many", f"DELETE FROM {m[1]} WHERE rowid=?",
+                    (_value(m[2]),)) if m else None
+        head = _UPDATE_HEAD.match(sql)
+        if head is None:
+            return None
+        sets, where, rowid = sql.rpartition(" WHERE rowid=")
+        if not where or not _ROWID.match(rowid):
+            return None
+        body = sets[head.end():]
+        items = _ASSIGNMENT.findall(body)
+        # The matches must cover the text exactly (nothing skipped between them).
+        if not items or items[-1][2] or \
+                sum(len(c) + len(v) + 1 + len(sep) for c, v, sep in items) != len(body):
+            return None
+        return (head[1], "many", f"UPDATE {head[1]} SET {'=?,'.join(c for c, _, _ in items)}"
+                "=? WHERE rowid=?", (*(_value(v) for _, v, _ in items), _value(rowid)))
+    except ValueError:
+        return None
+
+
+class _Replay:
+    """Runs logged row statements in batches instead of one compiled statement each (with
+    its triggers, parsing and compiling was most of the time of a bulk undo): consecutive
+    inserts into a table become multi-row INSERTs of the same literal values, consecutive
+    updates of the same columns (or deletes) one `executemany`.
+
+    Each table's statements keep their order; statements on different tables may run in
+    another order than logged, which gives the same rows: no main-schema triggers exist and
+    foreign keys are off during undo. (The redo step records what actually ran.) Anything
+    else waits for the batches before it and runs as written."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self._tables: dict[str, list[tuple[str, str, list[Any]]]] = {}
+
+    def run(self, sql: str) -> None:
+        shape = _shape(sql)
+        if shape is None:
+            self.flush()
+            self._db.execute(sql)
+            return
+        table, kind, key, item = shape
+        groups = self._tables.setdefault(table, [])
+        if groups and groups[-1][1] == key:
+            groups[-1][2].append(item)
+        else:
+            groups.append((kind, key, [item]))
+
+    def flush(self) -> None:
+        """Run what is waiting (before any statement that is not batched)."""
+        db = self._db
+        for groups in self._tables.values():
+            for kind, key, items in groups:
+                if kind == "many":
+                    db.executemany(key, items)
+                    continue
+                for i in range(0, len(items), BULK_CHUNK):
+                    db.execute(key + ",".join(items[i:i + BULK_CHUNK]))
+        self._tables.clear()
+
+
 class UndoHistory:
     """The undo and redo stacks of a collection. All methods run inside its transaction."""
 
@@ -330,13 +431,15 @@ class UndoHistory:
                 statements.append(logged)
         new_step = self.begin_recording()
         try:
+            replay = _Replay(self._db)
             i = 0
             while i < len(statements):
                 sql = statements[i]
                 if not sql.startswith("/*bulk-"):
-                    self._db.execute(sql)
+                    replay.run(sql)
                     i += 1
                     continue
+                replay.flush()
                 kind, table = _bulk_header(sql)
                 if kind == "delete":
                     self._reverse_bulk_delete(table, sql, new_step)
@@ -348,6 +451,7 @@ class UndoHistory:
                     j += 1
                 self._reverse_bulk_insert(table, statements[i:j], new_step)
                 i = j
+            replay.flush()
         finally:
             self.stop_recording()
         self._flush(new_step)

@@ -1,0 +1,161 @@
+"""Browser operations on many notes at once: the same rows as the one-note-at-a-time
+paths of the collection, and exact undo and redo."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from repetend.core import browser_ops as ops
+from repetend.core.collection import UNDOABLE_TABLES, Collection
+from repetend.core.errors import NotFoundError
+
+TRICKY = [
+    "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
+    "ünïcödé 漢字 🎴", "NULL", "X'00'", "-12", "),(", "' WHERE rowid=1",
+]
+
+
+def dump(col) -> dict[str, list[str]]:
+    """Every undoable table, row by row, values as SQL literals (types included)."""
+    out = {}
+    for table in UNDOABLE_TABLES:
+        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
+        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
+        out[table] = [r[0] for r in col.db.execute(
+            f"SELECT {values} FROM {table} ORDER BY rowid")]
+    return out
+
+
+def assert_undo_redo_exact(col, change) -> None:
+    """`change()` as one step: undo gives the rows before it, redo the rows after it, and
+    so on once more (the redo step is itself replayed in batches)."""
+    before = dump(col)
+    change()
+    after = dump(col)
+    assert after != before
+    for _ in range(2):
+        col.undo()
+        assert dump(col) == before
+        col.redo()
+        assert dump(col) == after
+
+
+@pytest.fixture
+def filled(col, add):
+    """Notes of three note types in two decks, with tricky text and tags, one card in a
+    filtered deck."""
+    col.decks.id("Other")
+    notes = []
+    for i, text in enumerate(TRICKY * 3):
+        kind = ("Basic", "Basic (and reversed card)", "Cloze")[i % 3]
+        front = f"{{{{c1::{text}}}}} a" if kind == "Cloze" else f"A {text} {i}"
+        notes.append(add(kind, front, f"back {text}", deck="Other" if i % 2 else "Default",
+                         tags=[f"Tag{i % 4}", "shared"]))
+    return notes
+
+
+def twin(col, tmp_path) -> Collection:
+    """A second collection with the same rows (a copy of the file)."""
+    col.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(col.path, tmp_path / "twin.db")
+    return Collection(tmp_path / "twin.db")
+
+
+def content(col) -> dict[str, list[str]]:
+    """Every undoable row but the collection's modification time."""
+    out = dump(col)
+    out.pop("col")
+    return out
+
+
+def test_find_and_replace_writes_what_update_note_writes(col, filled, tmp_path):
+    other = twin(col, tmp_path)
+    try:
+        nids = [n.id for n in filled]
+        changed = ops.find_and_replace(col, nids, "a", "b'")
+        expected = 0
+        with other.op("Find and Replace"):
+            for nid in nids:
+                note = other.get_note(nid)
+                new = [f.replace("a", "b'").replace("A", "b'") for f in note.fields]
+                if new != note.fields:
+                    note.fields = new
+                    other.update_note(note)
+                    expected += 1
+        assert changed == expected > 0
+        rows = lambda c: c.db.execute(  # noqa: E731
+            "SELECT id, flds, sfld, csum, tags, usn FROM notes ORDER BY id").fetchall()
+        assert [tuple(r) for r in rows(col)] == [tuple(r) for r in rows(other)]
+    finally:
+        other.close()
+
+
+def test_find_and_replace_adds_the_cards_an_edit_makes_possible(col, add):
+    note = add("Basic (optional reversed card)", "front", "back", "")
+    assert len(col.find_cards(f"nid:{note.id}")) == 1
+    assert ops.find_and_replace(col, [note.id], "^$", "yes", regex=True,
+                                fields=["Add Reverse"]) == 1
+    assert len(col.find_cards(f"nid:{note.id}")) == 2
+    cloze = add("Cloze", "{{c1::a}} b", "")
+    assert ops.find_and_replace(col, [cloze.id], "b", "{{c2::b}}") == 1
+    assert sorted(c.ord for c in col.cards_of_note(cloze.id)) == [0, 1]
+    col.undo()
+    assert [c.ord for c in col.cards_of_note(cloze.id)] == [0]
+
+
+def test_find_and_replace_of_a_missing_note_changes_nothing(col, filled):
+    before = dump(col)
+    with pytest.raises(NotFoundError, match="no note with id 12345"):
+        ops.find_and_replace(col, [filled[0].id, 12345], "a", "b")
+    assert dump(col) == before
+
+
+def test_bulk_operations_undo_and_redo_exactly(col, filled):
+    nids = [n.id for n in filled]
+    cids = col.find_cards("")
+    assert_undo_redo_exact(col, lambda: ops.set_deck(col, cids, "Other"))
+    assert_undo_redo_exact(col, lambda: ops.add_tags(col, nids, "new tag::Child"))
+    assert_undo_redo_exact(col, lambda: ops.remove_tags(col, nids, "shared"))
+    assert_undo_redo_exact(col, lambda: ops.find_and_replace(col, nids, "'", "\"x,'"))
+    assert_undo_redo_exact(col, lambda: ops.delete_notes(col, nids[::3]))
+
+
+def test_set_deck_gives_a_filtered_card_a_new_home(col, filled):
+    from repetend.core.scheduler import filtered
+
+    home = col.decks.id("Other", create=False)
+    fid = filtered.add_or_update_filtered_deck(col, "Filt", filtered.FilteredConfig(
+        terms=(filtered.SearchTerm("deck:Other", 1000, filtered.ADDED),))).deck_id
+    moved = col.find_cards(f"did:{fid}")
+    assert moved
+    all_cards = col.find_cards("")
+    target = col.decks.id("Target")
+    assert ops.set_deck(col, all_cards, "Target") == len(all_cards)
+    for cid in moved:
+        card = col.get_card(cid)
+        assert (card.did, card.odid) == (fid, target)
+    assert ops.set_deck(col, all_cards, target) == 0
+    col.undo()
+    assert {col.get_card(c).odid for c in moved} == {home}
+
+
+def test_add_tags_registers_new_tags_once_in_the_known_case(col, filled):
+    nids = [n.id for n in filled]
+    assert ops.add_tags(col, nids, "SHARED brandnew") == len(nids)
+    tags = [r[0] for r in col.db.execute("SELECT tag FROM tags ORDER BY rowid")]
+    assert tags.count("brandnew") == 1 and "SHARED" not in tags
+    assert col.get_note(nids[0]).tags == ["brandnew", "shared", "Tag0"]
+
+
+def test_delete_notes_leaves_the_rows_and_graves_remove_notes_leaves(col, filled, tmp_path):
+    other = twin(col, tmp_path)
+    try:
+        nids = [n.id for n in filled[1::2]] + [999]
+        assert ops.delete_notes(col, nids) == len(nids) - 1
+        with other.op("Delete Note"):
+            other.remove_notes(nids[:-1])
+        assert content(col) == content(other)
+    finally:
+        other.close()

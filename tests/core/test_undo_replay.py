@@ -1,0 +1,122 @@
+"""Undo replays logged row statements in batches; the rows must come back exactly."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from repetend.core import undo
+from repetend.core.collection import UNDOABLE_TABLES
+
+TRICKY = [
+    "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
+    "ünïcödé 漢字 🎴", "NULL", "X'00'", "-12", "),(", "' WHERE rowid=1",
+]
+
+
+def dump(col) -> dict[str, list[str]]:
+    """Every undoable table, row by row, values as SQL literals (types included)."""
+    out = {}
+    for table in UNDOABLE_TABLES:
+        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
+        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
+        out[table] = [r[0] for r in col.db.execute(
+            f"SELECT {values} FROM {table} ORDER BY rowid")]
+    return out
+
+
+def assert_undo_redo_exact(col, change) -> None:
+    """`change()` as one step: undo gives the rows before it, redo the rows after it, and
+    so on once more (the redo step is itself replayed in batches)."""
+    before = dump(col)
+    change()
+    after = dump(col)
+    assert after != before
+    for _ in range(2):
+        col.undo()
+        assert dump(col) == before
+        col.redo()
+        assert dump(col) == after
+
+
+def test_shapes_of_the_trigger_statements():
+    assert undo._shape("DELETE FROM cards WHERE rowid=17") == (
+        "cards", "many", "DELETE FROM cards WHERE rowid=?", (17,))
+    assert undo._shape("UPDATE notes SET tags=' a '',b ',usn=-1,data=NULL,flds=X'00FF' "
+                       "WHERE rowid=-3") == (
+        "notes", "many", "UPDATE notes SET tags=?,usn=?,data=?,flds=? WHERE rowid=?",
+        (" a ',b ", -1, None, b"\x00\xff", -3))
+    assert undo._shape("INSERT INTO tags (rowid,tag,usn) VALUES (4,'x'' WHERE',-1)") == (
+        "tags", "rows", "INSERT INTO tags (rowid,tag,usn) VALUES ", "(4,'x'' WHERE',-1)")
+    # a REAL (its text is SQLite's to read), or anything unexpected, runs as written
+    assert undo._shape("UPDATE cards SET factor=2.5 WHERE rowid=1") is None
+    assert undo._shape("UPDATE cards SET factor=1 WHERE rowid=1 OR 1") is None
+    assert undo._shape("UPDATE cards SET factor=99999999999999999999 WHERE rowid=1") is None
+    assert undo._shape("DELETE FROM cards WHERE id=1") is None
+
+
+def test_batched_replay_matches_running_each_statement():
+    """The same statements, one by one and through the batching, give the same rows."""
+    statements = []
+    for i, text in enumerate(TRICKY, start=1):
+        literal = "'" + text.replace("'", "''") + "'"
+        statements += [f"INSERT INTO t (rowid,a,b) VALUES ({i},{literal},{i * 7})",
+                       f"INSERT INTO u (rowid,c) VALUES ({i},X'{i:02X}')",
+                       f"UPDATE t SET a={literal}||'' WHERE rowid={i}",  # not a shape
+                       f"UPDATE t SET b=NULL,a={literal} WHERE rowid={i}",
+                       f"UPDATE t SET b=2.5 WHERE rowid={i}"]
+    statements += ["DELETE FROM t WHERE rowid=2", "INSERT INTO t (rowid,a,b) VALUES (2,'again',0)",
+                   "UPDATE t SET b=1 WHERE rowid=3", "UPDATE t SET b=2 WHERE rowid=3",
+                   "DELETE FROM u WHERE rowid=1"]
+    results = []
+    for batched in (False, True):
+        db = sqlite3.connect(":memory:")
+        db.execute("CREATE TABLE t (a TEXT, b INTEGER)")
+        db.execute("CREATE TABLE u (c BLOB)")
+        replay = undo._Replay(db)
+        for sql in statements:
+            replay.run(sql) if batched else db.execute(sql)
+        replay.flush()
+        results.append([db.execute("SELECT rowid, quote(a), quote(b) FROM t ORDER BY rowid")
+                        .fetchall(), db.execute("SELECT rowid, quote(c) FROM u").fetchall()])
+    assert results[0] == results[1]
+    assert results[1][0][1] == (2, "'again'", "0")
+    assert results[1][0][2][2] == "2"
+
+
+def test_interleaved_deletes_of_cards_notes_and_graves_undo_and_redo_exactly(col, add):
+    notes = [add("Basic (and reversed card)", f"front {t}", f"back {i}", tags=[f"t{i}"])
+             for i, t in enumerate(TRICKY)]
+    assert_undo_redo_exact(col, lambda: col.remove_notes([n.id for n in notes[::2]]))
+
+
+def test_the_same_row_changed_twice_in_one_step_comes_back(col, add):
+    note = add("Basic", "one", "two")
+    cid = col.find_cards(f"nid:{note.id}")[0]
+
+    def change() -> None:
+        with col.op("Edit"):
+            for value in ("a", "b'c", "d"):
+                col.db.execute("UPDATE notes SET flds = ?, tags = ? WHERE id = ?",
+                               (value + "\x1fx", f" {value} ", note.id))
+            col.db.execute("UPDATE cards SET factor = 2.5 WHERE id = ?", (cid,))  # a REAL
+            col.db.execute("UPDATE notes SET data = X'00FF' WHERE id = ?", (note.id,))
+            col.db.execute("DELETE FROM cards WHERE id = ?", (cid,))
+            col.db.execute("INSERT INTO cards SELECT * FROM cards WHERE 0")
+    assert_undo_redo_exact(col, change)
+    col.undo()
+    assert col.get_note(note.id).fields == ["one", "two"]
+    assert col.get_card(cid).factor == 0
+
+
+def test_reals_and_blobs_are_restored_with_their_types(col, add):
+    note = add("Basic", "x", "y")
+    cid = col.find_cards(f"nid:{note.id}")[0]
+    with col.op("Odd values"):
+        col.db.execute("UPDATE cards SET factor = 0.1, data = X'' WHERE id = ?", (cid,))
+    assert_undo_redo_exact(col, lambda: ops_delete(col, note.id))
+
+
+def ops_delete(col, nid: int) -> None:
+    from repetend.core import browser_ops
+
+    browser_ops.delete_notes(col, [nid])
