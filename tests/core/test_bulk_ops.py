@@ -3,7 +3,7 @@ paths of the collection, and exact undo and redo."""
 
 from __future__ import annotations
 
-import shutil
+import sqlite3
 
 import pytest
 
@@ -57,9 +57,10 @@ def filled(col, add):
 
 
 def twin(col, tmp_path) -> Collection:
-    """A second collection with the same rows (a copy of the file)."""
-    col.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    shutil.copyfile(col.path, tmp_path / "twin.db")
+    """A second collection with the same rows (SQLite's backup of the file)."""
+    target = sqlite3.connect(tmp_path / "twin.db")
+    col.db.backup(target)
+    target.close()
     return Collection(tmp_path / "twin.db")
 
 
