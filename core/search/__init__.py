@@ -21,10 +21,10 @@ import time
 import weakref
 from typing import TYPE_CHECKING
 
-from repetend.core.search import functions
+from repetend.core.search import exclusion, functions
 from repetend.core.search.functions import TermRun
 from repetend.core.search.nodes import Node
-from repetend.core.search.order import COLUMNS, SortColumn, column, order_terms, ranks
+from repetend.core.search.order import COLUMNS, GROUP_SCAN, SortColumn, column, order_terms, ranks
 from repetend.core.search.parser import SearchError, parse
 from repetend.core.search.sqlwriter import Compiled, UnknownNameError, compile_where
 from repetend.core.search.timing import today
@@ -55,7 +55,8 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
            now: int | None) -> tuple[str, list[object], TermRun | None]:
     now = int(time.time()) if now is None else now
     order_sql, order_needs_notes, grouped = _order_by(col, order, reverse, notes, now)
-    compiled = compile_search(col, query, now, state_indexes=not notes and not order_sql)
+    node = parse(query, col.search_terms) if isinstance(query, str) else query
+    compiled = compile_search(col, node, now, state_indexes=not notes and not order_sql)
     where = compiled.where
     if notes:
         if compiled.terms is not None:
@@ -87,7 +88,11 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
         sql = f"SELECT c.id FROM cards c WHERE {where}"
     elif not compiled.uses_cards and not order_sql:
         # Only note columns: scan the notes and find their cards through the (nid, ord)
-        # index, which holds the card ids.
+        # index, which holds the card ids; or, when a negation leaves out few notes, read
+        # that index once and leave out their cards (`exclusion`).
+        outside = _cards_outside(col, node, now)
+        if outside is not None:
+            return outside[0], outside[1], None
         sql = f"SELECT c.id FROM notes n CROSS JOIN cards c ON c.nid = n.id WHERE {where}"
     else:
         sql = f"SELECT c.id FROM cards c JOIN notes n ON n.id = c.nid WHERE {where}"
@@ -95,10 +100,24 @@ def _build(col: Collection, query: str | Node, notes: bool, order: Order, revers
         # An order by the note's cards: group them by note, once.
         match = "" if where == "1" and compiled.terms is None else \
             f"WHERE c.nid IN (SELECT id FROM ({sql})) "
-        sql = f"SELECT c.nid AS id FROM cards c {match}GROUP BY c.nid"
+        cards = "cards c" if match else grouped
+        sql = f"SELECT c.nid AS id FROM {cards} {match}GROUP BY c.nid"
     if order_sql:
         sql += f" ORDER BY {order_sql}"
     return sql, compiled.params, compiled.terms
+
+
+def _cards_outside(col: Collection, node: Node, now: int) -> tuple[str, list[object]] | None:
+    """The cards-mode SELECT (and parameters) for a negated search over notes that leaves
+    out few notes."""
+    left_out = exclusion.excluded(node)
+    if left_out is None:
+        return None
+    compiled = compile_where(col, left_out, now)
+    if compiled.uses_cards or compiled.terms is not None or \
+            not exclusion.few_excluded(col, compiled.where, compiled.params):
+        return None
+    return exclusion.cards_outside(compiled.where), compiled.params
 
 
 def _notes_with_cards(col: Collection, where: str) -> str:
@@ -181,11 +200,11 @@ def _ids(col: Collection, sql: str, params: list[object], ordered: bool) -> list
 
 
 def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
-              now: int) -> tuple[str, bool, bool]:
-    """ORDER BY terms, whether they need the notes table (cards mode), whether they are
-    aggregates over each note's cards (notes mode)."""
+              now: int) -> tuple[str, bool, str]:
+    """ORDER BY terms, whether they need the notes table (cards mode), and if they are
+    aggregates over each note's cards (notes mode) the cards to group (else "")."""
     if order is None or order is False:
-        return "", False, False
+        return "", False, ""
     if order is True:
         key = col.get_config("sortType", "noteFld")
         reverse = bool(col.get_config("sortBackwards", False)) != reverse
@@ -195,10 +214,11 @@ def _order_by(col: Collection, order: Order, reverse: bool, notes: bool,
         sort = column(order)
         if sort is None:
             # Raw SQL, as Anki's find_cards(order="c.ivl desc") takes it.
-            return order, notes is False, False
+            return order, notes is False, ""
     if notes and sort.notes is None:
         sort = COLUMNS["noteCrt"]
-    grouped = notes and sort.grouped
+    grouped = "" if not (notes and sort.grouped) else \
+        "cards c" if sort.index_only else GROUP_SCAN
     tiebreak = "c.nid" if grouped else "n.id" if notes else "c.id"
     terms = (sort.notes or "") if notes else sort.cards
     if "{" in terms:

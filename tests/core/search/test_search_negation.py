@@ -1,0 +1,60 @@
+"""A negated search over notes finds every card of every other note, whether it leaves out
+a few notes (read as "cards whose note is not excluded") or most of them (read as a join)."""
+
+from __future__ import annotations
+
+import pytest
+
+from repetend.core.collection import Collection
+from repetend.core.scheduler.cardops import suspend
+from repetend.core.search import build_sql
+
+
+@pytest.fixture
+def col(tmp_path):  # type: ignore[no-untyped-def]
+    col = Collection(tmp_path / "c.db")
+    for i in range(40):
+        note = col.new_note("Basic (and reversed card)" if i % 3 == 0 else "Basic")
+        note.fields = [f"word{i}", "the house" if i % 10 == 0 else "back"]
+        note.tags = ["rare"] if i % 8 == 0 else [] if i % 8 == 1 else ["common"]
+        if i % 20 == 0:
+            note.tags.append("other::child")
+        col.add_note(note, 1)
+    yield col
+    col.close()
+
+
+def _cards_of_notes_where(col: Collection, keep) -> list[int]:  # type: ignore[no-untyped-def]
+    return sorted(cid for cid, tags, flds in col.db.execute(
+        "SELECT c.id, n.tags, n.flds FROM cards c JOIN notes n ON n.id = c.nid")
+        if keep(tags.split(), flds))
+
+
+@pytest.mark.parametrize("query, keep, few", [
+    ("-tag:rare", lambda tags, flds: "rare" not in tags, True),
+    ("-tag:other", lambda tags, flds: "other::child" not in tags, True),
+    ("-tag:rare -tag:other", lambda tags, flds: not {"rare", "other::child"} & set(tags), True),
+    ('-"the house"', lambda tags, flds: "the house" not in flds, True),
+    ("-tag:common", lambda tags, flds: "common" not in tags, False),
+    ("-tag:none", lambda tags, flds: bool(tags), True),
+    ("-tag:c*", lambda tags, flds: "common" not in tags, False),
+])
+def test_a_negated_note_search_finds_the_cards_of_every_other_note(col, query, keep, few):  # type: ignore[no-untyped-def]
+    expected = _cards_of_notes_where(col, keep)
+    assert expected and len(expected) < len(col.find_cards(""))
+    assert sorted(col.find_cards(query)) == expected
+    # Both ways of reading it are in use: a few notes left out, or most of them.
+    sql, _params = build_sql(col, query)
+    assert ("NOT IN" in sql) is few, sql
+
+
+def test_negations_with_card_terms_or_an_order_are_unchanged(col):  # type: ignore[no-untyped-def]
+    everything = sorted(col.find_cards(""))
+    rare = set(col.find_cards("tag:rare"))
+    assert sorted(col.find_cards("-tag:rare", order="noteFld")) == \
+        sorted(set(everything) - rare)
+    new_not_rare = sorted(col.find_cards("-tag:rare is:new"))
+    assert new_not_rare == sorted(set(everything) - rare)
+    suspend(col, everything[:3])
+    assert sorted(col.find_cards("-tag:rare -is:suspended")) == \
+        sorted(set(everything[3:]) - rare)
