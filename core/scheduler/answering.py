@@ -47,6 +47,7 @@ from repetend.core.scheduler.card import (
 )
 from repetend.core.scheduler.config import FilteredDeckSettings, SchedulingConfig
 from repetend.core.scheduler.context import StateContext, fuzz_seed_for
+from repetend.core.scheduler.evolve import replace
 from repetend.core.scheduler.labels import (
     DEFAULT_LEARN_AHEAD_SECS,
     describe_next_states,
@@ -238,6 +239,28 @@ def _card_update_sql(columns: tuple[str, ...]) -> str:
     return f"UPDATE cards SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
 
 
+@dataclass(frozen=True)
+class _Issued:
+    """What `get_next_card` read and derived for the card it gave out. Answering that card
+    under the same change key reads no row and derives no state again (issue 3)."""
+
+    #: the collection's change key when the row was read
+    key: tuple[Any, ...]
+    #: the card's row (`_CARD_COLUMNS` first)
+    row: Any
+    #: the states given out (held, so that their id stays theirs while issued)
+    states: SchedulingStates
+    #: the card's current state and the context of its states, as derived then
+    current: CardState
+    ctx: StateContext
+
+
+#: The card row and the change key (`Scheduler._change_key`) in one statement: the next card
+#: of an open session is read this way, and the key says whether the session still holds.
+_ROW_AND_KEY_SQL = (f"SELECT {_CARD_COLUMNS}, (SELECT mod FROM col), "
+                    "(SELECT max(id) FROM undo_steps) FROM cards WHERE id = ?")
+
+
 @dataclass
 class _Caches:
     """Decks and presets read during one state of the collection (dropped on any change)."""
@@ -276,9 +299,7 @@ class Scheduler:
         self._answer_steps: dict[int, int] = {}
         self._front_card: int | None = None
         self._day: tuple[Any, int, SchedTiming] | None = None
-        self._issued: tuple[int, int] | None = None
-        self._issued_states: SchedulingStates | None = None
-        self._issued_row: tuple[tuple[Any, ...], tuple[Any, ...]] | None = None
+        self._issued: _Issued | None = None
         self._last_revlog_id = 0
 
     # --- clock, day and options ---------------------------------------------------------
@@ -512,6 +533,9 @@ class Scheduler:
     def get_next_card(self, deck: Deck | int | str | None = None) -> QueuedCard | None:
         """The next card of `deck` (default: the current deck) and its next states, or None
         when nothing is due now (learning cards may still be waiting: see `counts`)."""
+        queued = self._next_in_open_session(deck)
+        if queued is not None:
+            return queued
         key = self._refresh()
         deck = self.resolve_deck(deck)
         timing = self._timing()
@@ -525,15 +549,40 @@ class Scheduler:
             entry = queue.next_entry(timing.now)
         if entry is None:
             return None
-        card_id, kind = entry
-        row = _card_row(self.col, card_id)
+        return self._issue(queue, entry[1], _card_row(self.col, entry[0]), key, timing)
+
+    def _next_in_open_session(self, deck: Deck | int | str | None) -> QueuedCard | None:
+        """The next card of the open session, read with the change key in one statement
+        (issue 3: one statement less per answer). None when the full path must decide: the
+        key moved since the session last looked, another deck or day, a card put back in
+        front by undo, nothing due, or a deck given by name or not at all."""
+        queue = self._queue
+        if queue is None or self._front_card is not None or \
+                self._queue_key != self._caches.key:
+            return None
+        deck_id = deck.id if isinstance(deck, Deck) else deck
+        if type(deck_id) is not int or deck_id != queue.deck_id:
+            return None
+        timing = self._timing()
+        if queue.today != timing.today:
+            return None
+        entry = queue.next_entry(timing.now)
+        if entry is None:
+            return None
+        row = self.col.db.execute(_ROW_AND_KEY_SQL, (entry[0],)).fetchone()
+        if row is None or (row[18], row[19]) != self._queue_key:
+            return None  # changed meanwhile (or the card is gone): the full path rebuilds
+        return self._issue(queue, entry[1], row, self._queue_key, timing)
+
+    def _issue(self, queue: StudyQueue, kind: str, row: Any, key: tuple[Any, ...],
+               timing: SchedTiming) -> QueuedCard:
+        """Give out the card of `row` (read under `key`) with its states and labels."""
         card = _card_from_row(row)
-        # The row as read now: answering under the same change key needs not read it again.
-        self._issued_row = (key, row)
+        ctx = self._context(card, timing)
+        current = self._current(card, timing, ctx)
         # The buttons show the states that will be committed: after add-ons and scripts.
-        states, _ = self._commit_states(card, self._states(card, timing))
-        self._issued = (card_id, id(states))
-        self._issued_states = states  # keeps id(states) from being reused while issued
+        states, _ = self._commit_states(card, next_states(current, ctx))
+        self._issued = _Issued(key, row, states, current, ctx)
         return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
                           kind=kind, counts=queue.counts(timing.now))
 
@@ -647,18 +696,28 @@ class Scheduler:
         key = self._refresh()
         timing = self._timing()
         cid = card if isinstance(card, int) else card.id
-        issued = self._issued_row
-        if issued is not None and issued[0] == key and issued[1][3] == cid:
-            stored = _card_from_row(issued[1])  # unchanged since get_next_card read it
-        else:
-            stored = load_card(self.col, cid)
+        shown = self._issued
+        if shown is not None and shown.row[3] != cid:
+            shown = None
+        # Unchanged since get_next_card read it (same change key): no need to read it again.
+        issued = shown if shown is not None and shown.key == key else None
+        stored = _card_from_row(issued.row) if issued is not None else load_card(self.col, cid)
         if not isinstance(card, int) and _sched_key(card) != _sched_key(stored):
             raise InvalidInput(f"card {cid} changed since it was shown (was it answered "
                                "already?); fetch it again")
         queue = self._answerable_in(stored, timing, key) if check_due else None
-        ctx = self._context(stored, timing)
-        current = self._current(stored, timing, ctx)
-        if states is not None and self._issued == (cid, id(states)) and \
+        if issued is not None and issued.ctx.today == timing.today and \
+                (issued.ctx.fuzz_seed is not None) == self._fuzz_on():
+            # The same row, day and options: the state derived when it was shown differs
+            # from one derived now only in the seconds elapsed, which neither applying it
+            # nor the review log reads; the context only needs the clock of now.
+            current = issued.current
+            ctx = replace(issued.ctx, now=timing.now,
+                          secs_until_rollover=timing.secs_until_rollover)
+        else:
+            ctx = self._context(stored, timing)
+            current = self._current(stored, timing, ctx)
+        if states is not None and shown is not None and states is shown.states and \
                 without_elapsed(states.current) == without_elapsed(current):  # type: ignore[union-attr]
             chosen, states_error = states, None  # the very states get_next_card gave out
         elif states is not None:

@@ -111,3 +111,74 @@ def test_answer_after_show_writes_the_stored_card_and_one_undo_step(study):
     assert again.card.id == cid
     study.col.sched.answer_card(again.card, "good", again.states)
     assert study.card(cid).reps == 4
+
+
+def _in_other_connection(study, change):
+    """Run `change(col)` on a second connection to the same file, as another process would."""
+    from repetend.core.collection import Collection
+
+    other = Collection(study.col.path)
+    try:
+        other.sched.tz, other.sched.fuzz = study.col.sched.tz, False
+        other.sched.set_now(study.now)
+        change(other)
+    finally:
+        other.close()
+
+
+def test_the_next_card_is_not_one_another_connection_suspended_meanwhile(study):
+    """The next card of an open session is read with the change key in one statement; a
+    change made elsewhere since the last answer sends it the full way (queue rebuilt)."""
+    from repetend.core.scheduler.cardops import suspend
+
+    did = study.deck("Deck")
+    first, second, third = (study.review(did, front=f"q{i}") for i in range(3))
+    shown = study.col.sched.get_next_card(did)
+    study.col.sched.answer_card(shown.card, "good", shown.states)
+    upcoming = study.col.sched.queued_card_ids(did)
+    assert set(upcoming) == {second, third} and shown.card.id == first
+    _in_other_connection(study, lambda col: suspend(col, [upcoming[0]]))
+    following = study.col.sched.get_next_card(did)
+    assert following.card.id == upcoming[1]
+    assert following.counts.review == 1
+    study.col.sched.answer_card(following.card, "good", following.states)
+    assert study.col.sched.get_next_card(did) is None
+
+
+def test_a_card_the_other_connection_changed_is_shown_as_it_is_now(study):
+    did = study.deck("Deck")
+    first, second = study.review(did, front="a", ivl=10), study.review(did, front="b", ivl=10)
+    shown = study.col.sched.get_next_card(did)
+    study.col.sched.answer_card(shown.card, "good", shown.states)
+    upcoming = second if shown.card.id == first else first
+
+    def lengthen(col):
+        with col.op("Edit"):
+            col.db.execute("UPDATE cards SET ivl = 40 WHERE id = ?", (upcoming,))
+
+    _in_other_connection(study, lengthen)
+    following = study.col.sched.get_next_card(did)
+    assert following.card.id == upcoming and following.card.ivl == 40
+    assert following.states.current.scheduled_days == 40
+    result = study.col.sched.answer_card(following.card, "good", following.states)
+    assert result.card.ivl == following.states.good.scheduled_days > 40
+
+
+def test_a_learning_card_answered_later_than_shown_is_due_from_the_answer(study):
+    """Answering reuses the state derived when the card was shown, but its clock is the
+    answer's: the step's delay counts from when the button was pressed."""
+    did = study.deck("Deck")
+    cid = study.new(did)
+    shown = study.col.sched.get_next_card(did)
+    study.advance(100)
+    study.col.sched.answer_card(shown.card, "again", shown.states, time_taken_ms=100_000)
+    assert study.card(cid).due == study.now + 60  # first default step: 1 minute
+    study.advance(61)
+    again = study.col.sched.get_next_card(did)
+    assert again.card.id == cid and again.kind == "intraday"
+    study.advance(30)
+    study.col.sched.answer_card(again.card, "good", again.states)
+    assert study.card(cid).due == study.now + 600  # second step: 10 minutes
+    row = study.col.db.execute("SELECT ivl, last_ivl, type FROM revlog WHERE cid = ? "
+                               "ORDER BY id DESC LIMIT 1", (cid,)).fetchone()
+    assert tuple(row) == (-600, -60, 0)
