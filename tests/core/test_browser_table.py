@@ -494,3 +494,65 @@ def test_whole_collection_sorted_by_a_note_column_reads_an_index_in_order(tmp_pa
                 assert any("COVERING INDEX ix_notes_" in p for p in plan), plan
     finally:
         col.close()
+
+
+def test_notes_sorted_by_averages_and_earliest_due_exactly(tmp_path) -> None:
+    """Notes mode by interval and ease (averages over the note's cards) and by due (the
+    earliest scheduled card, a learning card's time against review days): close averages
+    keep their order, equal ones (3/2 and 6/4) tie and go by note id, notes without a value
+    come first (last reversed)."""
+    from fractions import Fraction
+
+    from repetend.core.collection import Collection
+
+    col = Collection(tmp_path / "c.db")
+    try:
+        ntid = col.notetypes.by_name("Cloze").id
+        crt = col.db.execute("SELECT crt FROM col").fetchone()[0]
+        base = int(time.time()) * 1000
+        # per note: cards as (type, queue, due, ivl, factor)
+        notes = [
+            [(2, 2, 30, 1, 2500), (2, 2, 31, 2, 2500)],             # ivl 3/2, day 30
+            [(2, 2, 29, 3, 2600), (2, 2, 40, 3, 2400), (2, 2, 50, 0, 2500),
+             (2, 2, 60, 0, 2500)],                                  # ivl 6/4, day 29
+            [(2, 2, 35, 1, 1300), (2, 2, 35, 2, 1301), (2, 2, 35, 1, 1300)],  # ivl 4/3
+            [(1, 1, crt + 29 * 86400 + 5, 0, 2500)],                # learning, day 29 + 5 s
+            [(1, 1, crt + 29 * 86400 - 5, 0, 2500), (0, 0, 1, 0, 0)],  # learning, before day 29
+            [(0, 0, 2, 0, 0), (0, 0, 3, 0, 0)],                     # new: no due, no ease
+            [(2, -1, 10, 100000, 2500), (2, 2, 70, 99999, 2500)],   # suspended card skipped
+            [(3, 3, crt + 31 * 86400, 1, 2000)],                    # relearning, day 31
+        ]
+        rows, cards = [], []
+        for i, note in enumerate(notes):
+            nid = base + 100 - i * 10
+            rows.append((nid, f"g{i}", ntid, "{{c1::x}}\x1f", "x"))
+            for ord_, card in enumerate(note):
+                cards.append((nid + ord_ + 1000, nid, ord_, *card))
+        col.db.execute("BEGIN")
+        col.db.executemany("INSERT INTO notes (id, guid, ntid, mtime, tags, flds, sfld, csum) "
+                           "VALUES (?, ?, ?, 0, '', ?, ?, 0)", rows)
+        col.db.executemany("INSERT INTO cards (id, nid, did, ord, mtime, type, queue, due, ivl, "
+                           "factor) VALUES (?, ?, 1, ?, 0, ?, ?, ?, ?, ?)", cards)
+        col.db.execute("COMMIT")
+        nids = [r[0] for r in rows]
+
+        def due(note: list[tuple[int, ...]]) -> tuple[int, Fraction]:
+            days = [Fraction(d - crt, 86400) if q in (1, 4) or (t in (1, 3) and d > 10**9)
+                    else Fraction(d) for t, q, d, _, _ in note if t != 0 and q >= 0]
+            return (1, min(days)) if days else (0, Fraction(0))
+
+        keys = {
+            "cardIvl": lambda note: (1, Fraction(sum(c[3] for c in note), len(note))),
+            "cardEase": lambda note: (1, Fraction(sum(c[4] for c in note if c[0]), len(
+                [c for c in note if c[0]]))) if any(c[0] for c in note) else (0, Fraction(0)),
+            "cardDue": due,
+        }
+        assert keys["cardIvl"](notes[0]) == keys["cardIvl"](notes[1])
+        for key, note_key in keys.items():
+            for reverse in (False, True):
+                want = sorted(range(len(notes)), key=lambda i, k=note_key: (k(notes[i]), nids[i]),
+                              reverse=reverse)
+                assert col.find_notes("", order=key, reverse=reverse) == [
+                    nids[i] for i in want], (key, reverse)
+    finally:
+        col.close()
