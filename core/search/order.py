@@ -98,10 +98,10 @@ COLUMNS: dict[str, SortColumn] = {c.key: c for c in [
     SortColumn("cardLapses", "Lapses", "c.lapses", "sum(c.lapses)", grouped=True),
     # notes whose cards are in several decks ("(2)") last, as in Anki
     SortColumn("deck", "Deck", "{deck_rank}", "{note_deck_rank}", grouped=True),
-    SortColumn("note", "Note Type", "{notetype_rank}, c.ord", "{notetype_rank}",
+    SortColumn("note", "Note Type", f"{{notetype_rank}} * {_STEP} + c.ord", "{notetype_rank}",
                needs_notes=True),
-    SortColumn("template", "Card Type", "{template_rank}, c.ord", "count()", needs_notes=True,
-               grouped=True, index_only=True),
+    SortColumn("template", "Card Type", f"{{template_rank}} * {_STEP} + c.ord", "count()",
+               needs_notes=True, grouped=True, index_only=True),
     SortColumn("noteTags", "Tags", f"{_TAGS}, n.id, c.ord", _TAGS, needs_notes=True),
     # Anki orders cards by their note's position (that of its first card, NULL for a
     # scheduled card without one), then the note, then the card's ordinal (ascending both
