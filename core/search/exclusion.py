@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from repetend.core.search import nodes as N
+from repetend.core.search import sample
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 # Above this share of excluded notes the join is quicker (measured on 100,000 notes: the
 # two shapes cost the same near a quarter).
 MAX_EXCLUDED_SHARE = 0.2
-SAMPLE_CHUNKS = 4
-SAMPLE_ROWS = 100  # per chunk
 
 
 def excluded(node: N.Node) -> N.Node | None:
@@ -36,21 +35,9 @@ def excluded(node: N.Node) -> N.Node | None:
 
 
 def few_excluded(col: Collection, where: str, params: list[object]) -> bool:
-    """Whether `where` (over notes `n`) holds for few notes, judged on a sample of rows
-    spread over the table (SAMPLE_CHUNKS runs of SAMPLE_ROWS by id, ~0.2 ms)."""
-    # Two subqueries: SQLite answers a lone min() or max() from the end of the rowid tree,
-    # both together with a scan.
-    low, high = col.db.execute(
-        "SELECT (SELECT min(id) FROM notes), (SELECT max(id) FROM notes)").fetchone()
-    if low is None:
-        return False
-    step = (high - low) // SAMPLE_CHUNKS
-    chunks = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT * FROM notes WHERE id >= {low + i * step} "
-        f"LIMIT {SAMPLE_ROWS})" for i in range(SAMPLE_CHUNKS))
-    total, hits = col.db.execute(
-        f"SELECT count(), count() FILTER (WHERE {where}) FROM ({chunks}) n", params).fetchone()
-    return bool(total) and hits <= total * MAX_EXCLUDED_SHARE
+    """Whether `where` (over notes `n`) holds for few notes, judged on a sample."""
+    found = sample.share(col, "notes", "n", where, params)
+    return found is not None and found <= MAX_EXCLUDED_SHARE
 
 
 def cards_outside(where: str) -> str:

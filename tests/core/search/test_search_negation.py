@@ -7,7 +7,7 @@ import pytest
 
 from repetend.core.collection import Collection
 from repetend.core.scheduler.cardops import suspend
-from repetend.core.search import build_sql
+from repetend.core.search import build_sql, sample
 
 
 @pytest.fixture
@@ -58,3 +58,23 @@ def test_negations_with_card_terms_or_an_order_are_unchanged(col):  # type: igno
     suspend(col, everything[:3])
     assert sorted(col.find_cards("-tag:rare -is:suspended")) == \
         sorted(set(everything[3:]) - rare)
+
+
+def test_notes_mode_finds_the_same_notes_however_many_cards_match(col):  # type: ignore[no-untyped-def]
+    # Few matching cards are found through an index, many by reading every card.
+    everything = col.find_cards("")
+    few, many = everything[:1], everything[: len(everything) // 2]
+    for cids in (few, many):
+        query = f"cid:{','.join(map(str, cids))}"
+        nids = {nid for (nid,) in col.db.execute(
+            f"SELECT nid FROM cards WHERE id IN ({','.join(map(str, cids))})")}
+        assert sorted(col.find_notes(query)) == sorted(nids)
+    assert "NOT INDEXED" not in build_sql(col, f"cid:{few[0]}", notes=True)[0]
+    assert "NOT INDEXED" in build_sql(col, f"cid:{','.join(map(str, many))}", notes=True)[0]
+
+
+def test_a_sample_of_a_small_table_is_the_whole_table(col):  # type: ignore[no-untyped-def]
+    tagged = col.db.execute("SELECT avg(tags LIKE '% rare %') FROM notes").fetchone()[0]
+    assert sample.share(col, "notes", "n", "n.tags LIKE ?1", ["% rare %"]) == tagged
+    col.db.execute("DELETE FROM revlog")
+    assert sample.share(col, "revlog", "r", "r.ease = 1", []) is None
