@@ -235,8 +235,15 @@ def _counters_sql(decks: int) -> str:
 
 
 @lru_cache(maxsize=256)
-def _card_update_sql(columns: tuple[str, ...]) -> str:
-    return f"UPDATE cards SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+def _card_update_sql(columns: tuple[str, ...], check_key: bool = False) -> str:
+    """The answered card's row update; `check_key` adds the change key's condition."""
+    check = " AND (SELECT mod FROM col) = ? AND (SELECT max(id) FROM undo_steps) IS ?" \
+        if check_key else ""
+    return f"UPDATE cards SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?{check}"
+
+
+class _Stale(Exception):
+    """The collection changed since the change key an answer was computed under."""
 
 
 @dataclass(frozen=True)
@@ -693,7 +700,34 @@ class Scheduler:
         (Anki's "Grade Now").
         """
         button = parse_button(button)
-        key = self._refresh()
+        key = self._unchanged_key(card, states)
+        if key is not None:
+            try:
+                return self._answer(card, button, states, time_taken_ms, check_due, key, True)
+            except (_Stale, InvalidInput):
+                pass  # something changed after all: answer the full way (which may refuse)
+        return self._answer(card, button, states, time_taken_ms, check_due, self._refresh(),
+                            False)
+
+    def _unchanged_key(self, card: Card | int, states: Any) -> tuple[Any, ...] | None:
+        """The change key to answer the shown card under without reading it first (issue 3:
+        one statement less per answer): the key the card was shown under, if nothing else
+        has been seen to change since. The card's row update then checks, inside the
+        operation, that the key still holds (`_Stale` otherwise). None: check first."""
+        shown = self._issued
+        if shown is None or states is None or states is not shown.states or \
+                self.col.in_operation:
+            return None
+        cid = card if isinstance(card, int) else card.id
+        key = self._caches.key
+        if shown.row[3] != cid or shown.key != key or self._queue_key != key:
+            return None
+        return key
+
+    def _answer(self, card: Card | int, button: int,
+                states: SchedulingStates | dict[str, Any] | None, time_taken_ms: int,
+                check_due: bool, key: tuple[Any, ...], verify: bool) -> AnswerResult:
+        """`answer_card` under the change `key` (`verify`: not read yet, checked in the op)."""
         timing = self._timing()
         cid = card if isinstance(card, int) else card.id
         shown = self._issued
@@ -735,7 +769,7 @@ class Scheduler:
 
         with self.col.op("Answer Card"):
             updated = self._write_card(stored, applied, next_state, timing,
-                                       chosen.custom_data_for(button))
+                                       chosen.custom_data_for(button), key if verify else None)
             revlog_id = self._write_revlog(stored, button, current, next_state, timing, taken)
             if applied.leeched:
                 self._tag_leech(stored.nid)
@@ -772,7 +806,10 @@ class Scheduler:
                             buried_siblings=tuple(buried), states_error=states_error)
 
     def _write_card(self, card: Card, applied: AppliedState, next_state: CardState,
-                    timing: SchedTiming, custom_data: str | None = None) -> Card:
+                    timing: SchedTiming, custom_data: str | None = None,
+                    expect_key: tuple[Any, ...] | None = None) -> Card:
+        """Store the answered card; with `expect_key`, only if the collection's change key is
+        still that (else `_Stale`, and the operation rolls back)."""
         new = applied.card
         data = dict(card.data)
         if custom_data is not None:  # already checked: "" clears it (ANKI-FACTS §2.3)
@@ -795,7 +832,11 @@ class Scheduler:
             value = getattr(updated, column)
             if value != getattr(card, column):
                 changes[column] = value
-        self.col.db.execute(_card_update_sql(tuple(changes)), (*changes.values(), card.id))
+        if expect_key is None:
+            self.col.db.execute(_card_update_sql(tuple(changes)), (*changes.values(), card.id))
+        elif self.col.db.execute(_card_update_sql(tuple(changes), True),
+                                 (*changes.values(), card.id, *expect_key)).rowcount != 1:
+            raise _Stale
         return updated
 
     def _write_revlog(self, card: Card, button: int, current: CardState, next_state: CardState,

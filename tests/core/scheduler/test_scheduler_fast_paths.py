@@ -182,3 +182,31 @@ def test_a_learning_card_answered_later_than_shown_is_due_from_the_answer(study)
     row = study.col.db.execute("SELECT ivl, last_ivl, type FROM revlog WHERE cid = ? "
                                "ORDER BY id DESC LIMIT 1", (cid,)).fetchone()
     assert tuple(row) == (-600, -60, 0)
+
+
+def test_an_answer_after_another_connection_changed_something_else_is_written_once(study):
+    """The shown card is answered without reading the change key first: the row update
+    checks it inside the operation, and a change made elsewhere meanwhile makes the answer
+    roll back and go the full way, once."""
+    did = study.deck("Deck")
+    cid = study.review(did, ivl=10)
+    other_card = study.review(study.deck("Other"), ivl=5, front="other")
+    shown = study.col.sched.get_next_card(did)
+    assert shown.card.id == cid
+
+    def suspend_other(col):
+        from repetend.core.scheduler.cardops import suspend
+
+        suspend(col, [other_card])
+
+    _in_other_connection(study, suspend_other)
+    result = study.col.sched.answer_card(shown.card, "good", shown.states)
+    assert study.card(cid).ivl == result.card.ivl == shown.states.good.scheduled_days
+    assert study.col.db.execute("SELECT count() FROM revlog WHERE cid = ?",
+                                (cid,)).fetchone()[0] == 1
+    steps = [name for (name,) in study.col.db.execute(
+        "SELECT name FROM undo_steps WHERE redo = 0 ORDER BY id DESC LIMIT 2")]
+    assert steps[0] == "Answer Card" and steps[1] != "Answer Card"
+    assert study.col.decks.get(did).extra["revToday"] == [study.today, 1]
+    study.col.sched.undo()
+    assert study.card(cid).ivl == 10 and study.card(other_card).queue == -1
