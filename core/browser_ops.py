@@ -23,7 +23,9 @@ from repetend.core.notes import (
     str_to_tags,
     tags_to_str,
 )
+from repetend.core.template import field_is_empty
 from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
+from repetend.core.undo import update_rows
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -159,19 +161,30 @@ def _update_notes(col: Collection, notes: list[Note]) -> None:
         note.fields = prepare_fields(note.fields)
         note.tags = canonical(note.tags)
         note.mtime, note.usn = now, -1
-        params.append((now, tags_to_str(note.tags), FIELD_SEPARATOR.join(note.fields),
+        params.append((note.id, now, -1, tags_to_str(note.tags),
+                       FIELD_SEPARATOR.join(note.fields),
                        strip_html_preserving_media_filenames(note.fields[nt.sort_field]),
-                       field_checksum(note.fields[0]), note.id))
+                       field_checksum(note.fields[0])))
     canonical.register()
-    col.db.executemany("UPDATE notes SET mtime = ?, usn = -1, tags = ?, flds = ?, sfld = ?, "
-                       "csum = ? WHERE id = ?", params)
+    update_rows(col.db, "notes", ("mtime", "usn", "tags", "flds", "sfld", "csum"), params)
     have: dict[int, set[int]] = {}
     for nid, ord_ in col.db.execute(f"SELECT nid, ord FROM cards WHERE nid IN {_IDS}",
                                     (_ids(n.id for n in notes),)):
         have.setdefault(nid, set()).add(ord_)
+    # A standard note type's cards depend only on which fields are empty and whether
+    # there are tags: worked out once per combination (parsing templates each time was a
+    # fifth of a find and replace on every note).
+    wanted: dict[tuple[Any, ...], set[int]] = {}
     for note in notes:
         nt = col.notetypes.get(note.ntid)
-        if not cardgen.ords_with_content(nt, note) <= have.get(note.id, set()):
+        if nt.is_cloze:
+            ords = cardgen.ords_with_content(nt, note)
+        else:
+            key = (nt.id, bool(note.tags), *map(field_is_empty, note.fields))
+            ords = wanted.get(key)
+            if ords is None:
+                ords = wanted[key] = cardgen.ords_with_content(nt, note)
+        if not ords <= have.get(note.id, set()):
             cardgen.generate_cards(col, note, nt, None, new_note=False)
 
 
@@ -204,22 +217,30 @@ def _tag_list(tags: str | Iterable[str]) -> list[str]:
 
 
 class _TagCanonicalizer:
-    """`Collection._canonical_tags` for many notes: the tag list is read once, and the
-    tags not registered yet are added once each, in the order first seen."""
+    """`Collection._canonical_tags` for many notes: the tag list is read once, the tags not
+    registered yet are added once each, in the order first seen, and each combination of
+    tags is worked out once (notes share them; a later new tag cannot change the result
+    for an earlier combination, which held no tag of that spelling)."""
 
     def __init__(self, col: Collection) -> None:
         self._db = col.db
         self._known = {r[0].casefold(): r[0] for r in col.db.execute("SELECT tag FROM tags")}
         self._new: list[str] = []
+        self._done: dict[tuple[str, ...], list[str]] = {}
 
     def __call__(self, tags: list[str]) -> list[str]:
+        key = tuple(tags)
+        done = self._done.get(key)
+        if done is not None:
+            return list(done)
         result = canonical_tags(tags, self._known)
         for tag in result:
             folded = tag.casefold()
             if folded not in self._known:
                 self._known[folded] = tag
                 self._new.append(tag)
-        return result
+        self._done[key] = result
+        return list(result)
 
     def register(self) -> None:
         self._db.executemany("INSERT OR IGNORE INTO tags (tag) VALUES (?)",
@@ -238,10 +259,9 @@ def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> in
         for nid, tags in updates.items():
             text = tags_to_str(canonical(tags))
             if text != old[nid]:
-                params.append((text, now, nid))
+                params.append((nid, text, now, -1))
         canonical.register()
-        col.db.executemany("UPDATE notes SET tags = ?, mtime = ?, usn = -1 WHERE id = ?",
-                           params)
+        update_rows(col.db, "notes", ("tags", "mtime", "usn"), params)
     return len(params)
 
 

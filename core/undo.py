@@ -207,7 +207,8 @@ _DELETE_ROW = re.compile(r"DELETE FROM (\w+) WHERE rowid=(-?\d+)\Z")
 _UPDATE_HEAD = re.compile(r"UPDATE (\w+) SET ")
 _ASSIGNMENT = re.compile(rf"(\w+)=({_LITERAL})(,|\Z)")
 _ROWID = re.compile(r"-?\d+\Z")
-_INSERT_HEAD = re.compile(r"INSERT INTO (\w+) \([\w,]+\) VALUES \Z")
+_INSERT_HEAD = re.compile(r"INSERT INTO (\w+) \(rowid,[\w,]+\) VALUES \Z")
+_FIRST_ROWID = re.compile(r"\(-?\d+,")
 _INT64 = range(-(2**63), 2**63)
 
 
@@ -227,21 +228,21 @@ def _value(literal: str) -> Any:
 
 
 def _shape(sql: str) -> tuple[str, str, str, Any] | None:
-    """How a logged row statement can be batched: (table, "rows", "INSERT … VALUES ",
-    "(…)") for an insert, whose value lists several rows can share; (table, "many",
-    SQL with `?`, values) for a delete or an update (integers, text, blobs and NULL: a
-    REAL's text form is SQLite's to read); None for anything else, which runs as written."""
+    """How a logged row statement can be batched: (table, "insert", "INSERT … VALUES ",
+    "(…)"), whose value lists several rows can share; (table, "update", "col,col",
+    (rowid, value, value)); (table, "delete", "", (rowid,)). Update values are integers,
+    text, blobs or NULL (a REAL's text form is SQLite's to read). None for anything else,
+    which runs as written."""
     if sql.startswith("INSERT INTO "):
         cut = sql.find(" VALUES (") + 8
         head = _INSERT_HEAD.match(sql[:cut]) if cut > 8 else None
-        if head is None or not sql.endswith(")"):
+        if head is None or not sql.endswith(")") or not _FIRST_ROWID.match(sql, cut):
             return None
-        return head[1], "rows", sql[:cut], sql[cut:]
+        return head[1], "insert", sql[:cut], sql[cut:]
     try:
         if sql.startswith("DELETE FROM "):
             m = _DELETE_ROW.match(sql)
-            return (m[1], "many", f"DELETE FROM {m[1]} WHERE rowid=?",
-                    (_value(m[2]),)) if m else None
+            return (m[1], "delete", "", (_value(m[2]),)) if m else None
         head = _UPDATE_HEAD.match(sql)
         if head is None:
             return None
@@ -254,26 +255,94 @@ def _shape(sql: str) -> tuple[str, str, str, Any] | None:
         if not items or items[-1][2] or \
                 sum(len(c) + len(v) + 1 + len(sep) for c, v, sep in items) != len(body):
             return None
-        return (head[1], "many", f"UPDATE {head[1]} SET {'=?,'.join(c for c, _, _ in items)}"
-                "=? WHERE rowid=?", (*(_value(v) for _, v, _ in items), _value(rowid)))
+        return (head[1], "update", ",".join(c for c, _, _ in items),
+                (_value(rowid), *(_value(v) for _, v, _ in items)))
     except ValueError:
         return None
 
 
+#: From this many rows on, `update_rows` and `delete_rows` go through a scratch table.
+SCRATCH_MIN = 64
+
+
+def _scratch(db: sqlite3.Connection, rows: Sequence[Sequence[Any]]) -> str:
+    """A TEMP table (rid, v0, v1, …) holding `rows` (untyped columns: values kept as
+    given); the caller empties it."""
+    n = len(rows[0]) - 1
+    name = f"temp.undo_rows_{n}"
+    db.execute(f"CREATE TABLE IF NOT EXISTS {name} (rid INTEGER PRIMARY KEY"
+               + "".join(f", v{i}" for i in range(n)) + ")")
+    db.executemany(f"INSERT INTO {name} VALUES ({','.join('?' * (n + 1))})", rows)
+    return name
+
+
+def update_rows(db: sqlite3.Connection, table: str, columns: Sequence[str],
+                rows: Sequence[Sequence[Any]]) -> int:
+    """Set `columns` of many rows of `table`: each row is (rowid, value, …), rowids
+    distinct. The rows change in no particular order, so a UNIQUE column must not pass
+    values between them. Many rows go as ONE `UPDATE … FROM` a scratch table: one statement per row
+    cost about twice as much with the undo triggers (a statement journal per row on the
+    main and the temp database). Returns how many rows changed."""
+    if not rows:
+        return 0
+    if len(rows) < SCRATCH_MIN:
+        return db.executemany(f"UPDATE {table} SET {'=?,'.join(columns)}=? WHERE rowid=?",
+                              [(*r[1:], r[0]) for r in rows]).rowcount
+    scratch = _scratch(db, rows)
+    try:
+        sets = ", ".join(f"{c} = s.v{i}" for i, c in enumerate(columns))
+        return db.execute(f"UPDATE main.{table} SET {sets} FROM {scratch} AS s "
+                          f"WHERE {table}.rowid = s.rid").rowcount
+    finally:
+        db.execute(f"DELETE FROM {scratch}")
+
+
+def delete_rows(db: sqlite3.Connection, table: str, rowids: Sequence[Sequence[Any]]) -> int:
+    """Delete rows of `table` by rowid (each given as a 1-tuple), as `update_rows` does."""
+    if not rowids:
+        return 0
+    if len(rowids) < SCRATCH_MIN:
+        return db.executemany(f"DELETE FROM {table} WHERE rowid=?", rowids).rowcount
+    scratch = _scratch(db, rowids)
+    try:
+        return db.execute(f"DELETE FROM main.{table} WHERE rowid IN "
+                          f"(SELECT rid FROM {scratch})").rowcount
+    finally:
+        db.execute(f"DELETE FROM {scratch}")
+
+
 class _Replay:
     """Runs logged row statements in batches instead of one compiled statement each (with
-    its triggers, parsing and compiling was most of the time of a bulk undo): consecutive
-    inserts into a table become multi-row INSERTs of the same literal values, consecutive
-    updates of the same columns (or deletes) one `executemany`.
+    its triggers, parsing and compiling was most of the time of a bulk undo).
 
-    Each table's statements keep their order; statements on different tables may run in
-    another order than logged, which gives the same rows: no main-schema triggers exist and
-    foreign keys are off during undo. (The redo step records what actually ran.) Anything
-    else waits for the batches before it and runs as written."""
+    Statements on different tables commute (no main-schema triggers exist and foreign keys
+    are off during undo), and so do statements on different rows of one table unless a
+    UNIQUE column is involved. So, per table, until a row comes up a second time: updates
+    of columns that are in no UNIQUE index ("free") gather by column set and run as one
+    `update_rows` each; the other statements keep their order, consecutive inserts as
+    multi-row INSERTs of the same literal values, consecutive deletes as one
+    `delete_rows`, consecutive updates of the same columns as one ordered `executemany`.
+    Anything else waits for the batches before it and runs as written. (The redo step
+    records what actually ran.)"""
 
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
-        self._tables: dict[str, list[tuple[str, str, list[Any]]]] = {}
+        # table -> (ordered batches [kind, key, items], free updates {key: items}, rowids)
+        self._tables: dict[str, tuple[list[tuple[str, str, list[Any]]],
+                                      dict[str, list[Any]], set[int]]] = {}
+        self._unique: dict[str, set[str]] = {}
+
+    def _unique_columns(self, table: str) -> set[str]:
+        """Columns of `table` in a UNIQUE index (all of them if one is on an expression)."""
+        found = self._unique.get(table)
+        if found is None:
+            found = set()
+            for index in self._db.execute(f"PRAGMA main.index_list({table})").fetchall():
+                if index[2]:
+                    for _, cid, name in self._db.execute(f"PRAGMA main.index_info({index[1]})"):
+                        found |= set(_columns(self._db, table)) if cid == -2 else {name}
+            self._unique[table] = found
+        return found
 
     def run(self, sql: str) -> None:
         shape = _shape(sql)
@@ -282,23 +351,41 @@ class _Replay:
             self._db.execute(sql)
             return
         table, kind, key, item = shape
-        groups = self._tables.setdefault(table, [])
-        if groups and groups[-1][1] == key:
-            groups[-1][2].append(item)
+        rowid = item[0] if kind != "insert" else int(item[1:item.index(",")])
+        pending = self._tables.get(table)
+        if pending is not None and rowid in pending[2]:
+            self._flush_table(table)
+            pending = None
+        if pending is None:
+            pending = self._tables[table] = ([], {}, set())
+        ordered, free, rowids = pending
+        rowids.add(rowid)
+        if kind == "update" and not self._unique_columns(table).intersection(key.split(",")):
+            free.setdefault(key, []).append(item)
+        elif ordered and ordered[-1][0] == kind and ordered[-1][1] == key:
+            ordered[-1][2].append(item)
         else:
-            groups.append((kind, key, [item]))
+            ordered.append((kind, key, [item]))
+
+    def _flush_table(self, table: str) -> None:
+        db = self._db
+        ordered, free, _ = self._tables.pop(table)
+        for kind, key, items in ordered:
+            if kind == "update":
+                db.executemany(f"UPDATE {table} SET {'=?,'.join(key.split(','))}=? "
+                               "WHERE rowid=?", [(*r[1:], r[0]) for r in items])
+            elif kind == "delete":
+                delete_rows(db, table, items)
+            else:
+                for i in range(0, len(items), BULK_CHUNK):
+                    db.execute(key + ",".join(items[i:i + BULK_CHUNK]))
+        for key, items in free.items():
+            update_rows(db, table, key.split(","), items)
 
     def flush(self) -> None:
         """Run what is waiting (before any statement that is not batched)."""
-        db = self._db
-        for groups in self._tables.values():
-            for kind, key, items in groups:
-                if kind == "many":
-                    db.executemany(key, items)
-                    continue
-                for i in range(0, len(items), BULK_CHUNK):
-                    db.execute(key + ",".join(items[i:i + BULK_CHUNK]))
-        self._tables.clear()
+        for table in list(self._tables):
+            self._flush_table(table)
 
 
 class UndoHistory:
@@ -364,12 +451,14 @@ class UndoHistory:
         """Move the pending inverse statements into the file as one row of `step`; whether
         there were any."""
         db = self._db
-        pending = db.execute("DELETE FROM temp.undo_pending RETURNING seq, sql").fetchall()
+        # Read in order, then one DELETE of everything (SQLite truncates the table; a
+        # DELETE … RETURNING removed and returned row by row, then needed a sort).
+        pending = [r[0] for r in db.execute("SELECT sql FROM temp.undo_pending ORDER BY seq")]
         if not pending:
             return False
-        pending.sort(key=lambda r: r[0])  # (RETURNING gives no order)
+        db.execute("DELETE FROM temp.undo_pending")
         db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
-                   (step, _compact_json([r[1] for r in pending])))
+                   (step, _compact_json(pending)))
         return True
 
     def touch_if_changed(self, step: int, mod: int) -> bool:

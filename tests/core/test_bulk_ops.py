@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from repetend.core import browser_ops as ops
+from repetend.core import undo
 from repetend.core.collection import UNDOABLE_TABLES, Collection
 from repetend.core.errors import NotFoundError
 
@@ -15,6 +16,14 @@ TRICKY = [
     "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
     "ünïcödé 漢字 🎴", "NULL", "X'00'", "-12", "),(", "' WHERE rowid=1",
 ]
+
+
+@pytest.fixture(autouse=True, params=["scratch table", "executemany"])
+def batch_path(request, monkeypatch):
+    """Every test once with batches of any size through the scratch table, once with
+    the small ones through executemany (the default below SCRATCH_MIN rows)."""
+    if request.param == "scratch table":
+        monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
 
 
 def dump(col) -> dict[str, list[str]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from repetend.core import undo
 from repetend.core.collection import UNDOABLE_TABLES
 
@@ -11,6 +13,14 @@ TRICKY = [
     "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
     "ünïcödé 漢字 🎴", "NULL", "X'00'", "-12", "),(", "' WHERE rowid=1",
 ]
+
+
+@pytest.fixture(autouse=True, params=["scratch table", "executemany"])
+def batch_path(request, monkeypatch):
+    """Every test once with batches of any size through the scratch table, once with
+    the small ones through executemany (the default below SCRATCH_MIN rows)."""
+    if request.param == "scratch table":
+        monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
 
 
 def dump(col) -> dict[str, list[str]]:
@@ -39,14 +49,12 @@ def assert_undo_redo_exact(col, change) -> None:
 
 
 def test_shapes_of_the_trigger_statements():
-    assert undo._shape("DELETE FROM cards WHERE rowid=17") == (
-        "cards", "many", "DELETE FROM cards WHERE rowid=?", (17,))
+    assert undo._shape("DELETE FROM cards WHERE rowid=17") == ("cards", "delete", "", (17,))
     assert undo._shape("UPDATE notes SET tags=' a '',b ',usn=-1,data=NULL,flds=X'00FF' "
                        "WHERE rowid=-3") == (
-        "notes", "many", "UPDATE notes SET tags=?,usn=?,data=?,flds=? WHERE rowid=?",
-        (" a ',b ", -1, None, b"\x00\xff", -3))
+        "notes", "update", "tags,usn,data,flds", (-3, " a ',b ", -1, None, b"\x00\xff"))
     assert undo._shape("INSERT INTO tags (rowid,tag,usn) VALUES (4,'x'' WHERE',-1)") == (
-        "tags", "rows", "INSERT INTO tags (rowid,tag,usn) VALUES ", "(4,'x'' WHERE',-1)")
+        "tags", "insert", "INSERT INTO tags (rowid,tag,usn) VALUES ", "(4,'x'' WHERE',-1)")
     # a REAL (its text is SQLite's to read), or anything unexpected, runs as written
     assert undo._shape("UPDATE cards SET factor=2.5 WHERE rowid=1") is None
     assert undo._shape("UPDATE cards SET factor=1 WHERE rowid=1 OR 1") is None
@@ -120,3 +128,42 @@ def ops_delete(col, nid: int) -> None:
     from repetend.core import browser_ops
 
     browser_ops.delete_notes(col, [nid])
+
+
+def test_values_moving_between_rows_of_a_unique_column_come_back(col, add):
+    """Undo must set such values back in the logged order: run in any other order, one
+    row would take a value another still holds."""
+    notes = [add("Basic", f"n{i}", "") for i in range(3)]
+    guids = [n.guid for n in notes]
+    with col.op("Tags"):
+        col.db.executemany("INSERT INTO tags (tag) VALUES (?)", [("x",), ("y",)])
+
+    def change() -> None:
+        with col.op("Rotate"):
+            col.db.execute("UPDATE tags SET tag = 'z' WHERE tag = 'x'")
+            col.db.execute("UPDATE tags SET tag = 'x' WHERE tag = 'y'")
+            col.db.execute("UPDATE notes SET guid = 'tmp' WHERE id = ?", (notes[0].id,))
+            for i in (1, 2):
+                col.db.execute("UPDATE notes SET guid = ? WHERE id = ?",
+                               (guids[i - 1], notes[i].id))
+            col.db.execute("UPDATE notes SET guid = ? WHERE id = ?", (guids[2], notes[0].id))
+    assert_undo_redo_exact(col, change)
+    col.undo()
+    assert [col.get_note(n.id).guid for n in notes] == guids
+
+
+def test_a_row_deleted_and_added_again_in_one_step_comes_back(col, add):
+    note = add("Basic (and reversed card)", "a", "b", tags=["t"])
+    cids = col.find_cards(f"nid:{note.id}")
+
+    def change() -> None:
+        with col.op("Recreate"):
+            for cid in cids:
+                row = col.db.execute("SELECT * FROM cards WHERE id = ?", (cid,)).fetchone()
+                col.db.execute("DELETE FROM cards WHERE id = ?", (cid,))
+                values = list(row)
+                values[5] = 77  # usn
+                col.db.execute(f"INSERT INTO cards VALUES ({','.join('?' * len(values))})",
+                               values)
+                col.db.execute("UPDATE cards SET due = due + 1 WHERE id = ?", (cid,))
+    assert_undo_redo_exact(col, change)
