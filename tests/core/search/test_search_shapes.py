@@ -1,5 +1,6 @@
-"""A negated search over notes finds every card of every other note, whether it leaves out
-a few notes (read as "cards whose note is not excluded") or most of them (read as a join)."""
+"""The SQL a search becomes depends on the collection (how many notes a negation leaves
+out, how many cards match in notes mode, whether the sort field's text is inside the
+fields); whichever is chosen, the same cards and notes come back."""
 
 from __future__ import annotations
 
@@ -78,3 +79,22 @@ def test_a_sample_of_a_small_table_is_the_whole_table(col):  # type: ignore[no-u
     assert sample.share(col, "notes", "n", "n.tags LIKE ?1", ["% rare %"]) == tagged
     col.db.execute("DELETE FROM revlog")
     assert sample.share(col, "revlog", "r", "r.ease = 1", []) is None
+
+
+def test_text_in_the_sort_field_is_found_with_its_html_stripped(tmp_path):  # type: ignore[no-untyped-def]
+    col = Collection(tmp_path / "s.db")
+    try:
+        nids = []
+        for front in ["do<b>g</b>s", "a &amp; b", "plain dogs", "50%_off\\now"]:
+            note = col.new_note("Basic")
+            note.fields = [front, "back"]
+            col.add_note(note, 1)
+            nids.append(note.id)
+        assert sorted(col.find_notes("dogs")) == [nids[0], nids[2]]
+        assert col.find_notes('"a & b"') == [nids[1]]
+        assert sorted(col.find_notes("-dogs")) == [nids[1], nids[3]]
+        assert col.find_notes("50%\\_off\\\\now") == [nids[3]]  # % is plain; \_ and \\
+        assert col.find_notes("5_%") == [nids[3]]  # any one character, then a %
+        assert col.find_notes("5%") == []
+    finally:
+        col.close()
