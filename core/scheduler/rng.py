@@ -89,22 +89,27 @@ def _pcg32(state: int) -> tuple[int, int]:
 def _seeded_block(seed: int, counter: int) -> tuple[int, ...]:
     """Block `counter` of the generator seeded with `seed`. Cached: a card's seed is drawn
     from when its buttons are shown, when it is answered and when it is shown next."""
-    state = seed
+    # rand's seed_from_u64: eight PCG32 outputs make the key (`_pcg32`, inlined: this runs
+    # for every card shown, issue 3).
     key = []
+    state = seed
     for _ in range(8):
-        state, word = _pcg32(state)
-        key.append(word)
-    # chacha_block(key, counter, [0, 0], 12) on packed rows (no 16-word lists: this runs
-    # for every card shown).
+        state = (state * 6364136223846793005 + 11634580456222903519) & _M64
+        xorshifted = (((state >> 18) ^ state) >> 27) & _M32
+        rot = state >> 59
+        key.append(((xorshifted >> rot) | (xorshifted << ((32 - rot) & 31))) & _M32)
+    # chacha_block(key, counter, [0, 0], 12) on packed rows (no 16-word lists).
     a0 = _SIGMA_ROW
     b0 = key[0] | key[1] << 64 | key[2] << 128 | key[3] << 192
     c0 = key[4] | key[5] << 64 | key[6] << 128 | key[7] << 192
     d0 = (counter & _M32) | ((counter >> 32) & _M32) << 64
     a, b, c, d = _rows_rounds(a0, b0, c0, d0, 12)
     m = _LANES
-    return tuple((row >> shift) & _M32 for row in ((a + a0) & m, (b + b0) & m, (c + c0) & m,
-                                                   (d + d0) & m)
-                 for shift in (0, 64, 128, 192))
+    a, b, c, d = (a + a0) & m, (b + b0) & m, (c + c0) & m, (d + d0) & m
+    return (a & _M32, (a >> 64) & _M32, (a >> 128) & _M32, a >> 192,
+            b & _M32, (b >> 64) & _M32, (b >> 128) & _M32, b >> 192,
+            c & _M32, (c >> 64) & _M32, (c >> 128) & _M32, c >> 192,
+            d & _M32, (d >> 64) & _M32, (d >> 128) & _M32, d >> 192)
 
 
 class StdRng:

@@ -210,3 +210,32 @@ def test_an_answer_after_another_connection_changed_something_else_is_written_on
     assert study.col.decks.get(did).extra["revToday"] == [study.today, 1]
     study.col.sched.undo()
     assert study.card(cid).ivl == 10 and study.card(other_card).queue == -1
+
+
+def test_constrained_fuzz_bounds_equal_the_bounds_by_definition():
+    """The fast path (no general rounding helpers) gives what fuzz_bounds gives, clamped."""
+    from repetend.core.scheduler.floats import round_half_away, to_u32
+    from repetend.core.scheduler.fuzz import constrained_fuzz_bounds
+
+    def by_definition(interval, minimum, maximum):
+        minimum = min(minimum, maximum)
+        interval = min(max(f32(interval), float(minimum)), float(maximum))
+        delta = fuzz_delta(interval)
+        lower = to_u32(round_half_away(f32(interval - delta)))
+        upper = to_u32(round_half_away(f32(interval + delta)))
+        lower = min(max(lower, minimum), maximum)
+        upper = min(max(upper, minimum), maximum)
+        if upper == lower and 2 < upper < maximum:
+            upper = lower + 1
+        return lower, upper
+
+    rng = random.Random(3)
+    cases = [(f32(rng.uniform(0, 40_000)), rng.randint(0, 30), rng.choice((36_500, 100, 7)))
+             for _ in range(20_000)]
+    cases += [(v, 1, 36_500) for edge in (0.5, 1.5, 2.5, 7.0, 20.0, 36_500.0)
+              for v in _float32_neighbours(edge, 40)]
+    cases += [(-3.0, 0, 10), (0.0, 0, 0), (5e9, 1, 2**33), (float("inf"), 1, 2**40)]
+    for interval, minimum, maximum in cases:
+        constrained_fuzz_bounds.cache_clear()
+        assert constrained_fuzz_bounds(interval, minimum, maximum) == \
+            by_definition(interval, minimum, maximum), (interval, minimum, maximum)
