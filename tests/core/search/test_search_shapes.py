@@ -1,6 +1,6 @@
 """The SQL a search becomes depends on the collection (how many notes a negation leaves
-out, how many cards match in notes mode, whether the sort field's text is inside the
-fields); whichever is chosen, the same cards and notes come back."""
+out, how many cards match in notes mode) and on the text (LIKE needs an ESCAPE only for a
+backslash); whichever is chosen, the same cards and notes come back."""
 
 from __future__ import annotations
 
