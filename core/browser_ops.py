@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from repetend.core import cardgen
@@ -248,13 +248,16 @@ class _TagCanonicalizer:
         self._new = []
 
 
-def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> int:
-    """Store new tag lists (nid -> tags) as one step; returns how many notes changed."""
+def _write_tags(col: Collection, name: str, updates: dict[int, list[str]],
+                old: dict[int, str] | None = None) -> int:
+    """Store new tag lists (nid -> tags) as one step; returns how many notes changed.
+    `old`: the notes' stored tags, if the caller has them."""
     with col.op(name):
         now = intTime()
         canonical = _TagCanonicalizer(col)
-        old = dict(col.db.execute(f"SELECT id, tags FROM notes WHERE id IN {_IDS}",
-                                  (_ids(updates),)).fetchall())
+        if old is None:
+            old = dict(col.db.execute(f"SELECT id, tags FROM notes WHERE id IN {_IDS}",
+                                      (_ids(updates),)).fetchall())
         params = []
         for nid, tags in updates.items():
             text = tags_to_str(canonical(tags))
@@ -265,42 +268,59 @@ def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> in
     return len(params)
 
 
-def _note_tags(col: Collection, nids: list[int]) -> dict[int, list[str]]:
-    """nid -> tags of the notes that exist, in the order of `nids`."""
+def _stored_tags(col: Collection, nids: list[int]) -> dict[int, str]:
+    """nid -> stored tag text of the notes that exist, in the order of `nids`."""
     found = dict(col.db.execute(f"SELECT id, tags FROM notes WHERE id IN {_IDS}",
                                 (_ids(nids),)).fetchall())
-    return {nid: str_to_tags(found[nid]) for nid in nids if nid in found}
+    return {nid: found[nid] for nid in nids if nid in found}
+
+
+def _note_tags(col: Collection, nids: list[int]) -> dict[int, list[str]]:
+    """nid -> tags of the notes that exist, in the order of `nids`."""
+    return {nid: str_to_tags(text) for nid, text in _stored_tags(col, nids).items()}
 
 
 def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
     """Add space-separated `tags` to notes; returns how many notes changed."""
     wanted = _tag_list(tags)
-    nids = _unique(nids)
-    if not nids:
-        return 0
-    updates = {}
-    for nid, current in _note_tags(col, nids).items():
+
+    def added(current: list[str]) -> list[str] | None:
         folded = {t.casefold() for t in current}
         extra = [t for t in wanted if t.casefold() not in folded]
-        if extra:
-            updates[nid] = current + extra
-    if not updates:
-        return 0
-    return _write_tags(col, OP_ADD_TAGS, updates)
+        return current + extra if extra else None
+
+    return _change_tags(col, OP_ADD_TAGS, _unique(nids), added)
 
 
 def remove_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
     """Remove `tags` (case-insensitively) from notes; returns how many notes changed."""
     gone = {t.casefold() for t in _tag_list(tags)}
-    nids = _unique(nids)
-    updates = {}
-    for nid, current in _note_tags(col, nids).items():
+
+    def removed(current: list[str]) -> list[str] | None:
         kept = [t for t in current if t.casefold() not in gone]
-        if len(kept) != len(current):
-            updates[nid] = kept
+        return kept if len(kept) != len(current) else None
+
+    return _change_tags(col, OP_REMOVE_TAGS, _unique(nids), removed)
+
+
+def _change_tags(col: Collection, name: str, nids: list[int],
+                 change: Callable[[list[str]], list[str] | None]) -> int:
+    """Apply `change` (current tags -> new tags, or None to leave the note alone) to the
+    notes, once per distinct stored tag text (notes share them)."""
+    if not nids:
+        return 0
+    stored = _stored_tags(col, nids)
+    results: dict[str, list[str] | None] = {}
+    updates = {}
+    for nid, text in stored.items():
+        if text not in results:
+            results[text] = change(str_to_tags(text))
+        new = results[text]
+        if new is not None:
+            updates[nid] = new
     if not updates:
         return 0
-    return _write_tags(col, OP_REMOVE_TAGS, updates)
+    return _write_tags(col, name, updates, stored)
 
 
 def rename_tag(col: Collection, old: str, new: str) -> int:
