@@ -117,7 +117,7 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
         raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
     changed = []
     for nid in nids:
-        ntid, flds, tags = stored[nid]
+        ntid, flds, tags = stored[nid][:3]
         nt = col.notetypes.get(ntid)
         names = nt.field_names()
         old = flds.split(FIELD_SEPARATOR)
@@ -134,39 +134,47 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
     if not changed:
         return 0
     with col.op(OP_FIND_REPLACE):
-        _update_notes(col, changed)
+        _update_notes(col, changed, {nid: row[2:] for nid, row in stored.items()})
     return len(changed)
 
 
-def _note_rows(col: Collection, nids: list[int]) -> dict[int, tuple[int, str, str]]:
-    """nid -> (note type id, flds, tags) of every note; a missing one is an error."""
-    found = {r[0]: (r[1], r[2], r[3]) for r in col.db.execute(
-        f"SELECT id, ntid, flds, tags FROM notes WHERE id IN {_IDS}", (_ids(nids),))}
+def _note_rows(col: Collection, nids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """nid -> (note type id, flds, tags, sfld, csum) of every note; a missing one is an
+    error."""
+    found = {r[0]: tuple(r[1:]) for r in col.db.execute(
+        f"SELECT id, ntid, flds, tags, sfld, csum FROM notes WHERE id IN {_IDS}",
+        (_ids(nids),))}
     for nid in nids:
         if nid not in found:
             raise NotFoundError(f"no note with id {nid}")
     return found
 
 
-def _update_notes(col: Collection, notes: list[Note]) -> None:
+def _update_notes(col: Collection, notes: list[Note],
+                  stored: dict[int, tuple[Any, ...]]) -> None:
     """Save edited fields as `Collection.update_note` does (normalized fields, canonical
     tags, sort field, checksum, then the cards the edit makes possible), in a few statements
-    for all the notes instead of a dozen for each."""
+    for all the notes instead of a dozen for each. `stored`: nid -> the (tags, sfld, csum)
+    in the file; only those that change are written (SQLite rewrites the index entries of
+    every column it sets, changed or not)."""
     canonical = _TagCanonicalizer(col)
     now = intTime()
-    params = []
+    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
     for note in notes:
         nt = col.notetypes.get(note.ntid)
         col._check_field_count(note, nt)
         note.fields = prepare_fields(note.fields)
         note.tags = canonical(note.tags)
         note.mtime, note.usn = now, -1
-        params.append((note.id, now, -1, tags_to_str(note.tags),
-                       FIELD_SEPARATOR.join(note.fields),
-                       strip_html_preserving_media_filenames(note.fields[nt.sort_field]),
-                       field_checksum(note.fields[0])))
+        new = (tags_to_str(note.tags),
+               strip_html_preserving_media_filenames(note.fields[nt.sort_field]),
+               field_checksum(note.fields[0]))
+        changed = [i for i in range(3) if new[i] != stored[note.id][i]]
+        groups.setdefault(tuple(("tags", "sfld", "csum")[i] for i in changed), []).append(
+            (note.id, now, -1, FIELD_SEPARATOR.join(note.fields), *(new[i] for i in changed)))
     canonical.register()
-    update_rows(col.db, "notes", ("mtime", "usn", "tags", "flds", "sfld", "csum"), params)
+    for columns, rows in groups.items():
+        update_rows(col.db, "notes", ("mtime", "usn", "flds", *columns), rows)
     have: dict[int, set[int]] = {}
     for nid, ord_ in col.db.execute(f"SELECT nid, ord FROM cards WHERE nid IN {_IDS}",
                                     (_ids(n.id for n in notes),)):

@@ -3,7 +3,9 @@
 Every table of the collection gets TEMP triggers that, while an operation is being
 recorded, store the statement that reverses each inserted, updated or deleted row.
 Undoing a step runs its inverse statements newest-first inside one transaction, and
-records *their* inverses as the redo step. Because the triggers see every row change,
+records *their* inverses as the redo step. They run in batches (`_Replay`): compiling one
+statement per row, each with its triggers, made undoing a change to 100,000 notes take
+seconds; the batches give the same rows. Because the triggers see every row change,
 no operation can forget to make itself undoable. The stacks are kept in the file
 (`undo_steps`, `undo_log`), so `repetend undo` works from a later command too.
 
