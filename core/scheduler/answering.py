@@ -257,7 +257,8 @@ class _Issued:
     row: Any
     #: the states given out (held, so that their id stays theirs while issued)
     states: SchedulingStates
-    #: the card's current state and the context of its states, as derived then
+    #: the card's scheduling fields, current state and the context of its states, as then
+    fields: CardSchedulingFields
     current: CardState
     ctx: StateContext
 
@@ -346,7 +347,8 @@ class Scheduler:
     def _fuzz_on(self) -> bool:
         if self.fuzz is not None:
             return self.fuzz
-        if any(os.environ.get(name) == "1" for name in NO_FUZZ_ENV):
+        environ = os.environ  # (no generator: this runs for every card shown and answered)
+        if environ.get(NO_FUZZ_ENV[0]) == "1" or environ.get(NO_FUZZ_ENV[1]) == "1":
             return False
         return bool(self._setting("fuzz"))
 
@@ -586,10 +588,12 @@ class Scheduler:
         """Give out the card of `row` (read under `key`) with its states and labels."""
         card = _card_from_row(row)
         ctx = self._context(card, timing)
-        current = self._current(card, timing, ctx)
+        fields = _sched_fields(card)
+        current = current_state_from_card(fields, ctx.config, timing.today, timing.now,
+                                          ctx.filtered, fuzz=ctx.fuzz_seed is not None)
         # The buttons show the states that will be committed: after add-ons and scripts.
         states, _ = self._commit_states(card, next_states(current, ctx))
-        self._issued = _Issued(key, row, states, current, ctx)
+        self._issued = _Issued(key, row, states, fields, current, ctx)
         return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
                           kind=kind, counts=queue.counts(timing.now))
 
@@ -745,14 +749,17 @@ class Scheduler:
             # The same row, day and options: the state derived when it was shown differs
             # from one derived now only in the seconds elapsed, which neither applying it
             # nor the review log reads; the context only needs the clock of now.
-            current = issued.current
+            fields, current = issued.fields, issued.current
             ctx = replace(issued.ctx, now=timing.now,
                           secs_until_rollover=timing.secs_until_rollover)
         else:
             ctx = self._context(stored, timing)
-            current = self._current(stored, timing, ctx)
+            fields = _sched_fields(stored)
+            current = current_state_from_card(fields, ctx.config, timing.today, timing.now,
+                                              ctx.filtered, fuzz=ctx.fuzz_seed is not None)
         if states is not None and shown is not None and states is shown.states and \
-                without_elapsed(states.current) == without_elapsed(current):  # type: ignore[union-attr]
+                (states.current is current or  # type: ignore[union-attr]
+                 without_elapsed(states.current) == without_elapsed(current)):  # type: ignore[union-attr]
             chosen, states_error = states, None  # the very states get_next_card gave out
         elif states is not None:
             try:
@@ -763,7 +770,7 @@ class Scheduler:
         else:
             chosen, states_error = self._commit_states(stored, next_states(current, ctx))
         next_state = chosen.for_button(button)
-        applied = apply_state(_sched_fields(stored), current, next_state, ctx)
+        applied = apply_state(fields, current, next_state, ctx)
         taken = min(max(int(time_taken_ms), 0),
                     self._preset(stored.odid or stored.did).cap_answer_time_to_secs * 1000)
 
