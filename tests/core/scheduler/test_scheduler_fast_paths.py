@@ -239,3 +239,20 @@ def test_constrained_fuzz_bounds_equal_the_bounds_by_definition():
         constrained_fuzz_bounds.cache_clear()
         assert constrained_fuzz_bounds(interval, minimum, maximum) == \
             by_definition(interval, minimum, maximum), (interval, minimum, maximum)
+
+
+def test_the_reused_json_encoder_writes_what_the_json_module_writes():
+    import json
+
+    from repetend.core.scheduler.answering import _object_json
+
+    values = [{}, {"lrt": 1795694468}, {"pos": 3, "lrt": 1, "cd": '{"a":"b"}'},
+              {"revToday": [69, 12], "timeToday": [69, 36_000], "newLimit": None},
+              {"s": 2.3065, "d": 2.111, "dr": 0.9, "decay": 0.1542, "big": 2**70},
+              {"naïve": "日本語\u2028\x00\\", "t": True, "f": False, "nested": {"x": [[], {}]}},
+              {"inf": float("inf"), "nan": float("nan"), "neg": -0.0}]
+    for value in values:
+        assert _object_json(value) == json.dumps(value, ensure_ascii=False,
+                                                 separators=(",", ":"))
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        _object_json({"x": object()})
