@@ -275,8 +275,9 @@ class _Issued:
 
     #: the collection's change key when the row was read
     key: tuple[Any, ...]
-    #: the card's row (`_CARD_COLUMNS` first)
+    #: the card's row (`_CARD_COLUMNS` first), and our own copy of the card given out
     row: Any
+    card: Card
     #: the states given out (held, so that their id stays theirs while issued)
     states: SchedulingStates
     #: the card's scheduling fields, current state and the context of its states, as then
@@ -615,7 +616,8 @@ class Scheduler:
                                           ctx.filtered, fuzz=ctx.fuzz_seed is not None)
         # The buttons show the states that will be committed: after add-ons and scripts.
         states, _ = self._commit_states(card, next_states(current, ctx))
-        self._issued = _Issued(key, row, states, fields, current, ctx)
+        self._issued = _Issued(key, row, replace(card, data=dict(card.data)), states, fields,
+                               current, ctx)
         return QueuedCard(card=card, states=states, labels=self._labels(states, timing),
                           kind=kind, counts=queue.counts(timing.now))
 
@@ -761,7 +763,7 @@ class Scheduler:
             shown = None
         # Unchanged since get_next_card read it (same change key): no need to read it again.
         issued = shown if shown is not None and shown.key == key else None
-        stored = _card_from_row(issued.row) if issued is not None else load_card(self.col, cid)
+        stored = issued.card if issued is not None else load_card(self.col, cid)
         if not isinstance(card, int) and _sched_key(card) != _sched_key(stored):
             raise InvalidInput(f"card {cid} changed since it was shown (was it answered "
                                "already?); fetch it again")

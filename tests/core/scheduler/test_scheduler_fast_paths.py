@@ -256,3 +256,17 @@ def test_the_reused_json_encoder_writes_what_the_json_module_writes():
                                                  separators=(",", ":"))
     with pytest.raises(TypeError, match="not JSON serializable"):
         _object_json({"x": object()})
+
+
+def test_changes_to_the_card_given_out_do_not_reach_what_the_answer_writes(study):
+    """Answering without reading the row again works on a copy kept when the card was
+    shown, not on the object the caller holds."""
+    did = study.deck("Deck")
+    cid = study.review(did, ivl=10)
+    shown = study.col.sched.get_next_card(did)
+    shown.card.data["cd"] = '{"v":"mine"}'
+    shown.card.flags = 5
+    result = study.col.sched.answer_card(shown.card, "good", shown.states)
+    stored = study.card(cid)
+    assert "cd" not in stored.data and stored.flags == 0
+    assert "cd" not in result.card.data and result.card.flags == 0
