@@ -169,3 +169,19 @@ def test_delete_notes_leaves_the_rows_and_graves_remove_notes_leaves(col, filled
         assert content(col) == content(other)
     finally:
         other.close()
+
+
+def test_a_plain_replacement_is_taken_literally(col, add):
+    note = add("Basic", "a cat", "cat")
+    text = r"\1 \g<0> $1 \\ \n"
+    assert ops.find_and_replace(col, [note.id], "cat", text) == 1
+    assert col.get_note(note.id).fields == ["a " + text, text]
+
+
+def test_the_checksum_of_a_stripped_sort_field_is_the_field_checksum():
+    from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
+
+    for field in ["", "plain", "<b>bold</b> &amp;lt; x", '<img src="a b.png"> word',
+                  "&nbsp;spaced&nbsp;", "ünï<br>cödé", *TRICKY]:
+        stripped = strip_html_preserving_media_filenames(field)
+        assert ops._stripped_checksum(stripped) == field_checksum(field)
