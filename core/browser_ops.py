@@ -30,6 +30,7 @@ from repetend.core.undo import update_rows
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
+    from repetend.core.notetypes import NoteType
 
 OP_CHANGE_DECK = "Change Deck"
 OP_FIND_REPLACE = "Find and Replace"
@@ -119,18 +120,23 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
     except (re.error, IndexError) as exc:
         raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
     changed = []
+    # per note type: its field names and the positions of the fields searched
+    searched: dict[int, tuple[list[str], list[int]]] = {}
+    sub = pattern.sub
     for nid in nids:
         ntid, flds, tags = stored[nid][:3]
-        nt = col.notetypes.get(ntid)
-        names = nt.field_names()
+        if ntid not in searched:
+            names = col.notetypes.get(ntid).field_names()
+            searched[ntid] = names, [i for i, name in enumerate(names)
+                                     if wanted is None or name in wanted]
+        names, positions = searched[ntid]
         old = flds.split(FIELD_SEPARATOR)
         new = list(old)
-        for i, name in enumerate(names):
-            if wanted is None or name in wanted:
-                try:
-                    new[i] = pattern.sub(template, new[i])
-                except (re.error, IndexError) as exc:
-                    raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
+        try:
+            for i in positions:
+                new[i] = sub(template, new[i])
+        except (re.error, IndexError) as exc:
+            raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
         if new != old:
             changed.append(Note(ntid=ntid, fields=new, tags=str_to_tags(tags), id=nid,
                                 field_names=names))
@@ -169,9 +175,11 @@ def _update_notes(col: Collection, notes: list[Note],
     canonical = _TagCanonicalizer(col)
     now = intTime()
     groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    types: dict[int, NoteType] = {}
     for note in notes:
-        nt = col.notetypes.get(note.ntid)
-        col._check_field_count(note, nt)
+        nt = types.get(note.ntid) or types.setdefault(note.ntid, col.notetypes.get(note.ntid))
+        if len(note.fields) != len(nt.fields):
+            col._check_field_count(note, nt)
         note.fields = prepare_fields(note.fields)
         note.tags = canonical(note.tags)
         note.mtime, note.usn = now, -1
@@ -194,7 +202,7 @@ def _update_notes(col: Collection, notes: list[Note],
     # fifth of a find and replace on every note).
     wanted: dict[tuple[Any, ...], set[int]] = {}
     for note in notes:
-        nt = col.notetypes.get(note.ntid)
+        nt = types[note.ntid]
         if nt.is_cloze:
             ords = cardgen.ords_with_content(nt, note)
         else:
