@@ -343,8 +343,12 @@ class _Replay:
         ordered, free, rowids = pending
         rowids.add(rowid)
         if kind == "update":
+            batch = free.get(key)
+            if batch is not None:
+                batch.append((values, sql))
+                return
             if self._is_free(table, key):
-                free.setdefault(key, []).append((values, sql))
+                free[key] = [(values, sql)]
                 return
             kind, key, values = "sql", "", sql
         if ordered and ordered[-1][0] == kind and ordered[-1][1] == key:
