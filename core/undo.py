@@ -583,11 +583,15 @@ class UndoHistory:
         return deleted
 
     def _reverse_bulk_insert(self, table: str, statements: list[str], step: int) -> None:
-        """Run bulk inserts into `table`, logging one bulk delete of their rows."""
+        """Run bulk inserts into `table`, logging one bulk delete of their rows.
+
+        They come newest first, i.e. highest rows first as a bulk delete saved them; they
+        run the other way round (rows that were in the table together go back in any
+        order), so each adds to the end of the table instead of splitting its pages."""
         db = self._db
         ids: list[int] = []
         with _suspended(db, table, "insert"):
-            for sql in statements:
+            for sql in reversed(statements):
                 ids += [r[0] for r in db.execute(sql + " RETURNING rowid")]
         self._flush(step)
         db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
