@@ -167,3 +167,16 @@ def test_a_row_deleted_and_added_again_in_one_step_comes_back(col, add):
                                values)
                 col.db.execute("UPDATE cards SET due = due + 1 WHERE id = ?", (cid,))
     assert_undo_redo_exact(col, change)
+
+
+def test_two_bulk_deletes_of_one_table_in_one_step_come_back(col, add, monkeypatch):
+    monkeypatch.setattr(undo, "BULK_CHUNK", 3)  # several saved statements per delete
+    for i in range(20):
+        add("Basic (and reversed card)", f"n{i}", TRICKY[i % len(TRICKY)])
+    ids = col.find_cards("")
+
+    def change() -> None:
+        with col.op("Two deletes"):
+            col.history.bulk_delete("cards", f"id IN ({','.join(map(str, ids[::2]))})")
+            col.history.bulk_delete("cards", f"id IN ({','.join(map(str, ids[1::4]))})")
+    assert_undo_redo_exact(col, change)
