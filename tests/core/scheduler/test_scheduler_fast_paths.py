@@ -270,3 +270,13 @@ def test_changes_to_the_card_given_out_do_not_reach_what_the_answer_writes(study
     stored = study.card(cid)
     assert "cd" not in stored.data and stored.flags == 0
     assert "cd" not in result.card.data and result.card.flags == 0
+
+
+def test_the_fuzz_factor_is_the_first_draw_of_the_generator():
+    from repetend.core.scheduler.fuzz import fuzz_factor
+    from repetend.core.scheduler.rng import StdRng
+
+    rng = random.Random(9)
+    for seed in [0, 1, (1 << 64) - 1, 1 << 64, *(rng.getrandbits(64) for _ in range(300))]:
+        assert fuzz_factor(seed) == StdRng(seed).unit_f32()
+    assert fuzz_factor(None) is None
