@@ -26,7 +26,7 @@ from repetend.core.notes import (
 )
 from repetend.core.template import field_is_empty
 from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
-from repetend.core.undo import update_rows
+from repetend.core.undo import bulk_update, update_rows
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -72,10 +72,10 @@ def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
     with col.op(OP_CHANGE_DECK):
         now, ids = intTime(), _ids(cids)
         # A card in a filtered deck gets the deck as its home (odid), others move (did).
-        return sum(col.db.execute(
-            f"UPDATE cards SET {column} = ?, mtime = ?, usn = -1 WHERE id IN {_IDS} "
-            f"AND {where} AND {column} != ?", (target.id, now, ids, target.id)).rowcount
-            for column, where in (("did", "odid = 0"), ("odid", "odid != 0")))
+        return sum(bulk_update(col.db, "cards", {column: "?", "mtime": "?", "usn": "-1"},
+                               (target.id, now), f"id IN {_IDS} AND {where} AND {column} != ?",
+                               (ids, target.id))
+                   for column, where in (("did", "odid = 0"), ("odid", "odid != 0")))
 
 
 # --- find and replace --------------------------------------------------------------------

@@ -60,6 +60,7 @@ class BulkInsertError(RepetendError):
 BULK_CHUNK = 500
 _BULK_DELETE = "/*bulk-delete {table}*/ DELETE FROM {table} WHERE rowid IN "
 _BULK_INSERT = "/*bulk-insert {table}*/ "
+_BULK_UPDATE = "/*bulk-update {table} {columns}*/ "
 _compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -173,10 +174,11 @@ class BulkInsert:
 
 
 def _bulk_header(sql: str) -> tuple[str, str]:
-    """("delete" | "insert", table) of a bulk statement."""
+    """("delete" | "insert" | "update", what) of a bulk statement: the table, and for an
+    update "table col,col"."""
     header = sql[len("/*bulk-"):sql.index("*/")]
     kind, _, table = header.partition(" ")
-    if kind not in ("delete", "insert"):
+    if kind not in ("delete", "insert", "update"):
         raise BulkInsertError(f"unknown bulk statement in the undo log: /*bulk-{header}*/")
     return kind, table
 
@@ -268,9 +270,7 @@ def _scratch_table(db: sqlite3.Connection, values: int) -> str:
 def _update_from(db: sqlite3.Connection, table: str, columns: Sequence[str],
                  scratch: str) -> int:
     try:
-        sets = ", ".join(f"{c} = s.v{i}" for i, c in enumerate(columns))
-        return db.execute(f"UPDATE main.{table} SET {sets} FROM {scratch} AS s "
-                          f"WHERE {table}.rowid = s.rid").rowcount
+        return db.execute(_update_from_sql(table, columns, scratch)).rowcount
     finally:
         db.execute(f"DELETE FROM {scratch}")
 
@@ -290,7 +290,88 @@ def update_rows(db: sqlite3.Connection, table: str, columns: Sequence[str],
     scratch = _scratch_table(db, len(columns))
     db.executemany(f"INSERT INTO {scratch} VALUES ({','.join('?' * (len(columns) + 1))})",
                    rows)
+    step = _recording(db)
+    if step and _unique_columns(db, table).isdisjoint(columns):
+        try:
+            return _logged_update(db, step, table, columns, _update_from_sql(
+                table, columns, scratch), (), f"rowid IN (SELECT rid FROM {scratch})", ())
+        finally:
+            db.execute(f"DELETE FROM {scratch}")
     return _update_from(db, table, columns, scratch)
+
+
+def _flush_pending(db: sqlite3.Connection, step: int) -> bool:
+    """Move the pending inverse statements into the file as one row of `step`; whether
+    there were any."""
+    # Read in order, then one DELETE of everything (SQLite truncates the table; a
+    # DELETE … RETURNING removed and returned row by row, then needed a sort).
+    pending = [r[0] for r in db.execute("SELECT sql FROM temp.undo_pending ORDER BY seq")]
+    if not pending:
+        return False
+    db.execute("DELETE FROM temp.undo_pending")
+    db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)", (step, _compact_json(pending)))
+    return True
+
+
+def _recording(db: sqlite3.Connection) -> int:
+    """The step being recorded, or 0."""
+    return db.execute("SELECT step FROM temp.undo_state").fetchone()[0]
+
+
+def _unique_columns(db: sqlite3.Connection, table: str) -> set[str]:
+    """Columns of `table` in a UNIQUE index (every column if one is on an expression)."""
+    unique: set[str] = set()
+    for index in db.execute(f"PRAGMA main.index_list({table})").fetchall():
+        if index[2]:
+            for _, cid, name in db.execute(f"PRAGMA main.index_info({index[1]})"):
+                unique |= set(_columns(db, table)) if cid == -2 else {name}
+    return unique
+
+
+def _update_from_sql(table: str, columns: Sequence[str], scratch: str) -> str:
+    sets = ", ".join(f"{c} = s.v{i}" for i, c in enumerate(columns))
+    return f"UPDATE main.{table} SET {sets} FROM {scratch} AS s WHERE {table}.rowid = s.rid"
+
+
+def _logged_update(db: sqlite3.Connection, step: int, table: str, columns: Sequence[str],
+                   update: str, params: Sequence[Any], where: str,
+                   where_params: Sequence[Any]) -> int:
+    """Run `update` (which sets only `columns`, on the rows matching `where`) with the
+    table's per-row UPDATE trigger suspended, logging the rows' old values of `columns`
+    under `step` as a few multi-row statements (`/*bulk-update*/`). Per-row inverse
+    statements cost a trigger call building one per row, and undoing them parsing each:
+    most of the time of a bulk change and of its undo."""
+    values = "||','||".join(f"quote({c})" for c in ["rowid", *columns])
+    saved = [r[0] for r in db.execute(
+        f"SELECT '('||{values}||')' FROM main.{table} WHERE {where}", where_params)]
+    if not saved:
+        return 0
+    _flush_pending(db, step)  # (what the step did before keeps its place in the log)
+    prefix = _BULK_UPDATE.format(table=table, columns=",".join(columns))
+    db.executemany("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                   [(step, prefix + ",".join(saved[i:i + BULK_CHUNK]))
+                    for i in range(0, len(saved), BULK_CHUNK)])
+    with _suspended(db, table, "update"):
+        changed = db.execute(update, params).rowcount
+    if changed != len(saved):
+        raise BulkInsertError(f"bulk update of {table}: {len(saved)} rows saved but "
+                              f"{changed} updated")
+    return changed
+
+
+def bulk_update(db: sqlite3.Connection, table: str, values: dict[str, str],
+                params: Sequence[Any], where: str, where_params: Sequence[Any]) -> int:
+    """UPDATE `table` SET column = SQL expression (`values`, with `params`) WHERE `where`
+    (with `where_params`); returns how many rows changed. Inside an operation, and when
+    none of the columns is in a UNIQUE index, the rows' old values are logged in a few
+    statements instead of one per row (see `_logged_update`)."""
+    sets = ", ".join(f"{c} = {expr}" for c, expr in values.items())
+    update = f"UPDATE main.{table} SET {sets} WHERE {where}"
+    step = _recording(db)
+    if step and _unique_columns(db, table).isdisjoint(values):
+        return _logged_update(db, step, table, list(values), update,
+                              [*params, *where_params], where, where_params)
+    return db.execute(update, [*params, *where_params]).rowcount
 
 
 class _Replay:
@@ -319,12 +400,8 @@ class _Replay:
         expression counts as holding every column)."""
         free = self._free.get((table, key))
         if free is None:
-            unique: set[str] = set()
-            for index in self._db.execute(f"PRAGMA main.index_list({table})").fetchall():
-                if index[2]:
-                    for _, cid, name in self._db.execute(f"PRAGMA main.index_info({index[1]})"):
-                        unique |= set(_columns(self._db, table)) if cid == -2 else {name}
-            free = self._free[(table, key)] = unique.isdisjoint(key.split(","))
+            free = self._free[(table, key)] = _unique_columns(self._db, table).isdisjoint(
+                key.split(","))
         return free
 
     def run(self, sql: str) -> None:
@@ -448,16 +525,7 @@ class UndoHistory:
     def _flush(self, step: int) -> bool:
         """Move the pending inverse statements into the file as one row of `step`; whether
         there were any."""
-        db = self._db
-        # Read in order, then one DELETE of everything (SQLite truncates the table; a
-        # DELETE … RETURNING removed and returned row by row, then needed a sort).
-        pending = [r[0] for r in db.execute("SELECT sql FROM temp.undo_pending ORDER BY seq")]
-        if not pending:
-            return False
-        db.execute("DELETE FROM temp.undo_pending")
-        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
-                   (step, _compact_json(pending)))
-        return True
+        return _flush_pending(self._db, step)
 
     def touch_if_changed(self, step: int, mod: int) -> bool:
         """If `step` changed anything, set the collection's modification time to `mod` (still
@@ -532,11 +600,14 @@ class UndoHistory:
                     self._reverse_bulk_delete(table, sql, new_step)
                     i += 1
                     continue
-                j = i + 1  # consecutive inserts into one table: one trigger suspension
+                j = i + 1  # consecutive ones of a table (and columns): one batch
                 while j < len(statements) and statements[j].startswith("/*bulk-") \
                         and _bulk_header(statements[j]) == (kind, table):
                     j += 1
-                self._reverse_bulk_insert(table, statements[i:j], new_step)
+                if kind == "insert":
+                    self._reverse_bulk_insert(table, statements[i:j], new_step)
+                else:
+                    self._reverse_bulk_update(table, statements[i:j], new_step)
                 i = j
             replay.flush()
         finally:
@@ -581,6 +652,21 @@ class UndoHistory:
             raise BulkInsertError(f"bulk delete from {table}: {len(rows)} rows saved but "
                                   f"{deleted} deleted")
         return deleted
+
+    def _reverse_bulk_update(self, what: str, statements: list[str], step: int) -> None:
+        """Put back the values bulk updates saved (distinct rows), saving the current
+        ones as bulk updates again (the inverse, logged under `step`)."""
+        db = self._db
+        table, columns = what.split(" ")
+        names = columns.split(",")
+        scratch = _scratch_table(db, len(names))
+        try:
+            for sql in statements:
+                db.execute(f"INSERT INTO {scratch} VALUES " + sql[sql.index("*/") + 3:])
+            _logged_update(db, step, table, names, _update_from_sql(table, names, scratch),
+                           (), f"rowid IN (SELECT rid FROM {scratch})", ())
+        finally:
+            db.execute(f"DELETE FROM {scratch}")
 
     def _reverse_bulk_insert(self, table: str, statements: list[str], step: int) -> None:
         """Run bulk inserts into `table`, logging one bulk delete of their rows.

@@ -180,3 +180,50 @@ def test_two_bulk_deletes_of_one_table_in_one_step_come_back(col, add, monkeypat
             col.history.bulk_delete("cards", f"id IN ({','.join(map(str, ids[::2]))})")
             col.history.bulk_delete("cards", f"id IN ({','.join(map(str, ids[1::4]))})")
     assert_undo_redo_exact(col, change)
+
+
+def step_log(col) -> list[str]:
+    """The top undo step's statements, oldest first."""
+    import json
+
+    step = col.db.execute("SELECT max(id) FROM undo_steps WHERE redo = 0").fetchone()[0]
+    out = []
+    for (sql,) in col.db.execute("SELECT sql FROM undo_log WHERE step = ? ORDER BY seq",
+                                 (step,)):
+        out += json.loads(sql) if sql.startswith("[") else [sql]
+    return out
+
+
+def test_a_bulk_update_logs_old_values_in_a_few_statements(col, add, monkeypatch):
+    monkeypatch.setattr(undo, "BULK_CHUNK", 4)
+    for i in range(10):
+        add("Basic (and reversed card)", f"n{i}", TRICKY[i])
+    cids = col.find_cards("")
+    first, last = cids[0], cids[-1]
+    did = col.decks.id("Elsewhere")
+
+    def change() -> None:
+        with col.op("Mixed"):
+            col.db.execute("UPDATE cards SET due = 99 WHERE id = ?", (first,))  # per row
+            assert undo.bulk_update(col.db, "cards", {"did": "?", "usn": "usn - 1"}, (did,),
+                                    "id != ?", (last,)) == len(cids) - 1
+            col.db.execute("UPDATE cards SET did = 1, factor = 2.5 WHERE id = ?", (first,))
+    assert_undo_redo_exact(col, change)
+    log = step_log(col)
+    bulk = [s for s in log if s.startswith("/*bulk-update cards did,usn*/")]
+    assert len(bulk) == 5  # 19 rows in chunks of 4
+    assert log.index(bulk[0]) > min(i for i, s in enumerate(log) if "due=" in s)
+    assert not any(s.startswith("UPDATE cards SET did=") and "factor" not in s for s in log)
+
+
+def test_a_bulk_update_of_a_unique_column_is_logged_row_by_row(col, add):
+    for i in range(3):
+        add("Basic", f"n{i}", "")
+
+    def change() -> None:
+        with col.op("Guids"):
+            assert undo.bulk_update(col.db, "notes", {"guid": "guid || 'x'"}, (), "1", ()) == 3
+    assert_undo_redo_exact(col, change)
+    log = step_log(col)
+    assert not any(s.startswith("/*bulk-update") for s in log)
+    assert sum(s.startswith("UPDATE notes SET guid=") for s in log) == 3
