@@ -23,6 +23,12 @@ knows their ids), and the step gets ONE inverse statement deleting exactly those
 such a statement saves the rows it deletes as multi-row INSERT statements (again without
 per-row triggers), and undoing one of those logs one bulk delete again, so undo and redo of
 an import stay bulk operations and restore every row exactly (values through `quote()`).
+
+Bulk updates (`update_rows`, `bulk_update`: the browser's operations on whole selections)
+likewise suspend the table's UPDATE trigger and log the rows' old values of the columns
+they set as multi-row `/*bulk-update table cols*/` statements; undoing those saves the
+current values the same way first. Not for columns in a UNIQUE index, whose values could
+pass between rows: those stay row by row, in order.
 """
 
 from __future__ import annotations
