@@ -185,3 +185,22 @@ def test_the_checksum_of_a_stripped_sort_field_is_the_field_checksum():
                   "&nbsp;spaced&nbsp;", "ünï<br>cödé", *TRICKY]:
         stripped = strip_html_preserving_media_filenames(field)
         assert ops._stripped_checksum(stripped) == field_checksum(field)
+
+
+def test_a_bulk_change_is_undone_and_redone_after_reopening(col, filled, tmp_path):
+    path = col.path
+    before = dump(col)
+    assert ops.set_deck(col, col.find_cards(""), "Other") > 0
+    assert ops.add_tags(col, [n.id for n in filled], "reopened") == len(filled)
+    after = dump(col)
+    col.close()
+    again = Collection(path)
+    try:
+        assert again.undo() == "Add Tags"
+        assert again.undo() == "Change Deck"
+        assert dump(again) == before
+        again.redo()
+        again.redo()
+        assert dump(again) == after
+    finally:
+        again.close()
