@@ -122,6 +122,7 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
     changed = []
     # per note type: its field names and the positions of the fields searched
     searched: dict[int, tuple[list[str], list[int]]] = {}
+    tag_lists: dict[str, list[str]] = {}
     sub = pattern.sub
     for nid in nids:
         ntid, flds, tags = stored[nid][:3]
@@ -138,7 +139,9 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
         except (re.error, IndexError) as exc:
             raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
         if new != old:
-            changed.append(Note(ntid=ntid, fields=new, tags=str_to_tags(tags), id=nid,
+            if tags not in tag_lists:  # (notes share tag texts)
+                tag_lists[tags] = str_to_tags(tags)
+            changed.append(Note(ntid=ntid, fields=new, tags=tag_lists[tags], id=nid,
                                 field_names=names))
     if not changed:
         return 0
