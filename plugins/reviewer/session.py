@@ -321,7 +321,10 @@ class ReviewSession:
         if self.side != "answer":
             raise RuntimeError("the answer is not shown")
         taken = int((self.clock() - shown.shown_at) * 1000)
-        result = self.col.sched.answer_card(shown.card, ease, time_taken_ms=taken)
+        # The states the buttons showed are the ones committed: passing none would run the
+        # add-on hooks and scheduling scripts a second time and could commit other states.
+        result = self.col.sched.answer_card(shown.card, ease, shown.states,
+                                            time_taken_ms=taken)
         self.answered += 1
         self.current = None
         self.side = None

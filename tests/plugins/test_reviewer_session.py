@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
@@ -182,4 +183,29 @@ def test_button_intervals_reflect_a_scheduling_script(col, plugins):
     session.question_html()
     session.answer_html()
     session.answer(4)
+    assert col.get_card(shown.card.id).ivl == 42
+
+
+def test_the_answer_commits_the_states_the_buttons_showed_running_hooks_once(col, plugins):
+    class Changing:
+        """An add-on whose replacement states differ from call to call."""
+
+        def __init__(self):
+            self.calls = 0
+
+        @hookimpl
+        def scheduling_will_answer(self, states, card, col):
+            self.calls += 1
+            days = 42 if self.calls == 1 else 7
+            return replace(states, easy=replace(states.easy, scheduled_days=days))
+
+    changing = Changing()
+    plugins.register_plugin(changing, "changing")
+    session = ReviewSession(col, plugins, DEFAULT_DECK_ID)
+    shown = session.next_card()
+    assert shown.labels[3] == "1.4mo"
+    session.question_html()
+    session.answer_html()
+    session.answer(4)
+    assert changing.calls == 1
     assert col.get_card(shown.card.id).ivl == 42
