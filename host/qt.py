@@ -13,6 +13,7 @@ import sys
 
 import PySide6
 from PySide6.QtCore import (  # noqa: F401
+    Q_ARG,
     QAbstractTableModel,
     QByteArray,
     QEvent,
@@ -21,6 +22,7 @@ from PySide6.QtCore import (  # noqa: F401
     QItemSelection,
     QItemSelectionModel,
     QLoggingCategory,
+    QMetaObject,
     QMimeData,
     QModelIndex,
     QObject,
@@ -121,6 +123,11 @@ try:
 except ImportError as _exc:  # pragma: no cover - depends on the machine
     QAudioOutput = QMediaPlayer = None  # type: ignore[assignment,misc]
     MULTIMEDIA_ERROR = f"sound is unavailable: {_exc}"
+# The reviewer has Qt create its audio output through QML (see SoundPlayer); optional.
+try:
+    from PySide6.QtQml import QQmlComponent, QQmlEngine  # noqa: F401
+except ImportError:  # pragma: no cover - depends on the machine
+    QQmlComponent = QQmlEngine = None  # type: ignore[assignment,misc]
 
 
 def _immortal_singletons() -> None:

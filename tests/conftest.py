@@ -10,9 +10,6 @@ os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox --disable-gpu"
 # The anki package (the test oracle) reads this once, at the first collection it opens, so
 # it is set for every test, whichever runs first; tests of fuzz itself unset it.
 os.environ.setdefault("ANKI_TEST_MODE", "1")
-# Card sounds are decoded and queued but not sent to an audio device (none here; and Qt's
-# audio thread can deadlock with Python when a playing sound is stopped).
-os.environ.setdefault("REPETEND_NO_AUDIO_OUTPUT", "1")
 
 
 @pytest.fixture(scope="session")

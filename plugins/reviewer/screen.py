@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html as html_lib
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 from repetend.core.errors import RepetendError
 from repetend.host.qt import (
     MULTIMEDIA_ERROR,
+    Q_ARG,
     QApplication,
     QAudioOutput,
     QDialog,
@@ -40,9 +40,12 @@ from repetend.host.qt import (
     QLabel,
     QMediaPlayer,
     QMenu,
+    QMetaObject,
     QObject,
     QPlainTextEdit,
     QPushButton,
+    QQmlComponent,
+    QQmlEngine,
     QShortcut,
     QStackedWidget,
     Qt,
@@ -155,12 +158,62 @@ class ReviewerGuard(CardRequestGuard):
 
 # --- sound ------------------------------------------------------------------------------
 
+#: QML for one audio output: built by Qt's QML engine, not from Python (see `audio_output`).
+_AUDIO_OUTPUT_QML = b"import QtMultimedia\nAudioOutput {}\n"
+_qml: dict[str, Any] = {}
+
+
+def _ignore(*_args: Any) -> None:
+    pass
+
+
+def audio_output(parent: QObject) -> Any:
+    """A QAudioOutput that Qt's audio thread can use without ever waiting for Python.
+
+    Why: PySide gives an object made from Python a C++ subclass that sends each virtual
+    call through Python until it has learned that Python overrides nothing. The first
+    `disconnectNotify` of a new output comes from Qt's FFmpeg audio thread, destroying its
+    renderer while it holds one of Qt's signal-slot mutexes, and waits there for the GIL;
+    our thread, holding the GIL in `QMediaPlayer.stop()`/`setSource()`, then waited for
+    that mutex: the app hung (gdb, CI and tests/plugins/test_reviewer_sound.py). An
+    output made by Qt's QML engine is a plain C++ object: no virtual call reaches Python.
+    Without QtQml, a Python-made output is taught here, on our own thread, that nothing
+    is overridden (one connect and disconnect), so the audio thread finds that answered.
+    """
+    made = _qml_audio_output()
+    if made is not None:
+        made.setParent(parent)
+        return made
+    output = QAudioOutput(parent)
+    output.volumeChanged.connect(_ignore)
+    output.volumeChanged.disconnect(_ignore)
+    return output
+
+
+def _qml_audio_output() -> Any:
+    """A C++-made QAudioOutput, or None where QtQml or its QtMultimedia module is missing."""
+    if QQmlEngine is None:
+        return None
+    if "component" not in _qml:
+        engine = QQmlEngine(QApplication.instance())
+        component = QQmlComponent(engine)
+        component.setData(_AUDIO_OUTPUT_QML, QUrl())
+        _qml.update(engine=engine, component=component)
+    component = _qml["component"]
+    return None if component.isError() else component.create()
+
+
 class SoundPlayer(QObject):
     """Plays sound files one after another with QtMultimedia.
 
     Every request is kept in `requests` (lists of file paths), so tests check what was
-    asked for without audio hardware. A file that is missing or cannot be played is
-    reported through `problem`; playing goes on with the next one.
+    asked for. A file that is missing or cannot be played is reported through
+    `problem`; playing goes on with the next one.
+
+    Qt's audio threads must never wait for Python while we wait for them: the output
+    comes from `audio_output`, and every call that may wait for those threads goes
+    through `_call`, which lets go of the GIL meanwhile (their Qt warnings, for one, reach
+    a Python message handler when one is installed, as pytest-qt does).
     """
 
     problem = Signal(str)
@@ -183,9 +236,21 @@ class SoundPlayer(QObject):
         self._play_next()
 
     def stop(self) -> None:
+        """Stop playing, and let Qt's playback threads go (none wait for a deletion)."""
         self._queue = []
         if self._player is not None:
-            self._player.stop()
+            self._call("stop")
+            self._call("setSource", Q_ARG(QUrl, QUrl()))
+
+    def _call(self, slot: str, *args: Any) -> None:
+        """Run a QMediaPlayer slot here and now, without holding the GIL meanwhile.
+
+        `stop`/`setSource` wait for Qt's audio thread, which may itself wait for Python;
+        PySide's `QMetaObject.invokeMethod` releases the GIL around the call (a plain
+        method call keeps it: the reviewer hung when a sound was replayed or the card
+        changed as a sound ended)."""
+        QMetaObject.invokeMethod(self._player, slot, Qt.ConnectionType.DirectConnection,
+                                 *args)
 
     def _ensure_player(self) -> bool:
         if self._player is not None:
@@ -196,12 +261,8 @@ class SoundPlayer(QObject):
                 self.problem.emit(MULTIMEDIA_ERROR or "sound is unavailable")
             return False
         self._player = QMediaPlayer(self)
-        # REPETEND_NO_AUDIO_OUTPUT=1 (the test suite): decode and advance through the files
-        # without an audio device. Qt's audio thread can deadlock with Python there when a
-        # playing player is stopped (it waits for the GIL inside a lock `stop` needs).
-        if os.environ.get("REPETEND_NO_AUDIO_OUTPUT") != "1":
-            self._output = QAudioOutput(self)
-            self._player.setAudioOutput(self._output)
+        self._output = audio_output(self)
+        self._player.setAudioOutput(self._output)
         self._player.mediaStatusChanged.connect(self._status_changed)
         self._player.errorOccurred.connect(self._error)
         return True
@@ -214,8 +275,8 @@ class SoundPlayer(QObject):
                 continue
             if not self._ensure_player():
                 return
-            self._player.setSource(QUrl.fromLocalFile(str(path)))
-            self._player.play()
+            self._call("setSource", Q_ARG(QUrl, QUrl.fromLocalFile(str(path))))
+            self._call("play")
             return
 
     def _status_changed(self, status: Any) -> None:
