@@ -259,6 +259,7 @@ class Collection:
 
     def _forget_caches(self) -> None:
         self.notetypes.forget_cache()
+        self.history.forget_cache()
 
     # --- config --------------------------------------------------------------------------
 
