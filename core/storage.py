@@ -214,11 +214,20 @@ CREATE INDEX ix_notes_mtime ON notes (mtime);
 CREATE INDEX ix_notes_tags ON notes (tags COLLATE NOCASE);
 """
 
+# Version 5: no index on the undo log's step (issue 3). Every answer wrote a page of it (one
+# of ~16 pages an answer puts in the WAL). A step's rows are found by reading the log
+# newest first instead: it holds the rows of at most ~46 steps, one row each for most, and
+# the step being recorded is always the newest.
+SCHEMA_V5 = """
+DROP INDEX IF EXISTS ix_undo_log_step;
+"""
+
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: lambda db: run_script(db, SCHEMA_V1),
     2: lambda db: run_script(db, SCHEMA_V2),
     3: lambda db: run_script(db, SCHEMA_V3),
     4: lambda db: run_script(db, SCHEMA_V4),
+    5: lambda db: run_script(db, SCHEMA_V5),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -305,6 +305,10 @@ def update_rows(db: sqlite3.Connection, table: str, columns: Sequence[str],
     return _update_from(db, table, columns, scratch)
 
 
+#: Whether the step being recorded (the parameter) has rows in the log already. Its rows
+#: are the newest: it is the highest step id and they are written in this transaction. The
+#: log has no index on `step` (schema 5: one page less per answer), and this reads one row.
+_LOGGED = "(SELECT step FROM undo_log ORDER BY seq DESC LIMIT 1) IS ?"
 _FLUSH_SQL = ("INSERT INTO undo_log (step, sql) SELECT ?, json_group_array(sql) FROM "
               "(SELECT sql FROM temp.undo_pending ORDER BY seq) HAVING count(*)")
 
@@ -568,19 +572,18 @@ class UndoHistory:
         the update were two (this runs for every operation, answering cards included)."""
         cur = self._db.execute(
             "UPDATE col SET mod = ? WHERE EXISTS (SELECT 1 FROM temp.undo_pending) "
-            "OR EXISTS (SELECT 1 FROM undo_log WHERE step = ?)", (mod, step))
+            f"OR {_LOGGED}", (mod, step))
         return cur.rowcount > 0 or self.step_has_changes(step)  # (no col row yet: ask)
 
     def step_has_changes(self, step: int) -> bool:
         return self._db.execute(
-            "SELECT EXISTS (SELECT 1 FROM temp.undo_pending) "
-            "OR EXISTS (SELECT 1 FROM undo_log WHERE step = ?)", (step,)).fetchone()[0] == 1
+            f"SELECT EXISTS (SELECT 1 FROM temp.undo_pending) OR {_LOGGED}",
+            (step,)).fetchone()[0] == 1
 
     def record(self, step: int, name: str) -> None:
         """A new operation becomes undoable; the redo stack and the oldest steps are dropped."""
         db = self._db
-        if not self._flush(step) and db.execute(
-                "SELECT 1 FROM undo_log WHERE step = ? LIMIT 1", (step,)).fetchone() is None:
+        if not self._flush(step) and not db.execute(f"SELECT {_LOGGED}", (step,)).fetchone()[0]:
             return
         if self._undo_ids is None:  # (recording began elsewhere: read the stacks)
             self._load(db.execute("PRAGMA data_version").fetchone()[0])
@@ -591,8 +594,8 @@ class UndoHistory:
         # one is added.
         if self._redo_ids:
             db.execute("DELETE FROM undo_steps WHERE redo = 1")
-            db.executemany("DELETE FROM undo_log WHERE step = ?",
-                           [(old,) for old in self._redo_ids])
+            marks = ",".join("?" * len(self._redo_ids))  # (one pass over the log)
+            db.execute(f"DELETE FROM undo_log WHERE step IN ({marks})", self._redo_ids)
             self._redo_ids = []
         if len(undo_ids) >= UNDO_LIMIT:
             db.execute("DELETE FROM undo_steps WHERE id <= ?", (undo_ids[-UNDO_LIMIT],))

@@ -3,6 +3,7 @@ memory between operations, yet stay right when another connection or process wri
 undo and redo leave gaps in the ids, and for any text SQLite turns into the log's JSON."""
 
 import json
+import sqlite3
 import subprocess
 import sys
 
@@ -133,3 +134,36 @@ def test_an_operation_that_changes_nothing_uses_no_step(col):
             pass
     col.set_config("k", 2)
     assert col.db.execute("SELECT max(id) FROM undo_steps").fetchone()[0] == top + 1
+
+
+def test_a_version_4_file_loses_the_step_index_and_its_steps_still_undo(tmp_path):
+    path = tmp_path / "c.db"
+    with Collection(path) as col:
+        empty = dump(col)
+        note = col.new_note("Basic")
+        note.fields = ["q", "a"]
+        col.add_note(note, 1)
+        card = col.cards_of_note(note.id)[0]
+        before = dump(col)
+        col.sched.answer_card(card, 3)
+        answered = dump(col)
+    db = sqlite3.connect(path)  # as version 4 left it: with the index
+    db.execute("CREATE INDEX ix_undo_log_step ON undo_log (step)")
+    db.execute("PRAGMA user_version = 4")
+    db.commit()
+    db.close()
+    with Collection(path) as col:
+        assert col.db.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert col.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'ix_undo_log_step'").fetchone() is None
+        assert col.undo() == "Answer Card"
+        assert dump(col) == before
+        assert col.undo() == "Add Note"
+        assert dump(col) == empty
+        assert col.redo() == "Add Note"
+        assert col.redo() == "Answer Card"
+        assert dump(col) == answered
+        col.set_config("k", 1)  # new steps go on top of the old ones
+        assert col.undo() == "Change Preferences"
+        assert col.undo() == "Answer Card"
+        assert dump(col) == before
