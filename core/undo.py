@@ -597,10 +597,15 @@ class UndoHistory:
             marks = ",".join("?" * len(self._redo_ids))  # (one pass over the log)
             db.execute(f"DELETE FROM undo_log WHERE step IN ({marks})", self._redo_ids)
             self._redo_ids = []
-        if len(undo_ids) >= UNDO_LIMIT:
-            db.execute("DELETE FROM undo_steps WHERE id <= ?", (undo_ids[-UNDO_LIMIT],))
-            del undo_ids[:len(undo_ids) - UNDO_LIMIT + 1]
-        db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, 0)", (step, name))
+        if len(undo_ids) == UNDO_LIMIT:  # a full stack (a session): the oldest row becomes
+            db.execute("UPDATE undo_steps SET id = ?, name = ? WHERE id = ?",  # the new one
+                       (step, name, undo_ids.pop(0)))
+        else:
+            if len(undo_ids) > UNDO_LIMIT:
+                db.execute("DELETE FROM undo_steps WHERE id <= ?", (undo_ids[-UNDO_LIMIT],))
+                del undo_ids[:len(undo_ids) - UNDO_LIMIT + 1]
+            db.execute("INSERT INTO undo_steps (id, name, redo) VALUES (?, ?, 0)",
+                       (step, name))
         undo_ids.append(step)
         self._next_step = step + 1
         if step % PRUNE_EVERY == 0:  # rows of steps no longer on either stack
