@@ -167,3 +167,16 @@ def test_a_version_4_file_loses_the_step_index_and_its_steps_still_undo(tmp_path
         assert col.undo() == "Change Preferences"
         assert col.undo() == "Answer Card"
         assert dump(col) == before
+
+
+def test_a_full_stack_shared_by_two_connections_keeps_the_newest_thirty(tmp_path):
+    path = tmp_path / "c.db"
+    with Collection(path) as first, Collection(path) as second:
+        for i in range(32):
+            first.set_config(f"k{i}", i)
+        for i in range(32, 35):
+            second.set_config(f"k{i}", i)
+        for i in range(35, 37):
+            first.set_config(f"k{i}", i)
+        assert len(undo_all(second)) == undo.UNDO_LIMIT
+        assert first.get_config("k6") == 6 and first.get_config("k7") is None
