@@ -74,6 +74,22 @@ def test_sounds_play_through_an_output_qt_made_itself(qtbot, sounds):
     dispose(player)
 
 
+def test_missing_or_unplayable_sounds_are_reported_and_the_queue_goes_on(qtbot, sounds,
+                                                                        tmp_path):
+    broken = tmp_path / "broken.mp3"
+    broken.write_bytes(b"not a sound at all" * 50)
+    player = SoundPlayer()
+    problems = []
+    player.problem.connect(problems.append)
+    player.play([tmp_path / "gone.wav", broken, sounds[0]])
+    assert problems[0] == "Sound file not found: gone.wav"
+    qtbot.waitUntil(lambda: len(problems) == 2, timeout=5000)
+    assert problems[1].startswith("Could not play a sound: ")
+    qtbot.waitUntil(lambda: player._player.source().toLocalFile() == str(sounds[0]),
+                    timeout=5000)
+    dispose(player)
+
+
 @pytest.mark.parametrize("made_by", ["qml", "python"])
 def test_replaying_and_moving_on_many_times_never_hangs(qtbot, sounds, monkeypatch, made_by,
                                                        hang_is_failure):
