@@ -77,14 +77,13 @@ def install(db: sqlite3.Connection, tables: list[str]) -> None:
     # (the browser's column sorts) took twice as long; statement journals and the temp
     # undo tables still stay in memory up to a size that answering and bulk inserts do not
     # reach (benchmarks/scheduler_vs_anki.py and transfer_vs_anki.py measured no change).
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_state (step INTEGER NOT NULL)")
-    db.execute("DELETE FROM temp.undo_state")
-    db.execute("INSERT INTO temp.undo_state VALUES (0)")
     # The inverse statements of the operation being recorded, until it ends (`_flush`).
+    # Row 0, there while an operation records, holds its step id: the recording switch.
+    # (One table for both: ending an operation empties it in one statement, issue 3.)
     db.execute("CREATE TEMP TABLE IF NOT EXISTS undo_pending "
                "(seq INTEGER PRIMARY KEY, sql TEXT NOT NULL)")
     db.execute("DELETE FROM temp.undo_pending")
-    recording = "WHEN (SELECT step FROM temp.undo_state) != 0"
+    recording = "WHEN EXISTS (SELECT 1 FROM temp.undo_pending WHERE seq = 0)"
     log = "INSERT INTO undo_pending (sql) VALUES ("  # the TEMP table: no main one exists
     for table in tables:
         cols = [r[1] for r in db.execute(f"PRAGMA main.table_info({table})")]
@@ -310,7 +309,7 @@ def update_rows(db: sqlite3.Connection, table: str, columns: Sequence[str],
 #: log has no index on `step` (schema 5: one page less per answer), and this reads one row.
 _LOGGED = "(SELECT step FROM undo_log ORDER BY seq DESC LIMIT 1) IS ?"
 _FLUSH_SQL = ("INSERT INTO undo_log (step, sql) SELECT ?, json_group_array(sql) FROM "
-              "(SELECT sql FROM temp.undo_pending ORDER BY seq) HAVING count(*)")
+              "(SELECT sql FROM temp.undo_pending WHERE seq > 0 ORDER BY seq) HAVING count(*)")
 
 
 def _flush_pending(db: sqlite3.Connection, step: int) -> bool:
@@ -318,17 +317,18 @@ def _flush_pending(db: sqlite3.Connection, step: int) -> bool:
     there were any."""
     # SQLite builds the JSON array itself: one statement instead of reading the rows into
     # Python, encoding them and writing them back (issue 3: ~2 us of every answer). Then
-    # one DELETE of everything (SQLite truncates the table; a DELETE … RETURNING removed
-    # and returned row by row, then needed a sort).
+    # one DELETE of them all (a DELETE … RETURNING removed and returned row by row, then
+    # needed a sort); row 0, the recording switch, stays.
     if not db.execute(_FLUSH_SQL, (step,)).rowcount:
         return False
-    db.execute("DELETE FROM temp.undo_pending")
+    db.execute("DELETE FROM temp.undo_pending WHERE seq > 0")
     return True
 
 
 def _recording(db: sqlite3.Connection) -> int:
     """The step being recorded, or 0."""
-    return db.execute("SELECT step FROM temp.undo_state").fetchone()[0]
+    row = db.execute("SELECT sql FROM temp.undo_pending WHERE seq = 0").fetchone()
+    return int(row[0]) if row is not None else 0
 
 
 def _unique_columns(db: sqlite3.Connection, table: str) -> set[str]:
@@ -488,6 +488,8 @@ class UndoHistory:
         self._undo_ids: list[int] | None = None  # the undo stack's step ids, oldest first
         self._redo_ids: list[int] = []
         self._next_step = 1  # above every step id in undo_steps and undo_log
+        self._recording_now = 0  # the step begun and not yet stopped
+        self._stopped = (0, False)  # (step, whether its stop wrote pending statements)
         self._data_version = -1
 
     def _stack(self, redo: bool) -> list[UndoStep]:
@@ -523,14 +525,21 @@ class UndoHistory:
         data_version = self._db.execute("PRAGMA data_version").fetchone()[0]
         if self._undo_ids is None or data_version != self._data_version:
             self._load(data_version)
-        self._db.execute("UPDATE temp.undo_state SET step = ?", (self._next_step,))
+        self._db.execute("INSERT OR REPLACE INTO temp.undo_pending (seq, sql) VALUES (0, ?)",
+                         (str(self._next_step),))
+        self._recording_now, self._stopped = self._next_step, (0, False)
         return self._next_step
 
     def stop_recording(self) -> None:
-        self._db.execute("UPDATE temp.undo_state SET step = 0")
+        """Stop logging. What is pending goes into the log first, as the step's row, so
+        that one statement both ends recording and empties the pending table."""
+        step, self._recording_now = self._recording_now, 0
+        if step:
+            self._stopped = (step, self._db.execute(_FLUSH_SQL, (step,)).rowcount > 0)
+        self._db.execute("DELETE FROM temp.undo_pending")
 
     def _recording_step(self) -> int:
-        return self._db.execute("SELECT step FROM temp.undo_state").fetchone()[0]
+        return _recording(self._db)
 
     @contextmanager
     def bulk_insert(self, table: str) -> Iterator[BulkInsert]:
@@ -571,19 +580,22 @@ class UndoHistory:
         recorded, so undo restores it); whether it did. One statement where the check and
         the update were two (this runs for every operation, answering cards included)."""
         cur = self._db.execute(
-            "UPDATE col SET mod = ? WHERE EXISTS (SELECT 1 FROM temp.undo_pending) "
+            "UPDATE col SET mod = ? WHERE EXISTS (SELECT 1 FROM temp.undo_pending WHERE seq > 0) "
             f"OR {_LOGGED}", (mod, step))
         return cur.rowcount > 0 or self.step_has_changes(step)  # (no col row yet: ask)
 
     def step_has_changes(self, step: int) -> bool:
         return self._db.execute(
-            f"SELECT EXISTS (SELECT 1 FROM temp.undo_pending) OR {_LOGGED}",
+            f"SELECT EXISTS (SELECT 1 FROM temp.undo_pending WHERE seq > 0) OR {_LOGGED}",
             (step,)).fetchone()[0] == 1
 
     def record(self, step: int, name: str) -> None:
         """A new operation becomes undoable; the redo stack and the oldest steps are dropped."""
         db = self._db
-        if not self._flush(step) and not db.execute(f"SELECT {_LOGGED}", (step,)).fetchone()[0]:
+        stopped, flushed = self._stopped
+        if stopped != step:  # (not stopped: flush here)
+            flushed = self._flush(step)
+        if not flushed and not db.execute(f"SELECT {_LOGGED}", (step,)).fetchone()[0]:
             return
         if self._undo_ids is None:  # (recording began elsewhere: read the stacks)
             self._load(db.execute("PRAGMA data_version").fetchone()[0])
@@ -615,7 +627,7 @@ class UndoHistory:
         self._undo_ids, self._redo_ids = [], []
         self._db.execute("DELETE FROM undo_steps")
         self._db.execute("DELETE FROM undo_log")
-        self._db.execute("DELETE FROM temp.undo_pending")
+        self._db.execute("DELETE FROM temp.undo_pending WHERE seq > 0")
 
     def _forget(self, step: int) -> None:
         self._undo_ids = None  # (the stacks change: read them again at the next step)

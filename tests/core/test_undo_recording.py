@@ -180,3 +180,12 @@ def test_a_full_stack_shared_by_two_connections_keeps_the_newest_thirty(tmp_path
             first.set_config(f"k{i}", i)
         assert len(undo_all(second)) == undo.UNDO_LIMIT
         assert first.get_config("k6") == 6 and first.get_config("k7") is None
+
+
+def test_a_write_outside_an_operation_is_not_recorded(col):
+    col.set_config("k", 1)
+    col.db.execute("UPDATE decks SET description = 'outside' WHERE id = 1")
+    assert col.db.execute("SELECT count() FROM temp.undo_pending").fetchone()[0] == 0
+    assert col.undo() == "Change Preferences"
+    assert col.get_config("k") is None
+    assert col.db.execute("SELECT description FROM decks WHERE id = 1").fetchone()[0] == "outside"
