@@ -452,8 +452,18 @@ def delete_notes(col: Collection, nids: Iterable[int]) -> int:
         # graves as remove_notes leaves them: each note's cards, then the note
         graves = [(oid, kind) for nid in nids
                   for oid, kind in [*((cid, 0) for cid in cards.get(nid, [])), (nid, 1)]]
-        col.db.executemany("INSERT INTO graves (oid, type, usn) VALUES (?, ?, -1) "
-                           "ON CONFLICT (oid, type) DO UPDATE SET usn = -1", graves)
+        # Graves already there (an id deleted before) only get usn -1, row by row; the new
+        # ones go in as one logged bulk insert, in the same order (so the same rowids).
+        old = {(oid, kind) for oid, kind in col.db.execute(
+            f"SELECT oid, type FROM graves WHERE oid IN {_IDS}",
+            (json.dumps([oid for oid, _ in graves]),))}
+        col.db.executemany("UPDATE graves SET usn = -1 WHERE oid = ? AND type = ?",
+                           [g for g in graves if g in old])
+        col.history.insert_select(
+            "graves", ("oid", "type", "usn"),
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), -1 "
+            "FROM json_each(?) ORDER BY key",
+            (json.dumps([g for g in graves if g not in old]),))
     return len(nids)
 
 

@@ -204,3 +204,24 @@ def test_a_bulk_change_is_undone_and_redone_after_reopening(col, filled, tmp_pat
         assert dump(again) == after
     finally:
         again.close()
+
+
+def test_delete_notes_keeps_an_earlier_grave_and_undoes_exactly(col, filled, tmp_path):
+    """A note whose id already has a grave (synced with usn 7) gets usn -1 on it, as
+    remove_notes does; the new graves are one bulk step; undo and redo are exact."""
+    victim = filled[2]
+    cid = col.find_cards(f"nid:{victim.id}")[0]
+    with col.op("seed graves"):
+        col.db.execute("INSERT INTO graves (oid, type, usn) VALUES (?, 1, 7), (?, 0, 7)",
+                       (victim.id, cid))
+    other = twin(col, tmp_path)
+    try:
+        nids = [n.id for n in filled[::2]]
+        with other.op("Delete Note"):
+            other.remove_notes(nids)
+        assert_undo_redo_exact(col, lambda: ops.delete_notes(col, nids))
+        assert content(col) == content(other)
+        assert col.db.execute("SELECT usn FROM graves WHERE oid = ?",
+                              (victim.id,)).fetchone()[0] == -1
+    finally:
+        other.close()
