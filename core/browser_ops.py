@@ -338,18 +338,44 @@ def _change_tags(col: Collection, name: str, nids: list[int],
     notes, once per distinct stored tag text (notes share them)."""
     if not nids:
         return 0
-    stored = _stored_tags(col, nids)
-    results: dict[str, list[str] | None] = {}
+    ids = _ids(nids)
     updates = {}
-    for nid, text in stored.items():
-        if text not in results:
-            results[text] = change(str_to_tags(text))
-        new = results[text]
+    for (text,) in col.db.execute(f"SELECT DISTINCT tags FROM notes WHERE id IN {_IDS}",
+                                  (ids,)).fetchall():
+        new = change(str_to_tags(text))
         if new is not None:
-            updates[nid] = new
+            updates[text] = new
     if not updates:
         return 0
-    return _write_tags(col, name, updates, stored)
+    with col.op(name):
+        canonical = _TagCanonicalizer(col)
+        mapping = {}
+        for old, tags in updates.items():
+            text = tags_to_str(canonical(tags))
+            if text != old:
+                mapping[old] = text
+        canonical.register()
+        return _map_tags(col, ids, mapping)
+
+
+def _map_tags(col: Collection, ids: str, mapping: dict[str, str]) -> int:
+    """Give the notes `ids` (a JSON array) whose stored tag text is a key of `mapping` the
+    text it maps to, in one statement; returns how many changed. (A tag change is a
+    function of the stored text, which notes share: working it out and sending it per note
+    was a third of adding a tag to 100,000 notes.)"""
+    if not mapping:
+        return 0
+    db = col.db
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS tag_map (old TEXT PRIMARY KEY, new TEXT)")
+    try:
+        db.executemany("INSERT INTO temp.tag_map VALUES (?, ?)", mapping.items())
+        return bulk_update(db, "notes", {"tags": "(SELECT new FROM temp.tag_map "
+                                                 "WHERE old = notes.tags)",
+                                         "mtime": "?", "usn": "-1"}, (intTime(),),
+                           f"id IN {_IDS} AND tags IN (SELECT old FROM temp.tag_map)",
+                           (ids,))
+    finally:
+        db.execute("DELETE FROM temp.tag_map")
 
 
 def rename_tag(col: Collection, old: str, new: str) -> int:

@@ -364,12 +364,58 @@ def _logged_update(db: sqlite3.Connection, step: int, table: str, columns: Seque
     db.executemany("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
                    [(step, prefix + ",".join(saved[i:i + BULK_CHUNK]))
                     for i in range(0, len(saved), BULK_CHUNK)])
-    with _suspended(db, table, "update"):
+    with _suspended(db, table, "update"), _indexes_rebuilt(db, table, columns, len(saved)):
         changed = db.execute(update, params).rowcount
     if changed != len(saved):
         raise BulkInsertError(f"bulk update of {table}: {len(saved)} rows saved but "
                               f"{changed} updated")
     return changed
+
+
+#: From this many rows on, and at least half the table, a bulk update rebuilds the
+#: table's indexes on the columns it sets instead of updating their entries row by row.
+REBUILD_MIN = 10_000
+
+
+@contextmanager
+def _indexes_rebuilt(db: sqlite3.Connection, table: str, columns: Sequence[str],
+                     rows: int) -> Iterator[None]:
+    """When `rows` is most of `table`: drop its non-UNIQUE indexes on `columns` for the
+    block and create them again after it, exactly as they were (inside the transaction).
+    SQLite rewrites an index entry for each row whose indexed column an UPDATE sets, one
+    random b-tree change each; sorting the whole index anew is about half the time for
+    most of the table (adding a tag to 100,000 notes: the tags and mtime indexes)."""
+    if rows < REBUILD_MIN or rows * 2 < db.execute(
+            f"SELECT count(*) FROM main.{table}").fetchone()[0]:
+        yield
+        return
+    wanted = set(columns)
+    rebuilt = []
+    for _, name, unique, *_ in db.execute(f"PRAGMA main.index_list({table})").fetchall():
+        if unique:
+            continue
+        info = db.execute(f"PRAGMA main.index_info({name})").fetchall()
+        if any(cid == -2 or col in wanted for _, cid, col in info):
+            sql = db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'index' "
+                             "AND name = ?", (name,)).fetchone()[0]
+            if sql:
+                rebuilt.append((name, sql))
+    stats: list[Any] = []  # (DROP INDEX deletes an index's planner statistics)
+    if rebuilt and db.execute("SELECT 1 FROM main.sqlite_master WHERE name = 'sqlite_stat1'"
+                              ).fetchone():
+        stats = db.execute("SELECT tbl, idx, stat FROM main.sqlite_stat1 WHERE tbl = ? AND "
+                           f"idx IN ({','.join('?' * len(rebuilt))})",
+                           (table, *(name for name, _ in rebuilt))).fetchall()
+    for name, _ in rebuilt:
+        db.execute(f'DROP INDEX main."{name}"')
+    try:
+        yield
+    finally:
+        for _, sql in rebuilt:
+            db.execute(sql)
+        if stats:
+            db.executemany("INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                           stats)
 
 
 def bulk_update(db: sqlite3.Connection, table: str, values: dict[str, str],

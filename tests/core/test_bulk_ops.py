@@ -24,6 +24,7 @@ def batch_path(request, monkeypatch):
     the small ones through executemany (the default below SCRATCH_MIN rows)."""
     if request.param == "scratch table":
         monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
+        monkeypatch.setattr(undo, "REBUILD_MIN", 1)  # (and indexes rebuilt, not updated)
 
 
 def dump(col) -> dict[str, list[str]]:
@@ -34,6 +35,8 @@ def dump(col) -> dict[str, list[str]]:
         values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
         out[table] = [r[0] for r in col.db.execute(
             f"SELECT {values} FROM {table} ORDER BY rowid")]
+    out["indexes"] = sorted(r[0] for r in col.db.execute(
+        "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql NOT NULL"))
     return out
 
 
@@ -225,3 +228,33 @@ def test_delete_notes_keeps_an_earlier_grave_and_undoes_exactly(col, filled, tmp
                               (victim.id,)).fetchone()[0] == -1
     finally:
         other.close()
+
+
+def test_an_update_of_most_notes_rebuilds_the_indexes_it_touches(col, filled, monkeypatch):
+    """Adding a tag to every note recreates the tags and mtime indexes instead of
+    updating them row by row; they hold the right entries afterwards, and after undo."""
+    monkeypatch.setattr(undo, "REBUILD_MIN", 1)
+    statements: list[str] = []
+    col.db.set_trace_callback(statements.append)
+    assert ops.add_tags(col, [n.id for n in filled], "rebuilt") == len(filled)
+    col.db.set_trace_callback(None)
+    created = {s.split()[2] for s in statements if s.startswith("CREATE INDEX")}
+    assert created == {"ix_notes_tags", "ix_notes_mtime"}
+    for _ in range(2):
+        assert col.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        by_index = col.db.execute("SELECT id FROM notes INDEXED BY ix_notes_tags "
+                                  "WHERE tags >= ' rebuilt' COLLATE NOCASE ORDER BY id")
+        plain = col.db.execute("SELECT id FROM notes NOT INDEXED "
+                               "WHERE tags >= ' rebuilt' COLLATE NOCASE ORDER BY id")
+        assert by_index.fetchall() == plain.fetchall()
+        col.undo()
+
+
+def test_rebuilt_indexes_keep_their_planner_statistics(col, filled, monkeypatch):
+    monkeypatch.setattr(undo, "REBUILD_MIN", 1)
+    col.db.execute("ANALYZE main.notes")
+    stats = "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx"
+    before = col.db.execute(stats).fetchall()
+    assert any(r[1] == "ix_notes_tags" for r in before)
+    ops.add_tags(col, [n.id for n in filled], "stats")
+    assert col.db.execute(stats).fetchall() == before
