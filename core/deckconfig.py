@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields
+from functools import lru_cache
 from typing import Any
 
 from repetend.core.errors import InvalidInput
@@ -109,7 +110,7 @@ class DeckConfig:
     def from_options(cls, id: int, name: str, mtime: int, usn: int,
                      options: dict[str, Any]) -> DeckConfig:
         """Load a stored preset; unknown keys go to `extra`, invalid values to defaults."""
-        known = {f.name for f in fields(cls)} - {"id", "name", "mtime", "usn"}
+        known = _option_names(cls)
         values = {k: v for k, v in options.items() if k in known}
         extra = dict(values.pop("extra", {}))
         extra.update({k: v for k, v in options.items() if k not in known})
@@ -118,11 +119,10 @@ class DeckConfig:
         return conf
 
     def replace_invalid_with_defaults(self) -> None:
-        default = DeckConfig()
         for name, (low, high) in VALID_RANGES.items():
             value = getattr(self, name)
             if not _in_range(value, low, high):
-                setattr(self, name, getattr(default, name))
+                setattr(self, name, _RANGE_DEFAULTS[name])
 
     def validate(self) -> None:
         """Refuse options a user must not set, naming the option."""
@@ -138,7 +138,20 @@ class DeckConfig:
                                    f"{high:g}, not {value!r}")
 
 
+#: The defaults of the range-checked options (all numbers, so they can be shared).
+_RANGE_DEFAULTS: dict[str, Any] = {name: getattr(DeckConfig(), name) for name in VALID_RANGES}
+
+
+@lru_cache(maxsize=8)
+def _option_names(cls: type[DeckConfig]) -> frozenset[str]:
+    """The option fields of a preset class (looked up once: presets are loaded whenever a
+    collection's first card is shown, issue 3)."""
+    return frozenset(f.name for f in fields(cls)) - {"id", "name", "mtime", "usn"}
+
+
 def _in_range(value: Any, low: float, high: float) -> bool:
+    if type(value) is int or type(value) is float:  # the usual case, checked first
+        return low <= value <= high  # (NaN fails both comparisons)
     if not isinstance(value, int | float) or isinstance(value, bool):
         return False
     return not math.isnan(value) and low <= value <= high

@@ -25,7 +25,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
 from repetend.core.decks import SEPARATOR, Deck
@@ -260,19 +260,26 @@ def _ancestors(decks: Iterable[Deck], deck: Deck) -> list[Deck]:
     return [d for d in decks if d.name.casefold() in names]
 
 
-def unbury_on_new_day(col: Collection, today: int) -> None:
+_UNREAD: Any = object()
+
+
+def unbury_on_new_day(col: Collection, today: int, stored_last: Any = _UNREAD,
+                      any_buried: bool | None = None) -> None:
     """Return buried cards to their queues at the first queue build of a new day (§3.3).
 
     Like Anki, this is bookkeeping rather than a user action: it is not an undo step (and does
-    not mark cards modified). Inside an operation it joins that operation.
+    not mark cards modified). Inside an operation it joins that operation. A caller that read
+    them under the collection's current state may pass the stored `lastUnburied`
+    (`stored_last`) and whether any card of an existing deck is buried (`any_buried`).
     """
-    last = col.get_config("lastUnburied", None)
-    if isinstance(last, int) and last >= today:
+    if stored_last is _UNREAD or "lastUnburied" in col._deferred_config:
+        stored_last = col.get_config("lastUnburied", None)
+    if isinstance(stored_last, int) and stored_last >= today:
         return
     own_transaction = not col.db.in_transaction
-    if own_transaction and col.db.execute(
+    if own_transaction and (any_buried is False or any_buried is None and col.db.execute(
             "SELECT 1 FROM cards WHERE did IN (SELECT id FROM decks) AND queue IN (-2, -3) "
-            "LIMIT 1").fetchone() is None:
+            "LIMIT 1").fetchone() is None):
         # Nothing to restore: the day is marked done with the next operation (anything that
         # buries a card is one), so showing the first card waits for no commit (issue 3).
         col.defer_config("lastUnburied", today)

@@ -1,0 +1,109 @@
+"""The first card of a freshly opened collection (issue 3: its settings, decks and presets
+are read in fewer statements): what it reads must still be what the file says."""
+
+import pytest
+
+from repetend.core.collection import Collection
+from repetend.core.errors import InvalidInput, NotFoundError
+from repetend.core.scheduler import cardops
+
+from .conftest import NOW, Study
+
+
+def reopened(path, study):
+    """The collection at `path` opened again, on the study's clock and time zone."""
+    col = Collection(path)
+    col.sched.tz = study.col.sched.tz
+    col.sched.fuzz = False
+    col.sched.set_now(study.now)
+    return col
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "c.db"
+    col = Collection(path)
+    yield path, Study(col)
+    col.close()
+
+
+def test_a_deck_named_in_other_ascii_letter_case_is_the_same_deck(saved):
+    path, study = saved
+    did = study.deck("Spanish::Verbs")
+    cid = study.new(did)
+    with reopened(path, study) as col:
+        queued = col.sched.get_next_card("spanish :: VERBS")
+        assert queued.card.id == cid
+        assert col.sched.counts("SPANISH::verbs").new == 1
+
+
+def test_a_name_differing_in_other_letters_case_is_not_found_as_the_deck_list_says(saved):
+    path, study = saved
+    study.new(study.deck("Été"))
+    with reopened(path, study) as col:
+        with pytest.raises(NotFoundError):
+            col.decks.by_name("été")  # the decks table folds ASCII letters only
+        with pytest.raises(NotFoundError, match="été"):
+            col.sched.get_next_card("été")
+        assert col.sched.get_next_card("ÉTé") is not None
+        with pytest.raises(InvalidInput):
+            col.sched.get_next_card(" :: ")
+
+
+def test_stored_settings_are_used_from_the_first_card_on(saved):
+    path, study = saved
+    did = study.deck("Deck")
+    study.learning(did, due_in_secs=600)
+    study.col.set_config("collapseTime", 0)
+    with reopened(path, study) as col:
+        assert col.sched.learn_ahead_secs() == 0
+        assert col.sched.get_next_card(did) is None  # not due yet, and no learning ahead
+    study.col.set_config("collapseTime", 900)
+    with reopened(path, study) as col:
+        assert col.sched.get_next_card(did) is not None
+        assert col.sched.learn_ahead_secs() == 900
+
+
+def test_a_setting_stored_as_invalid_json_counts_as_its_default(saved):
+    path, study = saved
+    did = study.deck("Deck")
+    study.learning(did, due_in_secs=600)
+    study.col.set_config("rollover", 4)
+    study.col.db.execute("UPDATE config SET value = 'not json' WHERE key = 'collapseTime'")
+    study.col.db.execute("UPDATE config SET value = '{' WHERE key = 'rollover'")
+    with reopened(path, study) as col:
+        assert col.sched.learn_ahead_secs() == 1200  # the default learn-ahead limit
+        assert col.sched.timing().today == study.today  # the default 4 o'clock rollover
+        assert col.sched.get_next_card(did) is not None
+
+
+def test_cards_buried_yesterday_come_back_with_the_first_card_after_reopening(saved):
+    path, study = saved
+    did = study.deck("Deck")
+    first, second = study.new(did), study.new(did)
+    cardops.bury(study.col, [second])
+    assert study.counts(did) == (1, 0, 0)
+    study.advance(86_400)
+    with reopened(path, study) as col:
+        assert col.sched.counts(did).new == 2
+        assert col.get_card(second).queue == 0
+    with reopened(path, study) as col:  # a card buried today stays buried
+        cardops.bury(col, [first])
+    with reopened(path, study) as col:
+        assert col.sched.counts(did).new == 1
+        assert col.get_card(first).queue == -3
+
+
+def test_the_first_card_sees_a_change_made_by_another_connection_before_it(saved):
+    path, study = saved
+    did = study.deck("Deck")
+    study.new(did)
+    study.col.set_config("k", 1)
+    with reopened(path, study) as col:
+        assert col.sched.counts(did).new == 1
+        with reopened(path, study) as other:
+            deck = other.decks.get(did)
+            deck.extra["newLimit"] = 0
+            other.decks.save(deck)
+        assert col.sched.get_next_card(did) is None
+        assert NOW <= col.sched.now()
