@@ -127,13 +127,17 @@ class StudyQueue:
     _main_counts: dict[str, int] = field(default_factory=lambda: {
         KIND_NEW: 0, KIND_REVIEW: 0, KIND_DAY_LEARN: 0})
 
-    def set_main(self, ids: list[int], kinds: dict[int, str]) -> None:
+    def set_main(self, ids: list[int], kinds: dict[int, str],
+                 counts: dict[str, int] | None = None) -> None:
+        """The main queue: `ids` in display order, each one's kind; `counts` (cards of each
+        kind) may be given when the caller knows them."""
         self.main = deque(ids)
         self._main_kind = kinds
-        for kind in self._main_counts:
-            self._main_counts[kind] = 0
-        for kind in kinds.values():
-            self._main_counts[kind] += 1
+        if counts is None:
+            counts = dict.fromkeys(self._main_counts, 0)
+            for kind in kinds.values():
+                counts[kind] += 1
+        self._main_counts = {kind: counts.get(kind, 0) for kind in self._main_counts}
 
     def add_learning(self, entry: QueueEntry) -> None:
         key = (entry.due, entry.card_id)
@@ -229,14 +233,15 @@ def mix_evenly(first: list[T], second: list[T]) -> list[T]:
         return list(second)
     ratio = (len(first) + 1) / (len(second) + 1)
     out: list[T] = []
+    extend, append = out.extend, out.append
     taken = 0
-    for index, item in enumerate(second):
-        upto = min(int((index + 1) * ratio), len(first))
+    for index, item in enumerate(second, 1):
+        upto = int(index * ratio)  # a slice past the end of `first` is just shorter
         if upto > taken:
-            out.extend(first[taken:upto])
+            extend(first[taken:upto])
             taken = upto
-        out.append(item)
-    out.extend(first[taken:])
+        append(item)
+    extend(first[taken:])
     return out
 
 
@@ -463,6 +468,35 @@ def _gather_due(ctx: _Context, where: str, params: tuple, order: str, kind: str)
     return [e.card_id for e in entries]
 
 
+def _gather_all_due(ctx: _Context, order: str) -> tuple[list[int], list[int]] | None:
+    """Ids of all interday learning and all review cards due, in order, when no sibling is
+    buried and the review limits have room for every one of them (the usual case): two
+    statements for both kinds instead of two for each (issue 3). None: gather them kind by
+    kind (the limits then decide card by card)."""
+    if ctx.bury is not None or ctx.tree.root_exhausted(False):
+        return None
+    where = f"did IN ({ctx.in_decks()}) AND queue IN (2, 3) AND due <= ?"
+    params = (ctx.timing.today,)
+    counts: dict[int, int] = {}
+    reviews = 0
+    for queue, did, count in _tuples(ctx, f"SELECT queue, did, count() FROM {_CARDS} "
+                                          f"WHERE {where} GROUP BY queue, did", params):
+        counts[did] = counts.get(did, 0) + count
+        if queue == 2:
+            reviews += count
+    if not counts:
+        return [], []
+    # Interday learning uses up the review limit first: when both kinds fit together, each
+    # fits on its own in that order too, and no card of either is cut.
+    if not ctx.tree.take_all_reviews(counts):
+        return None
+    # Reviews (queue 2) come first, each kind in its own order: filtering the common order
+    # by kind keeps each kind's order (every order ends in a key unique to the card).
+    ids = [row[0] for row in _tuples(ctx, f"SELECT id FROM {_CARDS} WHERE {where} "
+                                          f"ORDER BY queue, {order}", params)]
+    return ids[reviews:], ids[:reviews]
+
+
 def _review_order(ctx: _Context) -> str:
     template = _REVIEW_ORDERS.get(ctx.preset.review_order, _REVIEW_ORDERS[0])
     if ctx.selected.is_filtered:
@@ -563,13 +597,19 @@ def build_queue(col: Collection, deck: Deck, timing: SchedTiming, learn_ahead_se
                        frozenset(ctx.deck_ids))
     _gather_intraday(ctx, queue)
     order = _review_order(ctx)
-    interday = _gather_due(ctx, "queue = 3 AND due <= ?", (timing.today,), order,
-                           KIND_DAY_LEARN)
-    reviews = _gather_due(ctx, "queue = 2 AND due <= ?", (timing.today,), order, KIND_REVIEW)
+    both = _gather_all_due(ctx, order)
+    if both is not None:
+        interday, reviews = both
+    else:
+        interday = _gather_due(ctx, "queue = 3 AND due <= ?", (timing.today,), order,
+                               KIND_DAY_LEARN)
+        reviews = _gather_due(ctx, "queue = 2 AND due <= ?", (timing.today,), order,
+                              KIND_REVIEW)
     new = [e.card_id for e in _sort_new(ctx, _gather_new(ctx))]
     kinds = dict.fromkeys(reviews, KIND_REVIEW)
     kinds.update(dict.fromkeys(interday, KIND_DAY_LEARN))
     kinds.update(dict.fromkeys(new, KIND_NEW))
     main = _mix(preset.interday_learning_mix, reviews, interday)
-    queue.set_main(_mix(preset.new_mix, main, new), kinds)
+    queue.set_main(_mix(preset.new_mix, main, new), kinds, {
+        KIND_REVIEW: len(reviews), KIND_DAY_LEARN: len(interday), KIND_NEW: len(new)})
     return queue
