@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+from unicodedata import normalize
 
 from repetend.core import cardgen
 from repetend.core.errors import InvalidInput, NotFoundError
@@ -20,12 +21,15 @@ from repetend.core.notes import (
     FIELD_SEPARATOR,
     Note,
     canonical_tags,
-    prepare_fields,
     str_to_tags,
     tags_to_str,
 )
 from repetend.core.template import field_is_empty
-from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
+from repetend.core.text import (
+    field_checksum,
+    normalize_field,
+    strip_html_preserving_media_filenames,
+)
 from repetend.core.undo import bulk_update, update_rows
 
 if TYPE_CHECKING:
@@ -119,34 +123,38 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
         pattern.sub(template, "")
     except (re.error, IndexError) as exc:
         raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
-    changed = []
+    changed: list[tuple[int, int, list[str]]] = []  # (nid, note type id, new fields)
     # per note type: its field names and the positions of the fields searched
     searched: dict[int, tuple[list[str], list[int]]] = {}
-    tag_lists: dict[str, list[str]] = {}
     sub = pattern.sub
-    for nid in nids:
-        ntid, flds, tags = stored[nid][:3]
-        if ntid not in searched:
-            names = col.notetypes.get(ntid).field_names()
-            searched[ntid] = names, [i for i, name in enumerate(names)
-                                     if wanted is None or name in wanted]
-        names, positions = searched[ntid]
-        old = flds.split(FIELD_SEPARATOR)
-        new = list(old)
-        try:
-            for i in positions:
-                new[i] = sub(template, new[i])
-        except (re.error, IndexError) as exc:
-            raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
-        if new != old:
-            if tags not in tag_lists:  # (notes share tag texts)
-                tag_lists[tags] = str_to_tags(tags)
-            changed.append(Note(ntid=ntid, fields=new, tags=tag_lists[tags], id=nid,
-                                field_names=names))
+    # A literal without the field separator cannot match across it, so all fields are
+    # searched in one call on the stored text (one call per note instead of per field).
+    whole = wanted is None and not regex and FIELD_SEPARATOR not in find + replace
+    try:
+        for nid in nids:
+            ntid, flds = stored[nid][:2]
+            if whole:
+                text = sub(template, flds)
+                if text != flds:
+                    changed.append((nid, ntid, text.split(FIELD_SEPARATOR)))
+                continue
+            if ntid not in searched:
+                names = col.notetypes.get(ntid).field_names()
+                searched[ntid] = names, [i for i, name in enumerate(names)
+                                         if wanted is None or name in wanted]
+            old = flds.split(FIELD_SEPARATOR)
+            new = list(old)
+            for i in searched[ntid][1]:
+                if i < len(new):
+                    new[i] = sub(template, new[i])
+            if new != old:
+                changed.append((nid, ntid, new))
+    except (re.error, IndexError) as exc:
+        raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
     if not changed:
         return 0
     with col.op(OP_FIND_REPLACE):
-        _update_notes(col, changed, {nid: row[2:] for nid, row in stored.items()})
+        _update_notes(col, changed, stored)
     return len(changed)
 
 
@@ -168,52 +176,76 @@ def _note_rows(col: Collection, nids: list[int]) -> dict[int, tuple[Any, ...]]:
     return found
 
 
-def _update_notes(col: Collection, notes: list[Note],
+def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
                   stored: dict[int, tuple[Any, ...]]) -> None:
-    """Save edited fields as `Collection.update_note` does (normalized fields, canonical
-    tags, sort field, checksum, then the cards the edit makes possible), in a few statements
-    for all the notes instead of a dozen for each. `stored`: nid -> the (tags, sfld, csum)
-    in the file; only those that change are written (SQLite rewrites the index entries of
-    every column it sets, changed or not)."""
+    """Save edited fields (nid, note type id, fields) as `Collection.update_note` does
+    (normalized fields, canonical tags, sort field, checksum, then the cards the edit makes
+    possible), in a few statements for all the notes instead of a dozen for each, and
+    without a `Note` per note unless cards are missing. `stored`: nid -> the (note type
+    id, flds, tags, sfld, csum) in the file; only the tags, sfld and csum that change are
+    written (SQLite rewrites the index entries of every column it sets, changed or not)."""
     canonical = _TagCanonicalizer(col)
     now = intTime()
-    groups: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+    groups: dict[tuple[bool, ...], list[list[Any]]] = {}
     types: dict[int, NoteType] = {}
-    for note in notes:
-        nt = types.get(note.ntid) or types.setdefault(note.ntid, col.notetypes.get(note.ntid))
-        if len(note.fields) != len(nt.fields):
-            col._check_field_count(note, nt)
-        note.fields = prepare_fields(note.fields)
-        note.tags = canonical(note.tags)
-        note.mtime, note.usn = now, -1
-        sort_text = strip_html_preserving_media_filenames(note.fields[nt.sort_field])
-        new = (tags_to_str(note.tags), sort_text,
-               _stripped_checksum(sort_text) if nt.sort_field == 0
-               else field_checksum(note.fields[0]))
-        changed = [i for i in range(3) if new[i] != stored[note.id][i]]
-        groups.setdefault(tuple(("tags", "sfld", "csum")[i] for i in changed), []).append(
-            (note.id, now, -1, FIELD_SEPARATOR.join(note.fields), *(new[i] for i in changed)))
+    tag_texts: dict[str, str] = {}  # stored tag text -> canonical text (notes share them)
+    saved: list[tuple[int, int, list[str], str]] = []
+    join, strip = FIELD_SEPARATOR.join, strip_html_preserving_media_filenames
+    for nid, ntid, fields in notes:
+        nt = types.get(ntid) or types.setdefault(ntid, col.notetypes.get(ntid))
+        _, _, tags, sfld, csum = stored[nid]
+        if len(fields) != len(nt.fields):
+            col._check_field_count(Note(ntid=ntid, fields=fields, id=nid), nt)
+        # (a printable text has no control characters: only the NFC form is left to do)
+        fields = [normalize("NFC", v) if v.isprintable() else normalize_field(v)
+                  for v in fields]
+        text = tag_texts.get(tags)
+        if text is None:
+            text = tag_texts[tags] = tags_to_str(canonical(str_to_tags(tags)))
+        sort_text = fields[nt.sort_field]
+        if "<" in sort_text or "&" in sort_text:  # (no tag, comment or entity otherwise)
+            sort_text = strip(sort_text)
+        checksum = (_stripped_checksum(sort_text) if nt.sort_field == 0
+                    else field_checksum(fields[0]))
+        key = (text != tags, sort_text != sfld, checksum != csum)
+        row = [nid, now, -1, join(fields)]
+        if key[0]:
+            row.append(text)
+        if key[1]:
+            row.append(sort_text)
+        if key[2]:
+            row.append(checksum)
+        groups.setdefault(key, []).append(row)
+        saved.append((nid, ntid, fields, text))
     canonical.register()
-    for columns, rows in groups.items():
+    for key, rows in groups.items():
+        columns = [c for c, changed in zip(("tags", "sfld", "csum"), key, strict=True)
+                   if changed]
         update_rows(col.db, "notes", ("mtime", "usn", "flds", *columns), rows)
     have: dict[int, set[int]] = {}
     for nid, ord_ in col.db.execute(f"SELECT nid, ord FROM cards WHERE nid IN {_IDS}",
-                                    (_ids(n.id for n in notes),)):
+                                    (_ids(n[0] for n in notes),)):
         have.setdefault(nid, set()).add(ord_)
     # A standard note type's cards depend only on which fields are empty and whether
     # there are tags: worked out once per combination (parsing templates each time was a
     # fifth of a find and replace on every note).
     wanted: dict[tuple[Any, ...], set[int]] = {}
-    for note in notes:
-        nt = types[note.ntid]
+    no_cards: set[int] = set()
+    for nid, ntid, fields, text in saved:
+        nt = types[ntid]
+        note = None
         if nt.is_cloze:
+            note = Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
             ords = cardgen.ords_with_content(nt, note)
         else:
-            key = (nt.id, bool(note.tags), *map(field_is_empty, note.fields))
+            key = (ntid, bool(text), *map(field_is_empty, fields))
             ords = wanted.get(key)
             if ords is None:
+                note = Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
                 ords = wanted[key] = cardgen.ords_with_content(nt, note)
-        if not ords <= have.get(note.id, set()):
+        if not ords <= have.get(nid, no_cards):
+            note = note or Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
+            note.field_names = nt.field_names()
             cardgen.generate_cards(col, note, nt, None, new_note=False)
 
 

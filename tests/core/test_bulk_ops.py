@@ -258,3 +258,20 @@ def test_rebuilt_indexes_keep_their_planner_statistics(col, filled, monkeypatch)
     assert any(r[1] == "ix_notes_tags" for r in before)
     ops.add_tags(col, [n.id for n in filled], "stats")
     assert col.db.execute(stats).fetchall() == before
+
+
+def test_find_and_replace_saves_fields_as_update_note_does(col, add):
+    """Decomposed accents are composed and control characters dropped, in the replaced
+    field and in the other fields of a changed note (stored raw, as an old file may hold
+    them), as saving the note in the editor does; an unchanged note keeps its text."""
+    note = add("Basic", "x", "y")
+    plain = add("Basic", "no match", "y")
+    raw = ["cafe\u0301 zz\u0007", "x\u0007y\ty e\u0301"]
+    with col.op("raw"):
+        col.db.execute("UPDATE notes SET flds = ? WHERE id IN (?, ?)",
+                       ("\x1f".join(raw), note.id, plain.id))
+        col.db.execute("UPDATE notes SET flds = replace(flds, 'zz', '') WHERE id = ?",
+                       (plain.id,))
+    assert ops.find_and_replace(col, [note.id, plain.id], "ZZ", "b") == 1
+    assert col.get_note(note.id).fields == ["caf\u00e9 b", "xy\ty \u00e9"]
+    assert col.get_note(plain.id).fields == ["cafe\u0301 \u0007", raw[1]]
