@@ -6,6 +6,7 @@ import pytest
 from repetend.core.collection import Collection
 from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.core.scheduler import cardops
+from repetend.core.scheduler.queues import day_salt, py_hash
 
 from .conftest import NOW, Study
 
@@ -107,3 +108,24 @@ def test_the_first_card_sees_a_change_made_by_another_connection_before_it(saved
             other.decks.save(deck)
         assert col.sched.get_next_card(did) is None
         assert NOW <= col.sched.now()
+
+
+@pytest.mark.parametrize("oldest_due", [-3, -(1 << 31)])
+def test_due_reviews_come_by_due_date_then_the_days_random_order(study, oldest_due):
+    """The default review order, also for cards overdue since before the collection began
+    (imported ones) and with interday learning cards of several decks in the same session."""
+    parent = study.deck("P")
+    child = study.deck("P::C")
+    dues = [oldest_due, -1, 0, study.today - 2, study.today - 2, study.today, study.today]
+    reviews = [study.review(did, due_in=due - study.today)
+               for did in (parent, child) for due in dues]
+    interday = [study.interday(child, due_in=-d) for d in (0, 1, 1)]
+    salt = day_salt(study.today)
+
+    def by_due_then_random(cids):
+        return sorted(cids, key=lambda c: (study.card(c).due, py_hash(c, salt)))
+
+    queue = study.queue(parent)
+    assert [c for c in queue if c in reviews] == by_due_then_random(reviews)
+    assert [c for c in queue if c in interday] == by_due_then_random(interday)
+    assert study.counts(parent) == (0, 3, len(reviews))
