@@ -470,47 +470,30 @@ def _gather_due(ctx: _Context, where: str, params: tuple, order: str, kind: str)
 
 def _gather_all_due(ctx: _Context, order: str) -> tuple[list[int], list[int]] | None:
     """Ids of all interday learning and all review cards due, in order, when no sibling is
-    buried and the review limits have room for every one of them (the usual case): two
-    statements for both kinds instead of two for each (issue 3). None: gather them kind by
-    kind (the limits then decide card by card)."""
+    buried and the review limits have room for every one of them (the usual case): one
+    count for both kinds, then one ordered statement for each kind there is (issue 3). None:
+    gather them kind by kind (the limits then decide card by card)."""
     if ctx.bury is not None or ctx.tree.root_exhausted(False):
         return None
-    where = f"did IN ({ctx.in_decks()}) AND queue IN (2, 3) AND due <= ?"
-    params = (ctx.timing.today,)
+    in_decks = ctx.in_decks()
+    today = ctx.timing.today
     counts: dict[int, int] = {}
-    reviews = 0
-    lowest = 0
-    for queue, did, count, low in _tuples(
-            ctx, f"SELECT queue, did, count(), min(due) FROM {_CARDS} WHERE {where} "
-                 "GROUP BY queue, did", params):
+    found: dict[int, int] = {}
+    for queue, did, count in _tuples(
+            ctx, f"SELECT queue, did, count() FROM {_CARDS} WHERE did IN ({in_decks}) "
+                 "AND queue IN (2, 3) AND due <= ? GROUP BY queue, did", (today,)):
         counts[did] = counts.get(did, 0) + count
-        lowest = min(lowest, low)
-        if queue == 2:
-            reviews += count
-    if not counts:
-        return [], []
+        found[queue] = found.get(queue, 0) + count
     # Interday learning uses up the review limit first: when both kinds fit together, each
     # fits on its own in that order too, and no card of either is cut.
     if not ctx.tree.take_all_reviews(counts):
         return None
-    # Reviews (queue 2) come first, each kind in its own order: filtering the common order
-    # by kind keeps each kind's order (every order ends in a key unique to the card).
-    if order == _default_review_order(ctx) and lowest > -_ONE_KEY_BOUND and \
-            ctx.timing.today < _ONE_KEY_BOUND:
-        # The default order (due, then the day's random key) as one integer: SQLite sorts
-        # by one number instead of two (issue 3: a fifth of this statement). The random
-        # key lies within ±2^31 and `due` within ±2^30, so the order is the same.
-        order = f"due * 4294967296 + {_sql_hash('id', ctx.salt)}"
-    ids = [row[0] for row in _tuples(ctx, f"SELECT id FROM {_CARDS} WHERE {where} "
-                                          f"ORDER BY queue, {order}", params)]
-    return ids[reviews:], ids[:reviews]
-
-
-_ONE_KEY_BOUND = 1 << 30
-
-
-def _default_review_order(ctx: _Context) -> str:
-    return _REVIEW_ORDERS[0].format(h=_sql_hash("id", ctx.salt))
+    sql = (f"SELECT id FROM {_CARDS} WHERE did IN ({in_decks}) AND queue = ? AND due <= ? "
+           f"ORDER BY {order}")
+    interday, reviews = [
+        [row[0] for row in _tuples(ctx, sql, (queue, today))] if found.get(queue) else []
+        for queue in (3, 2)]
+    return interday, reviews
 
 
 def _review_order(ctx: _Context) -> str:
