@@ -77,7 +77,8 @@ def normalize_name(name: str) -> str:
 
 
 def sort_key(name: str) -> tuple[str, ...]:
-    return tuple(p.casefold() for p in name.split(SEPARATOR))
+    # (No character casefolds to a colon, so folding first splits at the same places.)
+    return tuple(name.casefold().split(SEPARATOR))
 
 
 _DECK_COLUMNS = ("id, name, kind, config_id, description, collapsed, browser_collapsed, mtime, "

@@ -93,6 +93,11 @@ def remaining_limits(deck: Deck, conf: DeckConfig | None, today: int,
     cards ignore review limit" is on."""
     if deck.is_filtered or conf is None:
         return Remaining(UNLIMITED, UNLIMITED)
+    if not deck.extra:  # no override, nothing studied yet: the preset's limits
+        review_left = conf.reviews_per_day
+        new_left = conf.new_per_day if new_ignores_review_limit else min(
+            conf.new_per_day, review_left)
+        return Remaining(max(new_left, 0), max(review_left, 0))
     new_limit, review_limit = effective_limits(deck, conf, today)
     new_done = studied_today(deck.extra, NEW_TODAY, today)
     review_left = review_limit - studied_today(deck.extra, REVIEW_TODAY, today)
@@ -142,7 +147,7 @@ class LimitTree:
         for deck in decks:
             remaining[deck.id] = remaining_limits(
                 deck, configs.get(deck.config_id), today, new_ignores_review_limit)
-            parent_name = SEPARATOR.join(deck.components[:-1]).casefold()
+            parent_name = deck.name.rpartition(SEPARATOR)[0].casefold()
             parents[deck.id] = by_name.get(parent_name) if deck.id != root.id else None
         return cls(root.id, remaining, parents, new_ignores_review_limit)
 
