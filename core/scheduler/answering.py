@@ -859,6 +859,9 @@ class Scheduler:
         taken = min(max(int(time_taken_ms), 0),
                     self._preset(stored.odid or stored.did).cap_answer_time_to_secs * 1000)
 
+        for session in (queue, self._queue):
+            if session is not None:  # a queue known only to its first card reads the rest
+                session.materialize()  # now, while the collection is as it was shown
         with self.col.op("Answer Card"):
             updated = self._write_card(stored, applied, next_state, timing,
                                        chosen.custom_data_for(button), key if verify else None)

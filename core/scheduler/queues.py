@@ -127,6 +127,9 @@ class StudyQueue:
     _learning_by_id: dict[int, QueueEntry] = field(default_factory=dict)
     _main_counts: dict[str, int] = field(default_factory=lambda: {
         KIND_NEW: 0, KIND_REVIEW: 0, KIND_DAY_LEARN: 0})
+    #: the main queue's first card, while the rest is still to be built (`set_main_later`)
+    _head: tuple[int, str] | None = None
+    _pending: Callable[[], tuple[list[int], dict[int, str]]] | None = None
 
     def set_main(self, ids: list[int], kinds: dict[int, str],
                  counts: dict[str, int] | None = None) -> None:
@@ -134,11 +137,43 @@ class StudyQueue:
         kind) may be given when the caller knows them."""
         self.main = deque(ids)
         self._main_kind = kinds
+        self._head = self._pending = None
         if counts is None:
             counts = dict.fromkeys(self._main_counts, 0)
             for kind in kinds.values():
                 counts[kind] += 1
         self._main_counts = {kind: counts.get(kind, 0) for kind in self._main_counts}
+
+    def set_main_later(self, head: tuple[int, str],
+                       build: Callable[[], tuple[list[int], dict[int, str]]],
+                       counts: dict[str, int]) -> None:
+        """The main queue's first card (id, kind) and the counts now; `build` gives what
+        `set_main` takes when more than the first card is needed (issue 3: the first card
+        is shown without reading every due review's id). `build` must read the collection
+        as it was when the head was found: `materialize` is called before any change."""
+        self.main = deque()
+        self._main_kind = {}
+        self._head, self._pending = head, build
+        self._main_counts = {kind: counts.get(kind, 0) for kind in self._main_counts}
+
+    def materialize(self) -> None:
+        """Build the whole main queue if only its first card is known yet."""
+        build = self._pending
+        if build is not None:
+            self._head = self._pending = None
+            ids, kinds = build()
+            self.main = deque(ids)
+            self._main_kind = kinds
+
+    def _pending_head(self, card_id: int) -> bool:
+        """Whether `card_id` is the known head of a main queue still to be built (if it is
+        another card, the queue is built now)."""
+        if self._pending is None:
+            return False
+        if self._head is not None and self._head[0] == card_id:
+            return True
+        self.materialize()
+        return False
 
     def add_learning(self, entry: QueueEntry) -> None:
         key = (entry.due, entry.card_id)
@@ -148,6 +183,8 @@ class StudyQueue:
         self._learning_by_id[entry.card_id] = entry
 
     def _live_main_head(self) -> int | None:
+        if self._head is not None:
+            return self._head[0]
         main, live = self.main, self._main_kind
         while main and main[0] not in live:
             main.popleft()
@@ -158,6 +195,8 @@ class StudyQueue:
         then learning within the learn-ahead limit; None when nothing is left for now."""
         if self.learning and self.learning[0].due <= now:
             return self.learning[0].card_id, KIND_INTRADAY
+        if self._head is not None:
+            return self._head
         head = self._live_main_head()
         if head is not None:
             return head, self._main_kind[head]
@@ -168,6 +207,7 @@ class StudyQueue:
     def card_ids(self, now: int) -> list[int]:
         """Every card the queue would show from `now` on, in order (learning cards that come
         due later are placed by the time they are due now)."""
+        self.materialize()
         cutoff = now + self.learn_ahead_secs
         due_now = [e.card_id for e in self.learning if e.due <= now]
         ahead = [e.card_id for e in self.learning if now < e.due <= cutoff]
@@ -181,18 +221,21 @@ class StudyQueue:
 
     def kind_of(self, card_id: int) -> str | None:
         """The card's kind if it is still queued (main queue or intraday learning)."""
+        if self._pending_head(card_id):
+            return self._head[1]  # type: ignore[index]
         if card_id in self._main_kind:
             return self._main_kind[card_id]
         return KIND_INTRADAY if card_id in self._learning_by_id else None
 
     def is_answerable(self, card_id: int, now: int) -> bool:
         """In the main queue, or an intraday learning card due within the learn-ahead limit."""
-        if card_id in self._main_kind:
+        if self._pending_head(card_id) or card_id in self._main_kind:
             return True
         entry = self._learning_by_id.get(card_id)
         return entry is not None and entry.due <= now + self.learn_ahead_secs
 
     def remove(self, card_id: int) -> bool:
+        self.materialize()
         kind = self._main_kind.pop(card_id, None)
         if kind is not None:
             self._main_counts[kind] -= 1
@@ -476,11 +519,21 @@ def _gather_due(ctx: _Context, where: str, params: tuple, order: str, kind: str)
     return [e[_ID] for e in entries]
 
 
-def _gather_all_due(ctx: _Context, order: str) -> tuple[list[int], list[int]] | None:
-    """Ids of all interday learning and all review cards due, in order, when no sibling is
-    buried and the review limits have room for every one of them (the usual case): one
-    count for both kinds, then one ordered statement for each kind there is (issue 3). None:
-    gather them kind by kind (the limits then decide card by card)."""
+@dataclass(frozen=True)
+class _LaterIds:
+    """Ids in order whose number and first one are known; `read()` gives them all."""
+
+    count: int
+    first: int
+    read: Callable[[], list[int]]
+
+
+def _gather_all_due(ctx: _Context, order: str) -> tuple[list[int], list[int] | _LaterIds] | None:
+    """Interday learning and review cards due, in order, when no sibling is buried and the
+    review limits have room for every one of them (the usual case): one count for both
+    kinds, then the interday learning ids, and of the reviews only the first id (all of
+    them are read when the queue needs more than its first card; issue 3). None: gather
+    them kind by kind (the limits then decide card by card)."""
     if ctx.bury is not None or ctx.tree.root_exhausted(False):
         return None
     in_decks = ctx.in_decks()
@@ -496,12 +549,18 @@ def _gather_all_due(ctx: _Context, order: str) -> tuple[list[int], list[int]] | 
     # fits on its own in that order too, and no card of either is cut.
     if not ctx.tree.take_all_reviews(counts):
         return None
+    # (A negative LIMIT is none; with LIMIT 1 SQLite keeps the least row instead of sorting.)
     sql = (f"SELECT id FROM {_CARDS} WHERE did IN ({in_decks}) AND queue = ? AND due <= ? "
-           f"ORDER BY {order}")
-    interday, reviews = [
-        [row[0] for row in _tuples(ctx, sql, (queue, today))] if found.get(queue) else []
-        for queue in (3, 2)]
-    return interday, reviews
+           f"ORDER BY {order} LIMIT ?")
+
+    def read(queue: int, limit: int = -1) -> list[int]:
+        return [row[0] for row in _tuples(ctx, sql, (queue, today, limit))]
+
+    interday = read(3) if found.get(3) else []
+    reviews = found.get(2, 0)
+    if not reviews:
+        return interday, []
+    return interday, _LaterIds(reviews, read(2, 1)[0], lambda: read(2))
 
 
 def _review_order(ctx: _Context) -> str:
@@ -612,10 +671,39 @@ def build_queue(col: Collection, deck: Deck, timing: SchedTiming, learn_ahead_se
         reviews = _gather_due(ctx, "queue = 2 AND due <= ?", (timing.today,), order,
                               KIND_REVIEW)
     new = [e[_ID] for e in _sort_new(ctx, _gather_new(ctx))]
+    if isinstance(reviews, _LaterIds):
+        later = reviews
+        counts = {KIND_REVIEW: later.count, KIND_DAY_LEARN: len(interday), KIND_NEW: len(new)}
+        first = _mix_first(preset.interday_learning_mix, later.count,
+                           (later.first, KIND_REVIEW), interday, KIND_DAY_LEARN)
+        first = _mix_first(preset.new_mix, later.count + len(interday), first, new, KIND_NEW)
+        assert first is not None  # there is a review
+        queue.set_main_later(first, lambda: _main_queue(preset, later.read(), interday, new),
+                             counts)
+        return queue
+    queue.set_main(*_main_queue(preset, reviews, interday, new), {
+        KIND_REVIEW: len(reviews), KIND_DAY_LEARN: len(interday), KIND_NEW: len(new)})
+    return queue
+
+
+def _main_queue(preset: DeckConfig, reviews: list[int], interday: list[int],
+                new: list[int]) -> tuple[list[int], dict[int, str]]:
+    """The main queue's ids in display order (§3.4) and each one's kind."""
     kinds = dict.fromkeys(reviews, KIND_REVIEW)
     kinds.update(dict.fromkeys(interday, KIND_DAY_LEARN))
     kinds.update(dict.fromkeys(new, KIND_NEW))
     main = _mix(preset.interday_learning_mix, reviews, interday)
-    queue.set_main(_mix(preset.new_mix, main, new), kinds, {
-        KIND_REVIEW: len(reviews), KIND_DAY_LEARN: len(interday), KIND_NEW: len(new)})
-    return queue
+    return _mix(preset.new_mix, main, new), kinds
+
+
+def _mix_first(mode: int, base_count: int, base_first: tuple[int, str] | None,
+               other: list[int], other_kind: str) -> tuple[int, str] | None:
+    """The first card of `_mix(mode, base, other)` knowing only `base`'s length and first
+    card."""
+    other_first = (other[0], other_kind) if other else None
+    if not other or mode == MIX_AFTER_REVIEWS:
+        return base_first if base_count else other_first
+    if not base_count or mode == MIX_BEFORE_REVIEWS:
+        return other_first
+    # mix_evenly: the base's first cards come first when its step is at least one card
+    return base_first if int((base_count + 1) / (len(other) + 1)) >= 1 else other_first

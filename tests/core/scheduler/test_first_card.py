@@ -5,7 +5,12 @@ import pytest
 
 from repetend.core.collection import Collection
 from repetend.core.errors import InvalidInput, NotFoundError
-from repetend.core.scheduler import cardops
+from repetend.core.scheduler import cardops, filtered
+from repetend.core.scheduler.filtered import (
+    FilteredConfig,
+    SearchTerm,
+    add_or_update_filtered_deck,
+)
 from repetend.core.scheduler.queues import day_salt, py_hash
 
 from .conftest import NOW, Study
@@ -129,3 +134,47 @@ def test_due_reviews_come_by_due_date_then_the_days_random_order(study, oldest_d
     assert [c for c in queue if c in reviews] == by_due_then_random(reviews)
     assert [c for c in queue if c in interday] == by_due_then_random(interday)
     assert study.counts(parent) == (0, 3, len(reviews))
+
+
+@pytest.mark.parametrize("new_mix", [0, 1, 2])
+@pytest.mark.parametrize("interday_mix", [0, 1, 2])
+@pytest.mark.parametrize("sizes", [(1, 0, 0), (1, 1, 0), (1, 0, 3), (2, 5, 1), (6, 1, 2),
+                                   (1, 3, 9), (4, 4, 4)])
+def test_the_first_card_is_the_head_of_the_whole_queue(study, new_mix, interday_mix, sizes):
+    """The first card is found before the rest of the queue is built (issue 3): it must be
+    the card the whole queue starts with, for every display order mix."""
+    reviews, interday, new = sizes
+    did = study.deck("D", new_mix=new_mix, interday_learning_mix=interday_mix)
+    for i in range(reviews):
+        study.review(did, due_in=-i)
+    for i in range(interday):
+        study.interday(did, due_in=-i)
+    for _ in range(new):
+        study.new(did)
+    shown = study.col.sched.get_next_card(did)
+    whole = study.queue(did)
+    assert shown.card.id == whole[0]
+    assert len(whole) == reviews + interday + new
+    assert study.counts(did) == (new, interday, reviews)
+    # the same queue as a session that never stopped at its first card
+    study.col.sched._queue = None
+    assert study.queue(did) == whole
+
+
+def test_a_card_coming_home_after_the_first_card_was_shown_joins_no_open_session(study):
+    """The rest of a session is read as the collection was when its first card was shown,
+    even if an answer outside the session brings a due card home meanwhile."""
+    home = study.deck("Home")
+    reviews = [study.review(home, due_in=-i) for i in range(3)]
+    visitor = study.review(home, due_in=-5)
+    config = FilteredConfig(terms=(SearchTerm(f"cid:{visitor}", 10, filtered.ADDED),),
+                            reschedule=False)
+    fid = add_or_update_filtered_deck(study.col, "Preview", config).deck_id
+    assert study.card(visitor).did == fid
+    shown = study.col.sched.get_next_card(home)
+    assert shown.card.id in reviews
+    study.col.sched.answer_card(visitor, "easy", check_due=False)
+    assert study.card(visitor).did == home  # back home, due
+    assert sorted(study.queue(home)) == sorted(reviews)
+    study.col.sched.answer_card(shown.card, "good", shown.states)
+    assert len(study.queue(home)) == 2
