@@ -222,15 +222,16 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
         columns = [c for c, changed in zip(("tags", "sfld", "csum"), key, strict=True)
                    if changed]
         update_rows(col.db, "notes", ("mtime", "usn", "flds", *columns), rows)
-    have: dict[int, set[int]] = {}
-    for nid, ord_ in col.db.execute(f"SELECT nid, ord FROM cards WHERE nid IN {_IDS}",
-                                    (_ids(n[0] for n in notes),)):
-        have.setdefault(nid, set()).add(ord_)
+    # nid -> its cards' ordinals as SQLite lists them; notes share few such lists, so each
+    # becomes a set once (instead of a set per note built from every card row)
+    have: dict[int, str] = dict(col.db.execute(
+        f"SELECT nid, group_concat(ord) FROM cards WHERE nid IN {_IDS} GROUP BY nid",
+        (_ids(n[0] for n in notes),)))
+    ord_sets: dict[str | None, set[int]] = {None: set()}
     # A standard note type's cards depend only on which fields are empty and whether
     # there are tags: worked out once per combination (parsing templates each time was a
     # fifth of a find and replace on every note).
     wanted: dict[tuple[Any, ...], set[int]] = {}
-    no_cards: set[int] = set()
     for nid, ntid, fields, text in saved:
         nt = types[ntid]
         note = None
@@ -243,7 +244,11 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
             if ords is None:
                 note = Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
                 ords = wanted[key] = cardgen.ords_with_content(nt, note)
-        if not ords <= have.get(nid, no_cards):
+        text_ords = have.get(nid)
+        present = ord_sets.get(text_ords)
+        if present is None:
+            present = ord_sets[text_ords] = {int(o) for o in text_ords.split(",")}
+        if not ords <= present:
             note = note or Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
             note.field_names = nt.field_names()
             cardgen.generate_cards(col, note, nt, None, new_note=False)

@@ -28,7 +28,9 @@ Bulk updates (`update_rows`, `bulk_update`: the browser's operations on whole se
 likewise suspend the table's UPDATE trigger and log the rows' old values of the columns
 they set as multi-row `/*bulk-update table cols*/` statements; undoing those saves the
 current values the same way first. Not for columns in a UNIQUE index, whose values could
-pass between rows: those stay row by row, in order.
+pass between rows: those stay row by row, in order. One that sets most of a big table
+drops the table's other indexes on those columns and creates them again afterwards
+(`_indexes_rebuilt`): sorting an index anew costs about half of updating it row by row.
 """
 
 from __future__ import annotations
