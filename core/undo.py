@@ -408,16 +408,28 @@ def _indexes_rebuilt(db: sqlite3.Connection, table: str, columns: Sequence[str],
         stats = db.execute("SELECT tbl, idx, stat FROM main.sqlite_stat1 WHERE tbl = ? AND "
                            f"idx IN ({','.join('?' * len(rebuilt))})",
                            (table, *(name for name, _ in rebuilt))).fetchall()
-    for name, _ in rebuilt:
-        db.execute(f'DROP INDEX main."{name}"')
+    dropped: list[tuple[str, str]] = []
+
+    def restore() -> None:
+        for _, sql in dropped:
+            db.execute(sql)
+        names = {name for name, _ in dropped}
+        lost = [row for row in stats if row[1] in names]
+        if lost:
+            db.executemany("INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
+                           lost)
+        dropped.clear()
+
+    try:
+        for name, sql in rebuilt:
+            db.execute(f'DROP INDEX main."{name}"')
+            dropped.append((name, sql))
+    except sqlite3.OperationalError:  # ("locked": a statement of ours is still reading;
+        restore()                     # then SQLite updates the indexes row by row)
     try:
         yield
     finally:
-        for _, sql in rebuilt:
-            db.execute(sql)
-        if stats:
-            db.executemany("INSERT INTO main.sqlite_stat1 (tbl, idx, stat) VALUES (?, ?, ?)",
-                           stats)
+        restore()
 
 
 def bulk_update(db: sqlite3.Connection, table: str, values: dict[str, str],

@@ -275,3 +275,19 @@ def test_find_and_replace_saves_fields_as_update_note_does(col, add):
     assert ops.find_and_replace(col, [note.id, plain.id], "ZZ", "b") == 1
     assert col.get_note(note.id).fields == ["caf\u00e9 b", "xy\ty \u00e9"]
     assert col.get_note(plain.id).fields == ["cafe\u0301 \u0007", raw[1]]
+
+
+def test_a_bulk_update_works_while_a_query_is_still_reading(col, filled, monkeypatch):
+    """An index cannot be dropped while a statement of the connection is reading (SQLite
+    says "locked"): the update then maintains the indexes row by row instead, and the
+    indexes and their planner statistics stay as they were."""
+    monkeypatch.setattr(undo, "REBUILD_MIN", 1)
+    col.db.execute("ANALYZE main.notes")
+    stats = "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx"
+    before = col.db.execute(stats).fetchall(), dump(col)["indexes"]
+    reading = col.db.execute("SELECT id FROM notes")
+    reading.fetchone()
+    assert ops.add_tags(col, [n.id for n in filled], "busy") == len(filled)
+    reading.close()
+    assert col.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert (col.db.execute(stats).fetchall(), dump(col)["indexes"]) == before
