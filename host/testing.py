@@ -80,3 +80,34 @@ def register_plugin(host: PluginHost) -> Iterator[Callable[..., object]]:
     yield register
     for name in reversed(names):
         host.unregister_plugin(name)
+
+
+def collection_rows(col: Collection) -> dict[str, list[str]]:
+    """Every undoable table row by row, values as SQL literals (so types count too), and
+    the index definitions: two equal results mean the same collection. For asserting that
+    an operation undoes and redoes exactly (`assert_undo_redo_exact`)."""
+    from repetend.core.collection import UNDOABLE_TABLES
+
+    out = {}
+    for table in UNDOABLE_TABLES:
+        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
+        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
+        out[table] = [r[0] for r in col.db.execute(
+            f"SELECT {values} FROM {table} ORDER BY rowid")]
+    out["indexes"] = sorted(r[0] for r in col.db.execute(
+        "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql NOT NULL"))
+    return out
+
+
+def assert_undo_redo_exact(col: Collection, change: Callable[[], object]) -> None:
+    """Run `change()` (one undoable step) and check, twice over, that undo gives back the
+    rows from before it and redo the rows after it."""
+    before = collection_rows(col)
+    change()
+    after = collection_rows(col)
+    assert after != before, "the change changed nothing"
+    for _ in range(2):
+        col.undo()
+        assert collection_rows(col) == before, "undo did not restore the collection"
+        col.redo()
+        assert collection_rows(col) == after, "redo did not repeat the change"

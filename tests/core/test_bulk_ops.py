@@ -9,8 +9,9 @@ import pytest
 
 from repetend.core import browser_ops as ops
 from repetend.core import undo
-from repetend.core.collection import UNDOABLE_TABLES, Collection
+from repetend.core.collection import Collection
 from repetend.core.errors import NotFoundError
+from repetend.host.testing import assert_undo_redo_exact, collection_rows
 
 TRICKY = [
     "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
@@ -25,33 +26,6 @@ def batch_path(request, monkeypatch):
     if request.param == "scratch table":
         monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
         monkeypatch.setattr(undo, "REBUILD_MIN", 1)  # (and indexes rebuilt, not updated)
-
-
-def dump(col) -> dict[str, list[str]]:
-    """Every undoable table, row by row, values as SQL literals (types included)."""
-    out = {}
-    for table in UNDOABLE_TABLES:
-        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
-        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
-        out[table] = [r[0] for r in col.db.execute(
-            f"SELECT {values} FROM {table} ORDER BY rowid")]
-    out["indexes"] = sorted(r[0] for r in col.db.execute(
-        "SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql NOT NULL"))
-    return out
-
-
-def assert_undo_redo_exact(col, change) -> None:
-    """`change()` as one step: undo gives the rows before it, redo the rows after it, and
-    so on once more (the redo step is itself replayed in batches)."""
-    before = dump(col)
-    change()
-    after = dump(col)
-    assert after != before
-    for _ in range(2):
-        col.undo()
-        assert dump(col) == before
-        col.redo()
-        assert dump(col) == after
 
 
 @pytest.fixture
@@ -78,7 +52,7 @@ def twin(col, tmp_path) -> Collection:
 
 def content(col) -> dict[str, list[str]]:
     """Every undoable row but the collection's modification time."""
-    out = dump(col)
+    out = collection_rows(col)
     out.pop("col")
     return out
 
@@ -119,10 +93,10 @@ def test_find_and_replace_adds_the_cards_an_edit_makes_possible(col, add):
 
 
 def test_find_and_replace_of_a_missing_note_changes_nothing(col, filled):
-    before = dump(col)
+    before = collection_rows(col)
     with pytest.raises(NotFoundError, match="no note with id 12345"):
         ops.find_and_replace(col, [filled[0].id, 12345], "a", "b")
-    assert dump(col) == before
+    assert collection_rows(col) == before
 
 
 def test_bulk_operations_undo_and_redo_exactly(col, filled):
@@ -192,19 +166,19 @@ def test_the_checksum_of_a_stripped_sort_field_is_the_field_checksum():
 
 def test_a_bulk_change_is_undone_and_redone_after_reopening(col, filled, tmp_path):
     path = col.path
-    before = dump(col)
+    before = collection_rows(col)
     assert ops.set_deck(col, col.find_cards(""), "Other") > 0
     assert ops.add_tags(col, [n.id for n in filled], "reopened") == len(filled)
-    after = dump(col)
+    after = collection_rows(col)
     col.close()
     again = Collection(path)
     try:
         assert again.undo() == "Add Tags"
         assert again.undo() == "Change Deck"
-        assert dump(again) == before
+        assert collection_rows(again) == before
         again.redo()
         again.redo()
-        assert dump(again) == after
+        assert collection_rows(again) == after
     finally:
         again.close()
 
@@ -284,10 +258,10 @@ def test_a_bulk_update_works_while_a_query_is_still_reading(col, filled, monkeyp
     monkeypatch.setattr(undo, "REBUILD_MIN", 1)
     col.db.execute("ANALYZE main.notes")
     stats = "SELECT tbl, idx, stat FROM sqlite_stat1 ORDER BY tbl, idx"
-    before = col.db.execute(stats).fetchall(), dump(col)["indexes"]
+    before = col.db.execute(stats).fetchall(), collection_rows(col)["indexes"]
     reading = col.db.execute("SELECT id FROM notes")
     reading.fetchone()
     assert ops.add_tags(col, [n.id for n in filled], "busy") == len(filled)
     reading.close()
     assert col.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert (col.db.execute(stats).fetchall(), dump(col)["indexes"]) == before
+    assert (col.db.execute(stats).fetchall(), collection_rows(col)["indexes"]) == before

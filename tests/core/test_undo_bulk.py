@@ -7,21 +7,10 @@ import sqlite3
 import pytest
 
 from repetend.core import undo
-from repetend.core.collection import UNDOABLE_TABLES
 from repetend.core.undo import BulkInsertError
+from repetend.host.testing import collection_rows
 
 NOTE_COLUMNS = ("id", "guid", "ntid", "mtime", "usn", "tags", "flds", "sfld", "csum")
-
-
-def dump(col) -> dict[str, list[str]]:
-    """Every undoable table, row by row, values as SQL literals (types included)."""
-    out = {}
-    for table in UNDOABLE_TABLES:
-        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
-        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
-        out[table] = [r[0] for r in col.db.execute(
-            f"SELECT {values} FROM {table} ORDER BY rowid")]
-    return out
 
 
 def triggers(col) -> list[tuple[str, str]]:
@@ -48,12 +37,12 @@ def test_bulk_insert_is_one_undo_statement_and_undo_redo_are_exact(col, add):
     ntid = col.notetypes.by_name("Basic").id
     # ids below, around and above the existing note, with gaps
     ids = [*range(1000, 1500), *range(2000, 2003), kept.id - 1, kept.id + 1, 10**13]
-    before = dump(col)
+    before = collection_rows(col)
     with col.op("Import"):
         with col.bulk_insert("notes") as bulk:
             assert bulk.insert(NOTE_COLUMNS, note_rows(ntid, ids)) == len(ids)
         col.db.execute("UPDATE notes SET tags = ' edited ' WHERE id = 1000")  # per row
-    after = dump(col)
+    after = collection_rows(col)
     step = col.db.execute("SELECT max(step) FROM undo_log").fetchone()[0]
     logged = [r[0] for r in col.db.execute("SELECT sql FROM undo_log WHERE step = ?", (step,))]
     assert sum(s.startswith("/*bulk-delete notes*/") for s in logged) == 1
@@ -61,13 +50,13 @@ def test_bulk_insert_is_one_undo_statement_and_undo_redo_are_exact(col, add):
 
     trig = triggers(col)
     assert col.undo() == "Import"
-    assert dump(col) == before
+    assert collection_rows(col) == before
     assert col.redo() == "Import"
-    assert dump(col) == after
+    assert collection_rows(col) == after
     assert col.undo() == "Import"
-    assert dump(col) == before
+    assert collection_rows(col) == before
     assert col.redo() == "Import"
-    assert dump(col) == after
+    assert collection_rows(col) == after
     assert triggers(col) == trig
 
 
@@ -75,15 +64,15 @@ def test_later_changes_to_bulk_rows_undo_in_order(col):
     ntid = col.notetypes.by_name("Basic").id
     with col.op("Import"), col.bulk_insert("notes") as bulk:
         bulk.insert(NOTE_COLUMNS, note_rows(ntid, range(1, 101)))
-    imported = dump(col)
+    imported = collection_rows(col)
     with col.op("Delete Note"):
         col.db.execute("DELETE FROM notes WHERE id BETWEEN 10 AND 20")
     col.undo()
-    assert dump(col) == imported
+    assert collection_rows(col) == imported
     col.undo()
     assert col.db.execute("SELECT count() FROM notes").fetchone()[0] == 0
     col.redo()
-    assert dump(col) == imported
+    assert collection_rows(col) == imported
 
 
 def test_bulk_insert_needs_an_operation(col):
@@ -94,26 +83,26 @@ def test_bulk_insert_needs_an_operation(col):
 
 def test_other_writes_inside_the_block_are_refused_and_roll_back(col, add):
     ntid = col.notetypes.by_name("Basic").id
-    before, trig = dump(col), triggers(col)
+    before, trig = collection_rows(col), triggers(col)
     with pytest.raises(BulkInsertError, match="other writes"), col.op("Import"), \
             col.bulk_insert("notes") as bulk:
         bulk.insert(NOTE_COLUMNS, note_rows(ntid, [1, 2]))
         col.db.execute("INSERT INTO tags (tag) VALUES ('sneaky')")
-    assert dump(col) == before
+    assert collection_rows(col) == before
     assert triggers(col) == trig
     # the per-row trigger works again: a plain add is undoable
     add("Basic", "x", "")
     col.undo()
-    assert dump(col) == before
+    assert collection_rows(col) == before
 
 
 def test_a_clash_fails_the_whole_operation(col, add):
     note = add("Basic", "x", "")
-    before, trig = dump(col), triggers(col)
+    before, trig = collection_rows(col), triggers(col)
     with pytest.raises(sqlite3.IntegrityError), col.op("Import"), \
             col.bulk_insert("notes") as bulk:
         bulk.insert(NOTE_COLUMNS, note_rows(note.ntid, [5, note.id]))
-    assert dump(col) == before
+    assert collection_rows(col) == before
     assert triggers(col) == trig
 
 
@@ -121,38 +110,38 @@ def test_undo_of_a_bulk_insert_survives_reopening(col, tmp_path):
     from repetend.core.collection import Collection
 
     ntid = col.notetypes.by_name("Basic").id
-    before = dump(col)
+    before = collection_rows(col)
     with col.op("Import"), col.bulk_insert("notes") as bulk:
         bulk.insert(NOTE_COLUMNS, note_rows(ntid, range(1, 51)))
-    after = dump(col)
+    after = collection_rows(col)
     col.close()
     with Collection(tmp_path / "collection.db") as again:
         assert again.undo() == "Import"
-        assert dump(again) == before
+        assert collection_rows(again) == before
     with Collection(tmp_path / "collection.db") as again:
         assert again.redo() == "Import"
-        assert dump(again) == after
+        assert collection_rows(again) == after
 
 
 def test_bulk_delete_saves_rows_in_a_few_statements_and_undoes_exactly(col, add):
     ntid = col.notetypes.by_name("Basic").id
     with col.op("Import"), col.bulk_insert("notes") as bulk:
         bulk.insert(NOTE_COLUMNS, note_rows(ntid, range(1, 1201)))
-    full = dump(col)
+    full = collection_rows(col)
     with col.op("Wipe"):
         assert col.history.bulk_delete("notes", "id > ?", (100,)) == 1100
         col.db.execute("INSERT INTO tags (tag) VALUES ('after')")  # per-row, later
-    wiped = dump(col)
+    wiped = collection_rows(col)
     step = col.db.execute("SELECT max(step) FROM undo_log").fetchone()[0]
     logged = [r[0] for r in col.db.execute("SELECT sql FROM undo_log WHERE step = ?",
                                            (step,))]
     assert sum(s.startswith("/*bulk-insert notes*/") for s in logged) == 3  # chunks of 500
     assert not any(s.startswith("INSERT INTO notes") for s in logged)
     col.undo()
-    assert dump(col) == full
+    assert collection_rows(col) == full
     col.redo()
-    assert dump(col) == wiped
+    assert collection_rows(col) == wiped
     col.undo()
-    assert dump(col) == full
+    assert collection_rows(col) == full
     with pytest.raises(BulkInsertError, match="inside an operation"):
         col.history.bulk_delete("notes")

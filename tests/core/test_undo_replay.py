@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from repetend.core import undo
-from repetend.core.collection import UNDOABLE_TABLES
+from repetend.host.testing import assert_undo_redo_exact
 
 TRICKY = [
     "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
@@ -21,31 +21,6 @@ def batch_path(request, monkeypatch):
     the small ones through executemany (the default below SCRATCH_MIN rows)."""
     if request.param == "scratch table":
         monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
-
-
-def dump(col) -> dict[str, list[str]]:
-    """Every undoable table, row by row, values as SQL literals (types included)."""
-    out = {}
-    for table in UNDOABLE_TABLES:
-        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
-        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
-        out[table] = [r[0] for r in col.db.execute(
-            f"SELECT {values} FROM {table} ORDER BY rowid")]
-    return out
-
-
-def assert_undo_redo_exact(col, change) -> None:
-    """`change()` as one step: undo gives the rows before it, redo the rows after it, and
-    so on once more (the redo step is itself replayed in batches)."""
-    before = dump(col)
-    change()
-    after = dump(col)
-    assert after != before
-    for _ in range(2):
-        col.undo()
-        assert dump(col) == before
-        col.redo()
-        assert dump(col) == after
 
 
 def test_shapes_of_the_trigger_statements():

@@ -6,25 +6,15 @@ import random
 
 import pytest
 
-from repetend.core.collection import UNDOABLE_TABLES, Collection
+from repetend.core.collection import Collection
 from repetend.core.ids import new_guid
 from repetend.core.importing.apkg_export import export_apkg
 from repetend.core.importing.apkg_import import import_apkg
 from repetend.core.importing.text_import import TextOptions, import_text
 from repetend.core.text import field_checksum
+from repetend.host.testing import collection_rows
 
 NOTES = 10_000
-
-
-def dump(col: Collection) -> dict[str, list[str]]:
-    """Every undoable table, row by row, values as SQL literals (types included)."""
-    out = {}
-    for table in UNDOABLE_TABLES:
-        cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
-        values = "||','||".join(f"quote({c})" for c in ["rowid", *cols])
-        out[table] = [r[0] for r in col.db.execute(
-            f"SELECT {values} FROM {table} ORDER BY rowid")]
-    return out
 
 
 def undo_log_size(col: Collection) -> int:
@@ -73,23 +63,23 @@ def test_undo_of_a_10000_note_import_is_exact_and_redo_reapplies_it(tmp_path, pa
         note.fields = ["mine", "kept"]
         note.tags = ["Big"]  # the package's tag 'big' matches it
         col.add_note(note, col.decks.id("Big::A"))
-        before = dump(col)
+        before = collection_rows(col)
         log_before = undo_log_size(col)
         summary = import_apkg(col, package)
         assert len(summary.added) == NOTES and summary.cards_added == 2 * NOTES
         assert summary.revlog_added > 0
-        after = dump(col)
+        after = collection_rows(col)
         # a handful of statements, not one per row
         assert undo_log_size(col) - log_before < 100
 
         assert col.undo() == "Import"
-        assert dump(col) == before
+        assert collection_rows(col) == before
         assert col.redo() == "Import"
-        assert dump(col) == after
+        assert collection_rows(col) == after
         assert col.undo() == "Import"
-        assert dump(col) == before
+        assert collection_rows(col) == before
         assert col.redo() == "Import"
-        assert dump(col) == after
+        assert collection_rows(col) == after
 
         # a later edit of an imported note undoes first, then the import
         nid = col.db.execute("SELECT max(id) FROM notes").fetchone()[0]
@@ -97,9 +87,9 @@ def test_undo_of_a_10000_note_import_is_exact_and_redo_reapplies_it(tmp_path, pa
         edited.fields[1] = "changed"
         col.update_note(edited)
         assert col.undo() == "Update Note"
-        assert dump(col) == after
+        assert collection_rows(col) == after
         assert col.undo() == "Import"
-        assert dump(col) == before
+        assert collection_rows(col) == before
 
 
 def test_undo_of_a_10000_line_text_import_is_exact(tmp_path):
@@ -111,17 +101,17 @@ def test_undo_of_a_10000_line_text_import_is_exact(tmp_path):
         note = col.new_note("Basic (and reversed card)")
         note.fields = ["front 7", "old"]  # updated by line 8 (same first field)
         col.add_note(note, 1)
-        before = dump(col)
+        before = collection_rows(col)
         summary = import_text(col, path, TextOptions())
         assert len(summary.added) == NOTES - 1 and summary.cards_added == 2 * (NOTES - 1)
         assert len(summary.updated) == 1
-        after = dump(col)
+        after = collection_rows(col)
         assert col.undo() == "Import"
-        assert dump(col) == before
+        assert collection_rows(col) == before
         assert col.redo() == "Import"
-        assert dump(col) == after
+        assert collection_rows(col) == after
         assert col.undo() == "Import"
-        assert dump(col) == before
+        assert collection_rows(col) == before
 
 
 def test_text_import_with_updates_that_add_cards_between_new_notes(tmp_path):
@@ -131,7 +121,7 @@ def test_text_import_with_updates_that_add_cards_between_new_notes(tmp_path):
         note = col.new_note("Basic (and reversed card)")
         note.fields = ["front 3", ""]  # only the forward card until Back is filled
         col.add_note(note, 1)
-        before = dump(col)
+        before = collection_rows(col)
         lines = [f"front {i}\tback {i}" for i in range(8)]
         path = tmp_path / "mixed.tsv"
         path.write_text("#separator:Tab\n#html:false\n#notetype:Basic (and reversed card)\n"
@@ -143,7 +133,7 @@ def test_text_import_with_updates_that_add_cards_between_new_notes(tmp_path):
             "SELECT due FROM cards WHERE ord = 0 ORDER BY nid")]
         assert len(set(positions)) == 8  # every note its own position
         col.undo()
-        assert dump(col) == before
+        assert collection_rows(col) == before
 
 
 def test_undo_and_redo_of_a_colpkg_restore_are_exact(tmp_path, package):
@@ -158,17 +148,17 @@ def test_undo_and_redo_of_a_colpkg_restore_are_exact(tmp_path, package):
         note.fields = ["replaced", "soon"]
         col.add_note(note, col.decks.id("Mine"))
         col.set_config("rollover", 2)
-        before = dump(col)
+        before = collection_rows(col)
         import_colpkg(col, tmp_path / "backup.colpkg")
-        after = dump(col)
+        after = collection_rows(col)
         assert len(after["notes"]) == NOTES
         assert undo_log_size(col) < 2_000  # old rows saved as a few multi-row statements
         assert col.undo() == "Import Collection"
-        assert dump(col) == before
+        assert collection_rows(col) == before
         assert col.redo() == "Import Collection"
-        assert dump(col) == after
+        assert collection_rows(col) == after
         assert col.undo() == "Import Collection"
-        assert dump(col) == before
+        assert collection_rows(col) == before
 
 
 def test_index_rebuild_keeps_the_schema_and_planner_statistics(tmp_path, package):
