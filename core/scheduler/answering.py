@@ -537,19 +537,21 @@ class Scheduler:
 
     # --- states -----------------------------------------------------------------------
 
-    def _current(self, card: Card, timing: SchedTiming, ctx: StateContext) -> CardState:
-        return current_state_from_card(_sched_fields(card), ctx.config, timing.today,
-                                       timing.now, ctx.filtered, fuzz=ctx.fuzz_seed is not None)
+    def _current(self, fields: CardSchedulingFields, timing: SchedTiming,
+                 ctx: StateContext) -> CardState:
+        """The current state of a card with scheduling `fields`, under `ctx`."""
+        return current_state_from_card(fields, ctx.config, timing.today, timing.now,
+                                       ctx.filtered, fuzz=ctx.fuzz_seed is not None)
 
     def current_state(self, card: Card) -> CardState:
         """The state the card is in now, as answering derives it."""
         self._refresh()
         timing = self._timing()
-        return self._current(card, timing, self._context(card, timing))
+        return self._current(_sched_fields(card), timing, self._context(card, timing))
 
     def _states(self, card: Card, timing: SchedTiming) -> SchedulingStates:
         ctx = self._context(card, timing)
-        return next_states(self._current(card, timing, ctx), ctx)
+        return next_states(self._current(_sched_fields(card), timing, ctx), ctx)
 
     def states_for(self, card: Card) -> SchedulingStates:
         """The card's current state and the four next states, at the clock's now."""
@@ -673,8 +675,7 @@ class Scheduler:
         card = _card_from_row(row)
         ctx = self._context(card, timing)
         fields = _sched_fields(card)
-        current = current_state_from_card(fields, ctx.config, timing.today, timing.now,
-                                          ctx.filtered, fuzz=ctx.fuzz_seed is not None)
+        current = self._current(fields, timing, ctx)
         # The buttons show the states that will be committed: after add-ons and scripts.
         states, _ = self._commit_states(card, next_states(current, ctx))
         self._issued = _Issued(key, row, replace(card, data=dict(card.data)), states, fields,
@@ -840,8 +841,7 @@ class Scheduler:
         else:
             ctx = self._context(stored, timing)
             fields = _sched_fields(stored)
-            current = current_state_from_card(fields, ctx.config, timing.today, timing.now,
-                                              ctx.filtered, fuzz=ctx.fuzz_seed is not None)
+            current = self._current(fields, timing, ctx)
         if states is not None and shown is not None and states is shown.states and \
                 (states.current is current or  # type: ignore[union-attr]
                  without_elapsed(states.current) == without_elapsed(current)):  # type: ignore[union-attr]
