@@ -4,13 +4,12 @@ The file must first pass SQLite's `PRAGMA integrity_check`; a file that fails it
 untouched (its repair is a backup's job). Every repair then runs in ONE operation, "Check
 Database", so a single undo restores the file exactly as it was. VACUUM and ANALYZE come
 after the commit: SQLite cannot run VACUUM inside a transaction. The report uses Anki's
-wording (its `database-check-*` strings) and says "Database rebuilt and optimized." when
-nothing was wrong.
+wording (its `database-check-*` strings) and, as Anki's, always ends with "Database rebuilt
+and optimized."
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -30,8 +29,6 @@ OP_NAME = "Check Database"
 NOTHING_WRONG = "Database rebuilt and optimized."
 #: Anki's limits: a review due or a new position from here on is not a real one.
 DUE_LIMIT = 1_000_000
-#: Cloze numbers above 500 share card c500 (ordinal 499).
-MAX_CLOZE_ORD = cardgen.MAX_CLOZE_ORD
 _CARD_INT_COLUMNS = ("type", "queue", "due", "ivl", "factor", "reps", "lapses", "left",
                      "odue", "odid", "flags")
 _REVLOG_INT_COLUMNS = ("ease", "ivl", "last_ivl", "factor", "time", "type")
@@ -245,7 +242,7 @@ class _Checker:
     @staticmethod
     def _bad_cards(nt: NoteType, cards: list[tuple[int, int]]) -> list[int]:
         """Cards of a template that does not exist (the schema keeps ordinals unique)."""
-        limit = MAX_CLOZE_ORD + 1 if nt.is_cloze else len(nt.templates)
+        limit = cardgen.MAX_CLOZE_ORD + 1 if nt.is_cloze else len(nt.templates)
         return [cid for cid, ord_ in cards if not 0 <= ord_ < limit]
 
     def card_properties(self) -> None:
@@ -337,7 +334,3 @@ def _as_int(value: object) -> int:
         return int(round(float(str(value))))
     except (TypeError, ValueError):
         return 0
-
-
-def report_json(result: CheckResult) -> str:
-    return json.dumps(result.to_json())
