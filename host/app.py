@@ -86,6 +86,17 @@ class Host:
             return None
         return create_backup(self.col, self.backup_folder, force=force)
 
+    def backup_before_repair(self) -> tuple[Path | None, str | None]:
+        """As Anki: a forced backup before Check Database repairs. A collection too damaged
+        to copy is still checked (the check says what is wrong), so a failed backup is
+        returned as its message (the backup, or None, and the error, or None), not raised."""
+        import sqlite3
+
+        try:
+            return self.backup(force=True), None
+        except (OSError, RepetendError, sqlite3.DatabaseError) as exc:
+            return None, str(exc)
+
     def close(self, backup: bool = False) -> None:
         """Close the collection; with `backup` (the GUI closing a profile, not each CLI
         command) save a backup first if it changed; a failing backup never stops closing."""

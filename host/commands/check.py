@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
-from typing import Any
 
 from repetend.host.cli import add_command, emit, open_host
 
@@ -36,25 +34,13 @@ def cmd_check_database(args: argparse.Namespace) -> int:
     from repetend.core.dbcheck import check_database
 
     with open_host(args) as host:
-        backup = _backup_first(host)
+        backup, failed = host.backup_before_repair()
+        if failed:
+            print(f"repetend: the backup before checking failed: {failed}", file=sys.stderr)
         result = check_database(host.col)
         data = {**result.to_json(), "backup": str(backup) if backup else None}
         emit(args, data, result.text)
     return 0
-
-
-def _backup_first(host: Any) -> Path | None:
-    """As Anki: a backup before the repairs. A collection too damaged to copy is still
-    checked (the check then says what is wrong), so a failed backup is only reported."""
-    import sqlite3
-
-    from repetend.core.errors import RepetendError
-
-    try:
-        return host.backup(force=True)
-    except (OSError, RepetendError, sqlite3.DatabaseError) as exc:
-        print(f"repetend: the backup before checking failed: {exc}", file=sys.stderr)
-        return None
 
 
 def cmd_check_media(args: argparse.Namespace) -> int:

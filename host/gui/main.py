@@ -677,16 +677,6 @@ class MainWindow(QMainWindow):
         if dialog.deleted is not None:
             self.status(f"{dialog.deleted} card{'s' if dialog.deleted != 1 else ''} deleted.")
 
-    def _backup_before_check(self) -> None:
-        """As Anki: a backup before Check Database repairs; a collection too damaged to copy
-        is still checked, so a failed backup only shows in the status bar."""
-        import sqlite3
-
-        try:
-            self.host.backup(force=True)
-        except (OSError, RepetendError, sqlite3.DatabaseError) as exc:
-            self.status(f"The backup before checking failed: {exc}")
-
     def check_database(self) -> Any:
         """Tools > Check Database: repair (one undoable step), show the report, refresh."""
         from repetend.core.dbcheck import check_database
@@ -694,7 +684,9 @@ class MainWindow(QMainWindow):
 
         self.close_reviewer()
         try:
-            self._backup_before_check()
+            _backup, failed = self.host.backup_before_repair()
+            if failed:
+                self.status(f"The backup before checking failed: {failed}")
             result = check_database(self.col)
         except RepetendError as exc:
             self.warn(str(exc))

@@ -39,6 +39,17 @@ def test_check_database_fixes_then_undo(tmp_path):
     assert again.stdout.strip() == "Database rebuilt and optimized."
 
 
+def test_check_database_still_checks_when_the_backup_fails(tmp_path):
+    added = json.loads(run(tmp_path, "add", "--deck", "Default", "--notetype", "Basic",
+                           "front", "back", "--json").stdout)
+    with sqlite3.connect(db_path(tmp_path)) as db:
+        db.execute("UPDATE notes SET flds = 'only' WHERE id = ?", (added["note_id"],))
+    (tmp_path / "User 1" / "backups").write_text("a file where the folder should be")
+    proc = run(tmp_path, "check-database")
+    assert "the backup before checking failed" in proc.stderr
+    assert proc.stdout.splitlines()[0] == "Fixed 1 note with wrong field count."
+
+
 def test_check_database_refuses_a_corrupt_file(tmp_path):
     run(tmp_path, "decks")
     path = db_path(tmp_path)
