@@ -158,16 +158,21 @@ def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
 
 
 def _rename(entry: Path, wanted: str) -> str:
-    """Move `entry` to `wanted`; a clash with other content gets Anki's `-<sha1>` name."""
-    target = entry.with_name(wanted)
+    return _move(entry, entry.parent, wanted)
+
+
+def _move(entry: Path, folder: Path, wanted: str) -> str:
+    """Move `entry` to `folder/wanted` and return the name it got there: a name taken by
+    the same content drops `entry`, by other content it gets Anki's `-<sha1>` name."""
+    target = folder / wanted
     if target.exists():
         digest = sha1_of_file(entry)
         if sha1_of_file(target) == digest:
             entry.unlink()
             return wanted
         wanted = renamed_with_hash(wanted, digest)
-        target = entry.with_name(wanted)
-    entry.rename(target)
+        target = folder / wanted
+    shutil.move(str(entry), str(target))
     return wanted
 
 
@@ -264,18 +269,9 @@ def restore_trash(col: Collection) -> int:
         return 0
     restored = 0
     for entry in sorted(trash.iterdir()):
-        if not entry.is_file():
-            continue
-        target = folder / entry.name
-        if target.exists():
-            digest = sha1_of_file(entry)
-            if sha1_of_file(target) == digest:
-                entry.unlink()
-                restored += 1
-                continue
-            target = folder / renamed_with_hash(entry.name, digest)
-        shutil.move(str(entry), str(target))
-        restored += 1
+        if entry.is_file():
+            _move(entry, folder, entry.name)
+            restored += 1
     return restored
 
 
