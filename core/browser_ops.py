@@ -314,16 +314,12 @@ class _TagCanonicalizer:
         self._new = []
 
 
-def _write_tags(col: Collection, name: str, updates: dict[int, list[str]],
-                old: dict[int, str] | None = None) -> int:
-    """Store new tag lists (nid -> tags) as one step; returns how many notes changed.
-    `old`: the notes' stored tags, if the caller has them."""
+def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> int:
+    """Store new tag lists (nid -> tags) as one step; returns how many notes changed."""
     with col.op(name):
         now = intTime()
         canonical = _TagCanonicalizer(col)
-        if old is None:
-            old = dict(col.db.execute(f"SELECT id, tags FROM notes WHERE id IN {_IDS}",
-                                      (_ids(updates),)).fetchall())
+        old = _stored_tags(col, list(updates))
         params = []
         for nid, tags in updates.items():
             text = tags_to_str(canonical(tags))
