@@ -625,10 +625,7 @@ class UndoHistory:
                     f"bulk insert into {table}: {db.total_changes - before} rows changed "
                     f"but {len(bulk.ids)} were inserted through it; other writes are not "
                     "allowed inside bulk_insert")
-        if bulk.ids:
-            self._flush(step)
-            db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
-                       (step, bulk_delete_sql(table, bulk.ids)))
+        self._log_bulk_delete(step, table, bulk.ids)
 
     def insert_select(self, table: str, columns: Sequence[str], select: str,
                       params: Sequence[Any] = ()) -> int:
@@ -650,16 +647,21 @@ class UndoHistory:
                 raise BulkInsertError(f"insert_select into {table}: "
                                       f"{db.total_changes - before} rows changed but "
                                       f"{len(rowids)} inserted")
-        if rowids:
-            self._flush(step)
-            db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
-                       (step, bulk_delete_sql(table, rowids)))
+        self._log_bulk_delete(step, table, rowids)
         return len(rowids)
 
     def _flush(self, step: int) -> bool:
         """Move the pending inverse statements into the file as one row of `step`; whether
         there were any."""
         return _flush_pending(self._db, step)
+
+    def _log_bulk_delete(self, step: int, table: str, ids: list[int]) -> None:
+        """Log under `step`, after what it did before, ONE statement deleting the rows `ids`
+        just inserted into `table` (their inverse); nothing when there are none."""
+        if ids:
+            self._flush(step)
+            self._db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
+                             (step, bulk_delete_sql(table, ids)))
 
     def touch_if_changed(self, step: int, mod: int) -> bool:
         """If `step` changed anything, set the collection's modification time to `mod` (still
@@ -831,6 +833,4 @@ class UndoHistory:
         with _suspended(db, table, "insert"):
             for sql in reversed(statements):
                 ids += [r[0] for r in db.execute(sql + " RETURNING rowid")]
-        self._flush(step)
-        db.execute("INSERT INTO undo_log (step, sql) VALUES (?, ?)",
-                   (step, bulk_delete_sql(table, ids)))
+        self._log_bulk_delete(step, table, ids)
