@@ -23,6 +23,9 @@ containment: an add-on's exception does not fail the test by itself, it lands in
 `host.errors` (assert `host.errors == []` to be strict). The collection is wired to the
 host as the app wires it, so note hooks run when notes are added; lifecycle hooks such as
 `collection_did_open` are for the test to call.
+
+Two helpers check that an operation is one exact undo step: `collection_rows(col)`
+(every undoable row and the indexes, comparable) and `assert_undo_redo_exact(col, change)`.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import TypeVar
 
 import pytest
 
-from repetend.core.collection import Collection
+from repetend.core.collection import UNDOABLE_TABLES, Collection
 from repetend.host.plugins import PluginHost
 
 _P = TypeVar("_P")
@@ -86,8 +89,6 @@ def collection_rows(col: Collection) -> dict[str, list[str]]:
     """Every undoable table row by row, values as SQL literals (so types count too), and
     the index definitions: two equal results mean the same collection. For asserting that
     an operation undoes and redoes exactly (`assert_undo_redo_exact`)."""
-    from repetend.core.collection import UNDOABLE_TABLES
-
     out = {}
     for table in UNDOABLE_TABLES:
         cols = [r[1] for r in col.db.execute(f"PRAGMA table_info({table})")]
