@@ -29,7 +29,7 @@ import sqlite3
 import string
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -199,16 +199,13 @@ def _card_from_row(row: tuple[Any, ...]) -> Card:
     return Card(*row[:17], data=data if isinstance(data, dict) else {})
 
 
-#: The fields of `_sched_fields`, as one tuple (a cheap comparison of two cards).
-_sched_key = operator.attrgetter("type", "queue", "due", "ivl", "factor", "reps", "lapses",
-                                 "left", "odue", "odid", "did", "id")
+#: A card's scheduling fields as one tuple, in `CardSchedulingFields` order (a cheap
+#: comparison of two cards).
+_sched_key = operator.attrgetter(*(f.name for f in fields(CardSchedulingFields)))
 
 
 def _sched_fields(card: Card) -> CardSchedulingFields:
-    return CardSchedulingFields(type=card.type, queue=card.queue, due=card.due, ivl=card.ivl,
-                                factor=card.factor, reps=card.reps, lapses=card.lapses,
-                                left=card.left, odue=card.odue, odid=card.odid, did=card.did,
-                                id=card.id)
+    return CardSchedulingFields(*_sched_key(card))
 
 
 def scheduling_config(conf: DeckConfig) -> SchedulingConfig:
