@@ -10,7 +10,7 @@ import math
 from functools import lru_cache
 
 from repetend.core.scheduler.floats import f32, round_half_away, to_u32
-from repetend.core.scheduler.rng import StdRng, _seeded_block
+from repetend.core.scheduler.rng import StdRng, first_unit_f32
 
 __all__ = [
     "constrained_fuzz_bounds",
@@ -20,8 +20,6 @@ __all__ = [
     "learning_fuzz_secs",
     "with_review_fuzz",
 ]
-
-_U64 = (1 << 64) - 1
 
 # (start, end, factor): the spread grows by `factor` per day of interval inside each range.
 _FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
@@ -85,9 +83,7 @@ def constrained_fuzz_bounds(interval: float, minimum: int, maximum: int) -> tupl
 
 def fuzz_factor(seed: int | None) -> float | None:
     """The card's uniform draw in [0, 1), shared by all four buttons; None when fuzz is off."""
-    # StdRng(seed).unit_f32(): the first word of the seed's first block (no generator
-    # object for the one draw every card shown makes).
-    return None if seed is None else (_seeded_block(seed & _U64, 0)[0] >> 9) / 8_388_608
+    return None if seed is None else first_unit_f32(seed)
 
 
 def with_review_fuzz(interval: float, minimum: int, maximum: int, factor: float | None) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-__all__ = ["StdRng"]
+__all__ = ["StdRng", "first_unit_f32"]
 
 _M32 = 0xFFFF_FFFF
 _M64 = (1 << 64) - 1
@@ -110,6 +110,12 @@ def _seeded_block(seed: int, counter: int) -> tuple[int, ...]:
             b & _M32, (b >> 64) & _M32, (b >> 128) & _M32, b >> 192,
             c & _M32, (c >> 64) & _M32, (c >> 128) & _M32, c >> 192,
             d & _M32, (d >> 64) & _M32, (d >> 128) & _M32, d >> 192)
+
+
+def first_unit_f32(seed: int) -> float:
+    """`StdRng(seed).unit_f32()` without a generator object (issue 3: every card shown
+    draws its fuzz factor this way)."""
+    return (_seeded_block(seed & _M64, 0)[0] >> 9) / 8_388_608
 
 
 class StdRng:
