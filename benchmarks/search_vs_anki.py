@@ -185,9 +185,8 @@ def _time(func) -> float:  # type: ignore[no-untyped-def]
     return time.perf_counter() - start
 
 
-def _compare(rep_find, anki_find, repeats: int) -> tuple[int, list[float]]:  # type: ignore[no-untyped-def]
-    """Print a table of the searches, Repetend against Anki; returns the count mismatches
-    and the ratios.
+def _compare(rep_find, anki_find, repeats: int) -> int:  # type: ignore[no-untyped-def]
+    """Print a table of the searches, Repetend against Anki; returns the count mismatches.
 
     Anki returns a protobuf repeated field whose Python ints are made only when read;
     Repetend returns a list. The "as lists" columns also time `list(result)` in both, the
@@ -213,7 +212,7 @@ def _compare(rep_find, anki_find, repeats: int) -> tuple[int, list[float]]:  # t
               f"{r / a:>8.2f}{'':>12}{rl * 1000:>7.2f}{al * 1000:>7.2f}{rl / al:>7.2f}")
     print(f"\nworst ratio {max(ratios):.2f}, geometric mean "
           f"{statistics.geometric_mean(ratios):.2f}")
-    return failures, ratios
+    return failures
 
 
 def run(folder: Path, repeats: int, build: bool = True) -> int:
@@ -231,10 +230,9 @@ def run(folder: Path, repeats: int, build: bool = True) -> int:
     try:
         cards = len(rep.find_cards(""))
         print(f"{cards:,} cards. Median of {repeats} runs each, interleaved.\n")
-        failures, _ = _compare(rep.find_cards, anki.find_cards, repeats)
+        failures = _compare(rep.find_cards, anki.find_cards, repeats)
         print("\nNotes mode (find_notes):")
-        more, _ = _compare(rep.find_notes, anki.find_notes, repeats)
-        failures += more
+        failures += _compare(rep.find_notes, anki.find_notes, repeats)
         print("\nSorting every card by a column (find_cards with an order):")
         columns = {c.key: c for c in anki.all_browser_columns()}
         for label, key in SORTS:

@@ -240,6 +240,7 @@ def _remove_stale_temp_files(folder: Path) -> None:
 
 
 def latest_backup(folder: str | Path) -> Path | None:
+    """The newest backup in `folder` (the one an unchanged collection is already in)."""
     backups = list_backups(folder)
     return backups[0].path if backups else None
 
