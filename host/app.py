@@ -86,6 +86,16 @@ class Host:
             return None
         return create_backup(self.col, self.backup_folder, force=force)
 
+    def backup_now(self) -> tuple[Path | None, str | None]:
+        """File → Create Backup and `repetend backup`: a forced backup, however recent the
+        last one; (None, why) when none is made (an unchanged collection)."""
+        from repetend.core.backups import skip_reason
+
+        if self.col is None:
+            return None, "no collection is open"
+        reason = skip_reason(self.col, self.backup_folder, force=True)
+        return (None, reason) if reason else (self.backup(force=True), None)
+
     def backup_before_repair(self) -> tuple[Path | None, str | None]:
         """As Anki: a forced backup before Check Database repairs. A collection too damaged
         to copy is still checked (the check says what is wrong), so a failed backup is

@@ -31,12 +31,8 @@ def _size(n: int) -> str:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from repetend.core.backups import skip_reason
-
     with open_host(args) as host:
-        assert host.col is not None
-        reason = skip_reason(host.col, host.backup_folder, force=True)
-        path = None if reason else host.backup(force=True)
+        path, reason = host.backup_now()
         emit(args, {"file": str(path) if path else None, "skipped": reason},
              f"backed up to {path}" if path else f"no backup made: {reason}")
     return 0

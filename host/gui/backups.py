@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from repetend.core.backups import list_backups, restore_backup, skip_reason
+from repetend.core.backups import list_backups, restore_backup
 from repetend.core.errors import RepetendError
 from repetend.host.qt import QTimer
 
@@ -46,17 +46,13 @@ class BackupsUi:
 
     def create_backup(self) -> Path | None:
         """File → Create Backup: now, however recent the last one, unless nothing changed."""
-        host = self.window.host
-        if host.col is None:
-            return None
-        reason = skip_reason(host.col, host.backup_folder, force=True)
         try:
-            path = None if reason else host.backup(force=True)
+            path, reason = self.window.host.backup_now()
         except (OSError, RepetendError) as exc:
             self.window.warn(f"The backup failed: {exc}")
             return None
         if path is None:
-            self.window.status(f"No backup made: {reason or 'backups are paused'}.")
+            self.window.status(f"No backup made: {reason}.")
         else:
             self.window.status(f"Backup created: {path.name}")
         return path
