@@ -51,7 +51,6 @@ from repetend.host.qt import (
 
 NOT_YET = {
     "sync": "Sync is not available.",
-    "options": "The deck options screen is not built yet.",
 }
 
 
