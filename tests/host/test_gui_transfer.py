@@ -5,8 +5,7 @@ import zipfile
 
 import pytest
 
-from repetend.host.app import Host
-from repetend.host.gui import MainWindow, transfer
+from repetend.host.gui import transfer
 from repetend.host.gui.transfer_dialogs import ImportDialog
 from repetend.host.qt import QApplication, QLabel, QTimer
 
@@ -14,17 +13,11 @@ WORDS = "perro\tdog\ngato\tcat\ncasa\thouse\n"
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    host = Host(tmp_path / "base").open()
-    win = MainWindow(host)
-    qtbot.addWidget(win)
-    win.messages = []
-    win.warn = win.inform = win.messages.append
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    if win.host.col is not None:
-        win.close()
+def window(window):
+    """The main window (tests/host/conftest.py), its warnings and messages kept in one list."""
+    window.messages = []
+    window.warn = window.inform = window.messages.append
+    return window
 
 
 def note_count(window):
