@@ -89,6 +89,15 @@ def clean_field_name(name: str) -> str:
     return cleaned
 
 
+def _clean_notetype_name(name: str) -> str:
+    """A note type's name as stored: no double quotes (a `note:` search could not name it),
+    no outer spaces; an empty one is refused."""
+    clean = name.replace('"', "").strip()
+    if not clean:
+        raise InvalidInput("a note type needs a name")
+    return clean
+
+
 def _unique(names: list[str]) -> list[str]:
     """Duplicate names (case-insensitive) get '+' appended, as Anki does."""
     seen: set[str] = set()
@@ -171,9 +180,7 @@ class NoteTypeManager:
         """Give a note type a new name, one step; a name another note type has is refused
         (a `note:` search must find one). Returns the name as stored."""
         nt = self.get(ntid)
-        clean = name.replace('"', "").strip()
-        if not clean:
-            raise InvalidInput("a note type needs a name")
+        clean = _clean_notetype_name(name)
         clash = self.db.execute("SELECT name FROM notetypes WHERE name = ? COLLATE NOCASE "
                                 "AND id != ?", (clean, ntid)).fetchone()
         if clash:
@@ -208,9 +215,7 @@ class NoteTypeManager:
             raise InvalidInput(f"note type {nt.name!r} needs at least one field")
         if not nt.templates:
             raise InvalidInput(f"note type {nt.name!r} needs at least one card template")
-        nt.name = nt.name.replace('"', "").strip()
-        if not nt.name:
-            raise InvalidInput("a note type needs a name")
+        nt.name = _clean_notetype_name(nt.name)
         for f, name in zip(nt.fields, _unique([clean_field_name(f.name) for f in nt.fields]),
                            strict=True):
             f.name = name
