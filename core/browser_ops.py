@@ -7,7 +7,6 @@ input before writing anything, and does nothing on an empty selection (returns 0
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -17,6 +16,7 @@ from unicodedata import normalize
 from repetend.core import cardgen
 from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.core.ids import intTime
+from repetend.core.importing import fieldtext
 from repetend.core.notes import (
     FIELD_SEPARATOR,
     Note,
@@ -24,7 +24,6 @@ from repetend.core.notes import (
     str_to_tags,
     tags_to_str,
 )
-from repetend.core.template import field_is_empty
 from repetend.core.text import (
     field_checksum,
     normalize_field,
@@ -158,12 +157,6 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
     return len(changed)
 
 
-def _stripped_checksum(stripped: str) -> int:
-    """`field_checksum` of a first field whose stripped text is already known (the sort
-    field is usually the first: stripping it twice was a tenth of a find and replace)."""
-    return int.from_bytes(hashlib.sha1(stripped.encode("utf-8")).digest()[:4], "big")
-
-
 def _note_rows(col: Collection, nids: list[int]) -> dict[int, tuple[Any, ...]]:
     """nid -> (note type id, flds, tags, sfld, csum) of every note; a missing one is an
     error."""
@@ -190,7 +183,7 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
     types: dict[int, NoteType] = {}
     tag_texts: dict[str, str] = {}  # stored tag text -> canonical text (notes share them)
     saved: list[tuple[int, int, list[str], str]] = []
-    join, strip = FIELD_SEPARATOR.join, strip_html_preserving_media_filenames
+    join = FIELD_SEPARATOR.join
     for nid, ntid, fields in notes:
         nt = types.get(ntid) or types.setdefault(ntid, col.notetypes.get(ntid))
         _, _, tags, sfld, csum = stored[nid]
@@ -202,10 +195,10 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
         text = tag_texts.get(tags)
         if text is None:
             text = tag_texts[tags] = tags_to_str(canonical(str_to_tags(tags)))
-        sort_text = fields[nt.sort_field]
-        if "<" in sort_text or "&" in sort_text:  # (no tag, comment or entity otherwise)
-            sort_text = strip(sort_text)
-        checksum = (_stripped_checksum(sort_text) if nt.sort_field == 0
+        sort_text = fieldtext.stripped(fields[nt.sort_field])
+        # (the sort field is usually the first: stripping it twice was a tenth of a find
+        # and replace)
+        checksum = (fieldtext.checksum_of_stripped(sort_text) if nt.sort_field == 0
                     else field_checksum(fields[0]))
         key = (text != tags, sort_text != sfld, checksum != csum)
         row = [nid, now, -1, join(fields)]
@@ -239,7 +232,7 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
             note = Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)
             ords = cardgen.ords_with_content(nt, note)
         else:
-            key = (ntid, bool(text), *map(field_is_empty, fields))
+            key = (ntid, bool(text), *map(fieldtext.is_empty, fields))
             ords = wanted.get(key)
             if ords is None:
                 note = Note(ntid=ntid, fields=fields, tags=str_to_tags(text), id=nid)

@@ -156,12 +156,14 @@ def test_a_plain_replacement_is_taken_literally(col, add):
 
 
 def test_the_checksum_of_a_stripped_sort_field_is_the_field_checksum():
+    from repetend.core.importing import fieldtext
     from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
 
     for field in ["", "plain", "<b>bold</b> &amp;lt; x", '<img src="a b.png"> word',
                   "&nbsp;spaced&nbsp;", "ünï<br>cödé", *TRICKY]:
-        stripped = strip_html_preserving_media_filenames(field)
-        assert ops._stripped_checksum(stripped) == field_checksum(field)
+        stripped = fieldtext.stripped(field)
+        assert stripped == strip_html_preserving_media_filenames(field)
+        assert fieldtext.checksum_of_stripped(stripped) == field_checksum(field)
 
 
 def test_a_bulk_change_is_undone_and_redone_after_reopening(col, filled, tmp_path):
