@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from repetend.core import mediacheck
+from repetend.core.errors import RepetendError
 from repetend.host.qt import (
     QDialog,
     QDialogButtonBox,
@@ -61,7 +62,7 @@ class MediaCheckDialog(ReportDialog):
                                  ("restore_trash", "Restore Deleted", self.restore_trash)):
             button = QPushButton(label, self)
             button.setObjectName(key)
-            button.clicked.connect(lambda _checked=False, s=slot: s())
+            button.clicked.connect(lambda _checked=False, s=slot, t=label: self._run(t, s))
             self.buttons.addButton(button, QDialogButtonBox.ButtonRole.ActionRole)
             self.buttons_[key] = button
         self.status = ""
@@ -73,6 +74,15 @@ class MediaCheckDialog(ReportDialog):
         self.buttons_["tag_missing"].setEnabled(bool(r.missing_note_ids))
         self.buttons_["empty_trash"].setEnabled(bool(r.trash_count))
         self.buttons_["restore_trash"].setEnabled(bool(r.trash_count))
+
+    def _run(self, label: str, action: Callable[[], None]) -> None:
+        """Run a button's action; a file that cannot be moved or a refused change is
+        reported in the dialog (a Qt slot's exception would only reach stderr)."""
+        try:
+            action()
+        except (OSError, RepetendError) as exc:
+            self.status = f"{label} failed: {exc}"
+            self.text.setPlainText(f"{self.status}\n\n{self.result.report()}")
 
     def _recheck(self, status: str) -> None:
         self.status = status

@@ -68,3 +68,17 @@ def test_check_media_dialog_buttons(window, screenshot_dir):
     assert "missing-media" in col.get_note(note.id).tags
     assert window.actions_["undo"].text() == "Undo Tag Missing"
     dialog.reject()
+
+
+def test_check_media_reports_a_button_that_fails_in_the_dialog(window):
+    col = window.col
+    (col.media_folder / "stray.jpg").write_bytes(b"jpg")
+    trash = col.media_folder.parent / "media.trash"
+    trash.write_text("a file where the trash folder should be")
+    tools_action(window, "Check Media…").trigger()
+    dialog = visible("mediaCheckDialog")
+    dialog.buttons_["delete_unused"].click()
+    text = dialog.text.toPlainText()
+    assert text.startswith("Delete Unused failed:") and "Unused: stray.jpg" in text
+    assert (col.media_folder / "stray.jpg").read_bytes() == b"jpg"  # nothing was lost
+    dialog.reject()
