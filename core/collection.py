@@ -251,6 +251,11 @@ class Collection:
         on it can only come through an operation, which writes it first."""
         self._deferred_config[key] = value
 
+    def config_pending(self, key: str) -> bool:
+        """Whether `key` has a `defer_config` value not written to the file yet: a value
+        read from the file (or cached from it) is then older than `get_config`'s."""
+        return key in self._deferred_config
+
     def _write_deferred(self) -> bool:
         """Inside a new write transaction, before recording starts: the deferred values."""
         for key, value in self._deferred_config.items():

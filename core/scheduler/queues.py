@@ -321,7 +321,7 @@ def unbury_on_new_day(col: Collection, today: int, stored_last: Any = _UNREAD,
     them under the collection's current state may pass the stored `lastUnburied`
     (`stored_last`) and whether any card of an existing deck is buried (`any_buried`).
     """
-    if stored_last is _UNREAD or "lastUnburied" in col._deferred_config:
+    if stored_last is _UNREAD or col.config_pending("lastUnburied"):
         stored_last = col.get_config("lastUnburied", None)
     if isinstance(stored_last, int) and stored_last >= today:
         return

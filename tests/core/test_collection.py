@@ -245,3 +245,18 @@ def test_a_version_3_file_gains_the_tags_and_modified_indexes(tmp_path):
     assert col.find_notes("", order="noteMod") == [ids[2], ids[0], ids[1]]
     assert col.undo_name() == "Add Note"
     col.close()
+
+
+def test_a_deferred_config_value_is_pending_until_an_operation_writes_it(col):
+    def in_file():
+        return col.db.execute("SELECT 1 FROM config WHERE key = 'bookkeeping'").fetchone()
+
+    col.defer_config("bookkeeping", 7)
+    assert col.config_pending("bookkeeping") and not col.config_pending("curDeck")
+    assert col.get_config("bookkeeping") == 7 and in_file() is None
+    with pytest.raises(RuntimeError), col.op("Fails"):
+        raise RuntimeError("boom")
+    assert col.config_pending("bookkeeping") and in_file() is None  # rolled back with it
+    col.set_config("other", 1)
+    assert not col.config_pending("bookkeeping")
+    assert in_file() is not None and col.get_config("bookkeeping") == 7
