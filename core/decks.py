@@ -86,9 +86,10 @@ _DECK_COLUMNS = ("id, name, kind, config_id, description, collapsed, browser_col
 
 
 def _deck_from_tuple(row: tuple[Any, ...]) -> Deck:
-    """A Deck from a plain row of `_DECK_COLUMNS`: what `rows.from_row` builds, without its
-    per-field introspection (issue 3: the deck list is read when a collection's first card
-    is shown, and building 26 decks the generic way cost 0.15 ms)."""
+    """A Deck from a plain row of `_DECK_COLUMNS`, the one way decks are read here: what
+    `rows.from_row` would build, without its per-field introspection (issue 3: the deck
+    list is read when a collection's first card is shown, and building 26 decks the generic
+    way cost 0.15 ms)."""
     did, name, kind, conf, desc, collapsed, browser_collapsed, mtime, usn, extra = row
     if isinstance(extra, str):
         extra = json.loads(extra) if extra and extra != "{}" else {}
@@ -106,27 +107,33 @@ class DeckManager:
     def db(self) -> sqlite3.Connection:
         return self.col.db
 
-    def all(self) -> list[Deck]:
-        """Every deck, in deck-list order (by name, component by component)."""
+    def _select(self, where: str = "", params: tuple[Any, ...] = ()) -> list[Deck]:
         cursor = self.db.cursor()
         cursor.row_factory = None  # plain tuples: cheaper than sqlite3.Row
-        decks = [_deck_from_tuple(r) for r in cursor.execute(
-            f"SELECT {_DECK_COLUMNS} FROM decks")]
+        return [_deck_from_tuple(r) for r in cursor.execute(
+            f"SELECT {_DECK_COLUMNS} FROM decks {where}", params)]
+
+    def _find(self, where: str, params: tuple[Any, ...]) -> Deck | None:
+        found = self._select(where, params)
+        return found[0] if found else None
+
+    def all(self) -> list[Deck]:
+        """Every deck, in deck-list order (by name, component by component)."""
+        decks = self._select()
         decks.sort(key=lambda d: sort_key(d.name))
         return decks
 
     def get(self, did: int) -> Deck:
-        row = self.db.execute("SELECT * FROM decks WHERE id = ?", (did,)).fetchone()
-        if row is None:
+        deck = self._find("WHERE id = ?", (did,))
+        if deck is None:
             raise NotFoundError(f"no deck with id {did}")
-        return rows.from_row(Deck, row)
+        return deck
 
     def by_name(self, name: str) -> Deck:
-        row = self.db.execute("SELECT * FROM decks WHERE name = ?",
-                              (normalize_name(name),)).fetchone()
-        if row is None:
+        deck = self._find("WHERE name = ?", (normalize_name(name),))
+        if deck is None:
             raise NotFoundError(f"no deck called {name!r}")
-        return rows.from_row(Deck, row)
+        return deck
 
     def id(self, name: str, create: bool = True) -> int:
         """The id of the deck called `name`, creating it (and its parents) if asked."""
@@ -307,12 +314,11 @@ class DeckManager:
         # into "A" becomes "A::b" instead of folding into the deck being removed.
         for child in children:
             name = dst.name + SEPARATOR + child.basename
-            row = self.db.execute("SELECT * FROM decks WHERE name = ?", (name,)).fetchone()
-            if row is None:
+            clash = self._find("WHERE name = ?", (name,))
+            if clash is None:
                 self._rename_tree(child, name)
                 result.subdecks[child.name] = name
             else:
-                clash = rows.from_row(Deck, row)
                 result.subdecks[child.name] = clash.name
                 self._merge_into(child, clash, result)
 

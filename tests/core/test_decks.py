@@ -76,3 +76,17 @@ def test_preset_changes_persist_and_invalid_stored_values_fall_back(col):
     assert col.deck_config(1).new_per_day == 50
     col.db.execute("UPDATE deck_configs SET config = json_set(config, '$.hard_multiplier', 9)")
     assert col.deck_config(1).hard_multiplier == 1.2
+
+
+def test_a_deck_reads_back_the_same_by_id_by_name_and_in_the_list(col):
+    did = col.decks.id("Spanish::Verbs")
+    deck = col.decks.get(did)
+    deck.description, deck.collapsed, deck.config_id = "Irregular ones", True, 1
+    deck.extra = {"newLimit": 5, "newToday": [3, 2]}
+    col.decks.save(deck)
+    by_id, by_name = col.decks.get(did), col.decks.by_name("spanish :: verbs")
+    listed = next(d for d in col.decks.all() if d.id == did)
+    assert by_id == by_name == listed
+    assert by_id.collapsed is True and by_id.browser_collapsed is False
+    assert by_id.extra == {"newLimit": 5, "newToday": [3, 2]}
+    assert col.decks.get(1).extra == {}  # stored '{}'
