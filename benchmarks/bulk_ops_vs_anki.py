@@ -11,6 +11,12 @@ undo and its redo:
 - find and replace "a" -> "b" in every note: `browser_ops.find_and_replace` /
   `col.find_and_replace`;
 - delete 30,000 notes (the oldest): `browser_ops.delete_notes` / `col.remove_notes`;
+- rename tag "topic" (on a third of the notes, half of those with its child
+  "topic::child") to "subject": `browser_ops.rename_tag` / `col.tags.rename`;
+- delete that tag and its child: `browser_ops.delete_tag` / `col.tags.remove`;
+- remove "topic verbs" from every note: `browser_ops.remove_tags` / `col.tags.bulk_remove`;
+- find and replace "chapter" -> "ch" in every note's tags:
+  `browser_ops.find_and_replace_tags` / `col.tags.find_and_replace`;
 
 and `col.undo()` / `col.redo()` after each. Every operation starts from a fresh copy of
 the built files, so each one sees the same state. Both programs must report the same
@@ -37,6 +43,12 @@ from search_vs_anki import NOTES, build_anki, build_repetend  # noqa: E402
 
 DELETED = 30_000
 TARGET_DECK = "Science"
+#: Added to every third note (and TOPIC_CHILD to every sixth) before the measurements, in
+#: both programs through their own tag operation, for the tag rows.
+TOPIC, TOPIC_CHILD = "topic", "topic::child"
+DELETE_NOTES = f"delete {DELETED // 1000}k notes"
+LABELS = ["set deck", "add tag", "find&replace", DELETE_NOTES,
+          "rename tag", "delete tag", "remove tags", "f&r in tags"]
 
 
 def _copy(src: Path, dst: Path) -> None:
@@ -67,7 +79,11 @@ def _repetend_ops(col: Any) -> dict[str, Callable[[], Any]]:
         "set deck": lambda: browser_ops.set_deck(col, cids, TARGET_DECK),
         "add tag": lambda: browser_ops.add_tags(col, nids, "bulkx"),
         "find&replace": lambda: browser_ops.find_and_replace(col, nids, "a", "b"),
-        f"delete {DELETED // 1000}k notes": lambda: browser_ops.delete_notes(col, oldest),
+        DELETE_NOTES: lambda: browser_ops.delete_notes(col, oldest),
+        "rename tag": lambda: browser_ops.rename_tag(col, TOPIC, "subject"),
+        "delete tag": lambda: browser_ops.delete_tag(col, TOPIC),
+        "remove tags": lambda: browser_ops.remove_tags(col, nids, f"{TOPIC} verbs"),
+        "f&r in tags": lambda: browser_ops.find_and_replace_tags(col, nids, "chapter", "ch"),
     }
 
 
@@ -81,8 +97,38 @@ def _anki_ops(col: Any) -> dict[str, Callable[[], Any]]:
         "add tag": lambda: col.tags.bulk_add(nids, "bulkx"),
         "find&replace": lambda: col.find_and_replace(note_ids=nids, search="a",
                                                      replacement="b"),
-        f"delete {DELETED // 1000}k notes": lambda: col.remove_notes(oldest),
+        DELETE_NOTES: lambda: col.remove_notes(oldest),
+        "rename tag": lambda: col.tags.rename(TOPIC, "subject"),
+        "delete tag": lambda: col.tags.remove(TOPIC),
+        "remove tags": lambda: col.tags.bulk_remove(nids, f"{TOPIC} verbs"),
+        "f&r in tags": lambda: col.tags.find_and_replace(nids, "chapter", "ch", False, False),
     }
+
+
+def _add_topic(folder: Path) -> None:
+    """Tag every third note TOPIC and every sixth also TOPIC_CHILD, in both files, each
+    program with its own bulk add (once: a --reuse run finds them there)."""
+    from anki.collection import Collection as AnkiCollection
+
+    from repetend.core import browser_ops
+    from repetend.core.collection import Collection
+
+    col = Collection(folder / "repetend.db")
+    try:
+        if not col.find_notes(f"tag:{TOPIC}"):
+            nids = sorted(col.find_notes(""))
+            browser_ops.add_tags(col, nids[::3], TOPIC)
+            browser_ops.add_tags(col, nids[::6], TOPIC_CHILD)
+    finally:
+        col.close()
+    anki = AnkiCollection(str(folder / "anki.anki2"))
+    try:
+        if not anki.find_notes(f"tag:{TOPIC}"):
+            nids = sorted(anki.find_notes(""))
+            anki.tags.bulk_add(nids[::3], TOPIC)
+            anki.tags.bulk_add(nids[::6], TOPIC_CHILD)
+    finally:
+        anki.close()
 
 
 def _measure(kind: str, folder: Path, work: Path, label: str) -> tuple[list[float], Any]:
@@ -103,7 +149,7 @@ def _measure(kind: str, folder: Path, work: Path, label: str) -> tuple[list[floa
         ops = _anki_ops(col)
     try:
         op_s, result = _time(ops[label])
-        if label.startswith("delete"):  # (Anki counts cards here, Repetend notes)
+        if label == DELETE_NOTES:  # (Anki counts cards here, Repetend notes)
             result = col.card_count() if kind == "anki" else \
                 col.db.execute("SELECT count() FROM cards").fetchone()[0]
         undo_s, _ = _time(col.undo)
@@ -121,7 +167,8 @@ def run(folder: Path, repeats: int, build: bool = True, only: str | None = None)
         now = int(time.time())
         today = build_repetend(folder / "repetend.db", now)
         build_anki(folder / "anki.anki2", now, today)
-    labels = ["set deck", "add tag", "find&replace", f"delete {DELETED // 1000}k notes"]
+    _add_topic(folder)
+    labels = LABELS
     if only:
         labels = [x for x in labels if only in x]
     print(f"Each operation on a fresh copy of the {NOTES:,}-note collection; median of "
