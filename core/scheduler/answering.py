@@ -789,10 +789,21 @@ class Scheduler:
         button = parse_button(button)
         key = self._unchanged_key(card, states)
         if key is not None:
+            # Both exceptions come before anything is committed or any hook runs: the
+            # quick path commits the states given out (no `scheduling_states_will_commit`),
+            # and `scheduling_did_answer` is told only after the commit. So a retry runs
+            # each hook once.
             try:
                 return self._answer(card, button, states, time_taken_ms, check_due, key, True)
-            except (_Stale, InvalidInput):
-                pass  # something changed after all: answer the full way (which may refuse)
+            except _Stale:
+                pass  # another connection wrote meanwhile: the full way (which may refuse)
+            except InvalidInput:
+                # The refusal was reached from the rows read when the card was shown, under
+                # a change key not read again. If it still holds, the full way would read
+                # the same rows and refuse the same; if not, the card may have changed
+                # elsewhere (a caller passing it as it is now), and the full way decides.
+                if self._change_key() == key:
+                    raise
         return self._answer(card, button, states, time_taken_ms, check_due, self._refresh(),
                             False)
 

@@ -280,3 +280,75 @@ def test_the_fuzz_factor_is_the_first_draw_of_the_generator():
     for seed in [0, 1, (1 << 64) - 1, 1 << 64, *(rng.getrandbits(64) for _ in range(300))]:
         assert fuzz_factor(seed) == StdRng(seed).unit_f32()
     assert fuzz_factor(None) is None
+
+
+def _counting_hooks(col):
+    """Install both scheduling callbacks, counting their calls."""
+    calls = {"will_commit": 0, "did_answer": 0}
+
+    def will_commit(col, card, states):
+        calls["will_commit"] += 1
+        return states
+
+    def did_answer(col, card, button):
+        calls["did_answer"] += 1
+
+    col.callbacks.scheduling_states_will_commit = will_commit
+    col.callbacks.scheduling_did_answer = did_answer
+    return calls
+
+
+def test_the_scheduling_hooks_run_once_when_the_quick_answer_finds_the_collection_changed(study):
+    """The quick answer rolls back when another connection wrote meanwhile; the full way
+    then commits: the states hook ran once (when shown), the answer listener once."""
+    did = study.deck("Deck")
+    cid = study.review(did, ivl=10)
+    other_card = study.review(study.deck("Other"), ivl=5, front="other")
+    calls = _counting_hooks(study.col)
+    shown = study.col.sched.get_next_card(did)
+    assert shown.card.id == cid and calls == {"will_commit": 1, "did_answer": 0}
+
+    def suspend_other(col):
+        from repetend.core.scheduler.cardops import suspend
+
+        suspend(col, [other_card])
+
+    _in_other_connection(study, suspend_other)
+    study.col.sched.answer_card(shown.card, "good", shown.states)
+    assert calls == {"will_commit": 1, "did_answer": 1}
+    assert study.col.db.execute("SELECT count() FROM revlog WHERE cid = ?",
+                                (cid,)).fetchone()[0] == 1
+
+
+def test_a_card_moved_elsewhere_after_it_was_shown_is_graded_as_it_is_now(study):
+    """The quick answer compares the card passed with the row read when it was shown, and
+    refuses the card as it is now; the collection changed since, so the full way decides
+    from the rows as they are (and accepts it), running each hook once."""
+    from repetend.core.browser_ops import set_deck
+
+    did, elsewhere = study.deck("Deck"), study.deck("Elsewhere")
+    cid = study.review(did, ivl=10)
+    shown = study.col.sched.get_next_card(did)
+    calls = _counting_hooks(study.col)
+    _in_other_connection(study, lambda col: set_deck(col, [cid], elsewhere))
+    now = study.card(cid)
+    assert now.did != shown.card.did
+    result = study.col.sched.answer_card(now, "good", shown.states, check_due=False)
+    assert result.card.did == now.did
+    assert result.card.ivl == shown.states.good.scheduled_days
+    assert calls == {"will_commit": 0, "did_answer": 1}  # the shown states were committed
+
+
+def test_a_changed_copy_of_the_shown_card_is_refused_when_nothing_else_changed(study):
+    from repetend.core.errors import InvalidInput
+
+    did = study.deck("Deck")
+    cid = study.review(did, ivl=10)
+    shown = study.col.sched.get_next_card(did)
+    calls = _counting_hooks(study.col)
+    forged = dataclasses_replace(shown.card, ivl=99)
+    with pytest.raises(InvalidInput, match="changed since it was shown"):
+        study.col.sched.answer_card(forged, "good", shown.states)
+    assert study.card(cid).ivl == 10 and calls["did_answer"] == 0
+    study.col.sched.answer_card(shown.card, "good", shown.states)
+    assert study.card(cid).reps == 4 and calls["did_answer"] == 1
