@@ -2,16 +2,8 @@
 
 import json
 import sqlite3
-import subprocess
-import sys
 
-
-def run(base, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=60)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
+from clirun import run
 
 
 def db_path(base):

@@ -1,23 +1,11 @@
 """The `repetend` command line, run as a user runs it: a subprocess on a temporary base."""
 
-import json
 import sqlite3
 import subprocess
 import sys
 
 import pytest
-
-
-def run(base, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=60)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args):
-    return json.loads(run(base, *args, "--json").stdout)
+from clirun import run, run_json
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +94,7 @@ def test_plugins_lists_the_builtins(base):
 
 def run_global(base, *args):
     """Global options must precede the command."""
-    return subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=60)
+    return run(base, *args, check=False)
 
 
 def test_version():

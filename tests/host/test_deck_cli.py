@@ -1,22 +1,7 @@
 """`repetend deck …` run as a user runs it: a subprocess on a temporary base."""
 
-import json
-import subprocess
-import sys
-
 import pytest
-
-
-def run(base, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args):
-    return json.loads(run(base, *args, "--json").stdout)
+from clirun import run, run_json
 
 
 def decks(base):

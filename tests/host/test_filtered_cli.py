@@ -1,26 +1,12 @@
 """`repetend filtered create|rebuild|empty` and `repetend custom-study`, run as a user runs
 them: a subprocess on a temporary base."""
 
-import json
 import sqlite3
-import subprocess
-import sys
 
 import pytest
+from clirun import run, run_json
 
 FIELDS = "did, type, queue, due, ivl, odue, odid"
-
-
-def run(base, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=60)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args):
-    return json.loads(run(base, *args, "--json").stdout)
 
 
 def db(base):

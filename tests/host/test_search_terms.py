@@ -4,12 +4,11 @@ the API (the testing kit's fixtures) and through the CLI with a real add-on fold
 
 import json
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from clirun import run
 
 from repetend.core.search import UnknownNameError
 from repetend.hooks import hookimpl
@@ -99,14 +98,6 @@ def test_a_builtin_search_word_stays_anki_s(collection, host, register_plugin, f
 
 
 # --- the command line, with add-ons installed in the profile ---------------------------------
-
-
-def run(base, *args, check=True):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=120)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
 
 
 def search(base, query):

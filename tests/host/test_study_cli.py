@@ -1,28 +1,19 @@
 """`repetend study`, `due` and `answer`, run as a user runs them: subprocesses on a temporary
 base whose first profile holds the sample deck, with input piped in."""
 
-import json
+import functools
 import os
 import sqlite3
-import subprocess
-import sys
 
+import clirun
 import pytest
 
 from repetend.host.commands.study import html_to_text
 
-
-def run(base, *args, input_text=None, check=True):
-    env = dict(os.environ, REPETEND_NO_FUZZ="1")
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          input=input_text, capture_output=True, text=True, timeout=120, env=env)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args):
-    return json.loads(run(base, *args, "--json").stdout)
+# Without interval fuzz, so the intervals shown are Anki's exact ones.
+NO_FUZZ = dict(os.environ, REPETEND_NO_FUZZ="1")
+run = functools.partial(clirun.run, env=NO_FUZZ)
+run_json = functools.partial(clirun.run_json, env=NO_FUZZ)
 
 
 def revlog_rows(base):
@@ -62,7 +53,7 @@ def test_study_session_with_undo_suspend_and_bury(base):
         "", "",      # show answer, Enter = Good
         "q",
     ]) + "\n"
-    out = run(base, "study", "Sample Deck", input_text=keys).stdout
+    out = run(base, "study", "Sample Deck", stdin=keys).stdout
     assert out.startswith("Studying Sample Deck.")
     assert "[20 new · 0 learning · 0 review]" in out
     assert "What is the capital of Morocco?" in out
@@ -83,26 +74,26 @@ def test_study_session_with_undo_suspend_and_bury(base):
 
 
 def test_study_the_sample_deck_to_the_end(base):
-    out = run(base, "study", "Sample Deck", input_text="\n4\n" * 40).stdout
+    out = run(base, "study", "Sample Deck", stdin="\n4\n" * 40).stdout
     assert "Congratulations! You have finished this deck for now." in out
     assert "Studied 20 card(s). Due now: 0 new · 0 learning · 0 review." in out
     assert len(revlog_rows(base)) == 20
     assert run_json(base, "due", "Sample Deck")[0]["new"] == 0
     # The subdeck has its own limit when studied on its own (its cards came last above).
-    out = run(base, "study", "Sample Deck::Arabic Vocabulary", input_text="\n3\nq\n").stdout
+    out = run(base, "study", "Sample Deck::Arabic Vocabulary", stdin="\n3\nq\n").stdout
     assert "[10 new · 0 learning · 0 review]" in out
     assert "كتاب" in out
 
 
 def test_study_shows_clozes_and_type_in_answers_as_text(base):
-    out = run(base, "study", "Sample Deck", input_text="\n4\n" * 20 + "q\n").stdout
+    out = run(base, "study", "Sample Deck", stdin="\n4\n" * 20 + "q\n").stdout
     assert "The [...] is the powerhouse of the cell." in out
     assert "[type your answer]" in out
     assert "<span" not in out and "<hr" not in out
 
 
 def test_study_stops_at_the_end_of_input(base):
-    proc = run(base, "study", "Sample Deck", input_text="\n")
+    proc = run(base, "study", "Sample Deck", stdin="\n")
     assert proc.returncode == 0
     assert "Studied 0 card(s)." in proc.stdout
 

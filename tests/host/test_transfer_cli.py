@@ -8,20 +8,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from clirun import run, run_json
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "anki"
-
-
-def run(base, *args, check=True, stdin=None):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=120, input=stdin)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args):
-    return json.loads(run(base, *args, "--json").stdout)
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """Factories for add-on tests: add-on folders, zip packages, and the CLI as a subprocess."""
 
 import json
-import subprocess
-import sys
 import textwrap
 import zipfile
 from pathlib import Path
 from types import SimpleNamespace
 
+import clirun
 import pytest
 
 PROFILE = "User 1"
@@ -44,18 +43,9 @@ def addon_zip(path: Path, package: str, code: str = "", *, version: str = "1.0",
                             "__init__.py": textwrap.dedent(code), **(extra or {})})
 
 
-def run_cli(base: Path, *args: str, check: bool = True, env: dict | None = None,
-            python: str = sys.executable) -> subprocess.CompletedProcess:
-    proc = subprocess.run([python, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=120, env=env)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}\nstdout: {proc.stdout}\n"
-                             f"stderr: {proc.stderr}")
-    return proc
-
-
-def cli_json(base: Path, *args: str, **kw):
-    return json.loads(run_cli(base, *args, "--json", **kw).stdout)
+# The CLI as a subprocess (tests/support/clirun.py), under the names these tests use.
+run_cli = clirun.run
+cli_json = clirun.run_json
 
 
 def tree(folder: Path) -> list[str]:

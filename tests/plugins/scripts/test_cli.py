@@ -2,10 +2,9 @@
 profile a first run creates)."""
 
 import json
-import subprocess
-import sys
 
 import pytest
+from clirun import run, run_json
 
 STATES = {
     "current": {"normal": {"review": {"scheduledDays": 10, "elapsedDays": 10, "easeFactor": 2.5,
@@ -27,18 +26,6 @@ if (states.easy.normal?.review) states.easy.normal.review.scheduledDays *= 2;
 customData.good.n = (customData.good.n || 0) + 1;
 console.log('deck', ctx.deckName);
 """
-
-
-def run(base, *args, check=True, stdin=None):
-    proc = subprocess.run([sys.executable, "-m", "repetend.host", "--base", str(base), *args],
-                          capture_output=True, text=True, timeout=120, input=stdin)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
-    return proc
-
-
-def run_json(base, *args, check=True):
-    return json.loads(run(base, *args, "--json", check=check).stdout)
 
 
 @pytest.fixture(scope="module")
