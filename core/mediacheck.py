@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from repetend.core.ids import intTime
 from repetend.core.importing.media import (
+    may_refer,
     normalize_name,
     references,
     renamed_with_hash,
@@ -111,16 +112,16 @@ def check_media(col: Collection) -> MediaCheckResult:
     folder.mkdir(parents=True, exist_ok=True)
     files = _scan_folder(folder, result)
     with col.op(OP_CHECK):
-        used = _scan_notes(col, folder, files, result)
+        note_refs = _scan_notes(col, folder, files, result)
+    used = {ref for _, refs in note_refs for ref in refs}
     result.missing = sorted(name for name in used if name not in files)
     # `_x` files are for templates and CSS, which the check does not read
     result.unused = sorted(name for name in files
                            if name not in used and not name.startswith("_"))
     missing = set(result.missing)
     if missing:
-        result.missing_note_ids = [
-            nid for nid, flds in col.db.execute("SELECT id, flds FROM notes")
-            if any(ref in missing for ref in references(flds.replace(FIELD_SEPARATOR, " ")))]
+        result.missing_note_ids = [nid for nid, refs in note_refs
+                                   if not missing.isdisjoint(refs)]
     result.trash_count, result.trash_bytes = _trash_size(trash_folder(col))
     return result
 
@@ -177,9 +178,15 @@ def _move(entry: Path, folder: Path, wanted: str) -> str:
 
 
 def _scan_notes(col: Collection, folder: Path, files: set[str],
-                result: MediaCheckResult) -> set[str]:
-    """Every file the fields refer to; rewrites renamed references and inline images."""
-    used: set[str] = set()
+                result: MediaCheckResult) -> list[tuple[int, list[str]]]:
+    """The files each note's fields refer to (notes that refer to none left out), after
+    rewriting renamed references and inline images.
+
+    Each field is read on its own, as Anki does: a `[sound:` or quote left open at the end
+    of one field does not run into the next (a rewrite across the separator would have
+    merged two fields into one). A note is parsed once; only one whose fields change is
+    parsed again, for the names it refers to now."""
+    note_refs: list[tuple[int, list[str]]] = []
     now = intTime()
 
     def rename(ref: str) -> str | None:
@@ -195,17 +202,20 @@ def _scan_notes(col: Collection, folder: Path, files: set[str],
 
     rows = col.db.execute("SELECT id, flds FROM notes").fetchall()
     for nid, flds in rows:
-        new = rewrite_references(flds, rename) if (result.renamed or "data:image" in flds
-                                                   or _needs_normalizing(flds)) else flds
-        if new != flds:
-            col.db.execute("UPDATE notes SET flds = ?, mtime = ?, usn = -1 WHERE id = ?",
-                           (new, now, nid))
-        used.update(references(new.replace(FIELD_SEPARATOR, " ")))
-    return used
-
-
-def _needs_normalizing(flds: str) -> bool:
-    return any(normalize_name(ref) != ref for ref in references(flds))
+        if not may_refer(flds):  # no media tag or sound anywhere (inline images included)
+            continue
+        fields = flds.split(FIELD_SEPARATOR)
+        refs = [ref for text in fields for ref in references(text)]
+        if result.renamed or "data:image" in flds or \
+                any(normalize_name(ref) != ref for ref in refs):
+            new = [rewrite_references(text, rename) for text in fields]
+            if new != fields:
+                col.db.execute("UPDATE notes SET flds = ?, mtime = ?, usn = -1 WHERE id = ?",
+                               (FIELD_SEPARATOR.join(new), now, nid))
+                refs = [ref for text in new for ref in references(text)]
+        if refs:
+            note_refs.append((nid, refs))
+    return note_refs
 
 
 def _extract(folder: Path, ext: str, payload: str, files: set[str],

@@ -124,3 +124,17 @@ def test_tag_missing_is_one_undoable_step(col, add):
     assert col.undo() == "Tag Missing"
     assert col.get_note(a.id).tags == ["keep"]
     assert col.get_note(b.id).tags == []
+
+
+def test_a_reference_left_open_at_a_field_end_does_not_join_two_fields(col, add):
+    """Each field is read on its own, as in Anki: `[sound:ab` + `.mp3]` refers to nothing,
+    and the check must not rewrite it to `[sound:ab.mp3]`, merging the note's two fields."""
+    note = add("Basic", "[sound:ab", ".mp3]")
+    other = add("Basic", '<img src="x', 'y.png"> <img src="gone.png">')
+    put(col, "ab.mp3")
+    put(col, "xy.png")
+    result = mediacheck.check_media(col)
+    assert col.get_note(note.id).fields == ["[sound:ab", ".mp3]"]
+    assert col.get_note(other.id).fields == ['<img src="x', 'y.png"> <img src="gone.png">']
+    assert result.unused == ["ab.mp3", "xy.png"]
+    assert result.missing == ["gone.png"] and result.missing_note_ids == [other.id]

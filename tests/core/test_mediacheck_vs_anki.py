@@ -14,10 +14,14 @@ FIELDS = [
     ('a <img src="here.jpg"> [sound:gone.mp3]', "<img src='also gone.png'>"),
     ('<img src="café.jpg"> <img src="x:y.png"> <img src="Here.jpg">', "[sound:a:b.mp3]"),
     ("[sound:big.bin] <img src='http://example.com/remote.png'>", "nothing"),
+    # a reference left open at a field's end does not run into the next field
+    ("[sound:ab", ".mp3]"),
+    ('<img src="x', 'y.png">'),
 ]
 FILES = [("here.jpg", b"lower"), ("Here.jpg", b"upper"), ("lonely.png", b"d"),
          ("_style.css", b"d"), ("empty.jpg", b""), (".DS_Store", b"x"),
-         (unicodedata.normalize("NFD", "café.jpg"), b"c"), ("x:y.png", b"q")]
+         (unicodedata.normalize("NFD", "café.jpg"), b"c"), ("x:y.png", b"q"),
+         ("ab.mp3", b"d"), ("xy.png", b"d")]
 
 
 def fill(folder: Path) -> None:
