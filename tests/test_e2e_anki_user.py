@@ -1,0 +1,299 @@
+"""End to end, as a long-time Anki user: an awkward collection made in the real Anki goes
+through Repetend and back, with Anki (the `anki` package, test-only) as the judge.
+
+The collection (built once per module by `awkward_apkg`): sub-sub-decks and unicode deck
+names, a filtered deck holding three cards, a suspended, a manually buried and a flagged
+card, learning and review cards with their review log, nested clozes with a hint and a
+repeated ordinal, a cloze note whose only ordinals are 2 and 5, a type-in note, a note type
+with custom CSS and LaTeX, and media with spaces, accents, CJK and `&` in their names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("ANKI_TEST_MODE", "1")
+anki_collection = pytest.importorskip("anki.collection")
+
+from repetend.core import browser_ops  # noqa: E402
+from repetend.core.collection import Collection  # noqa: E402
+from repetend.core.dbcheck import check_database  # noqa: E402
+from repetend.core.importing.apkg_export import (  # noqa: E402
+    ExportOptions,
+    export_apkg,
+    export_colpkg,
+)
+from repetend.core.importing.apkg_import import import_apkg  # noqa: E402
+from repetend.core.mediacheck import check_media  # noqa: E402
+from repetend.core.scheduler import cardops  # noqa: E402
+
+AnkiCollection = anki_collection.Collection
+MEDIA = {"my pic é.png": b"\x89PNG\r\n\x1a\npic", "日本 語.mp3": b"ID3 sound",
+         "a&b+c.jpg": b"\xff\xd8\xff jpg"}
+
+
+def _anki_options(**kw: bool) -> Any:
+    base = {"with_scheduling": True, "with_deck_configs": True, "with_media": True,
+            "legacy": False}
+    return anki_collection.ExportAnkiPackageOptions(**{**base, **kw})
+
+
+def _build_awkward(folder: Path) -> Any:
+    """The awkward collection, made and studied in Anki; returns the open collection."""
+    col = AnkiCollection(str(folder / "collection.anki2"))
+    for name, data in MEDIA.items():
+        (Path(col.media.dir()) / name).write_bytes(data)
+    decks = {n: col.decks.id(n) for n in ("Langs::日本語::Vocab::N5", "Langs::Ελληνικά",
+                                          "Top", "Top::Sub::SubSub")}
+    basic = col.models.by_name("Basic")
+    latex = col.models.copy(basic)
+    latex["name"] = "Custom LaTeX ✓"
+    latex["css"] = ".card { font-family: 'Noto'; color: #123; }"
+    col.models.update_dict(latex)
+
+    def add(model: str | dict, fields: list[str], deck: str, tags: str = "") -> None:
+        note = col.new_note(col.models.by_name(model) if isinstance(model, str) else model)
+        for i, value in enumerate(fields):
+            note.fields[i] = value
+        note.tags = tags.split()
+        col.add_note(note, decks[deck])
+
+    add("Basic", ['<b>bold</b> &amp; &lt;tag&gt; <img src="my pic é.png">',
+                  "back [sound:日本 語.mp3]"], "Langs::日本語::Vocab::N5", "日本語 lang::ja::n5")
+    add("Cloze", ["{{c1::outer {{c2::inner}} text}} and {{c3::hint::the hint}} {{c1::again}}",
+                  "extra"], "Top::Sub::SubSub", "cloze nested")
+    add("Cloze", ["only {{c5::five}} and {{c2::two}}", ""], "Top", "cloze")
+    add("Basic (type in the answer)", ["Capital of France?", "Paris"], "Langs::Ελληνικά",
+        "typein")
+    add("Basic (and reversed card)", ['front <div style="color:red">x</div>',
+                                      'back <img src="a&amp;b+c.jpg">'], "Top")
+    add(latex, ["[latex]$x^2$[/latex]", "[$]y[/$]"], "Top", "latex")
+    for i in range(8):
+        add("Basic", [f"card {i}", f"ans {i}"], "Top::Sub::SubSub", "filler")
+    col.sched.suspend_cards(col.find_cards("tag:typein"))
+    col.sched.bury_cards(col.find_cards("tag:filler", order="c.id")[:1], manual=True)
+    col.set_user_flag_for_cards(3, col.find_cards("tag:latex"))
+    for cid in col.find_cards("deck:Top -tag:filler -tag:latex", order="c.id")[:4]:
+        card = col.get_card(cid)
+        card.start_timer()
+        col.sched.answerCard(card, 3)
+    for cid in col.find_cards("tag:nested", order="c.id")[:2]:
+        for _ in range(3):
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+    filtered = col.sched.get_or_create_filtered_deck(0)
+    filtered.name = "Filtered ⚡"
+    filtered.config.search_terms[0].search = "tag:filler -is:buried"
+    filtered.config.search_terms[0].limit = 3
+    col.sched.add_or_update_filtered_deck(filtered)
+    return col
+
+
+@pytest.fixture(scope="module")
+def awkward_apkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("awkward-anki")
+    col = _build_awkward(folder)
+    out = folder / "awkward.apkg"
+    try:
+        col.export_anki_package(out_path=str(out), options=_anki_options(), limit=None)
+    finally:
+        col.close()
+    return out
+
+
+@pytest.fixture
+def ours(tmp_path: Path):
+    """A factory of new, empty Repetend collections."""
+    made: list[Collection] = []
+
+    def make(name: str = "ours") -> Collection:
+        (tmp_path / name).mkdir()
+        col = Collection(tmp_path / name / "collection.db")
+        made.append(col)
+        return col
+
+    yield make
+    for col in made:
+        col.close()
+
+
+@pytest.fixture
+def anki(tmp_path: Path):
+    """A factory of new, empty Anki collections."""
+    made: list[Any] = []
+
+    def make(name: str) -> Any:
+        (tmp_path / name).mkdir()
+        col = AnkiCollection(str(tmp_path / name / "collection.anki2"))
+        made.append(col)
+        return col
+
+    yield make
+    for col in made:
+        col.close()
+
+
+def anki_import(col: Any, path: Path) -> None:
+    options = anki_collection.ImportAnkiPackageOptions(
+        merge_notetypes=False, with_scheduling=True, with_deck_configs=True, update_notes=0,
+        update_notetypes=0)
+    col.import_anki_package(anki_collection.ImportAnkiPackageRequest(
+        package_path=str(path), options=options))
+
+
+def anki_cards(col: Any) -> dict[tuple[str, int], dict[str, Any]]:
+    """Each card by (note guid, ord): its scheduling and (home) deck names."""
+    names = {d["id"]: d["name"] for d in col.decks.all()}
+    return {(guid, ord_): {"deck": names[did], "home": names.get(odid), "type": ctype,
+                           "queue": queue, "due": due, "odue": odue, "ivl": ivl,
+                           "factor": factor, "reps": reps, "lapses": lapses, "flags": flags}
+            for guid, ord_, did, odid, ctype, queue, due, odue, ivl, factor, reps, lapses,
+            flags in col.db.all(
+                "SELECT n.guid, c.ord, c.did, c.odid, c.type, c.queue, c.due, c.odue, c.ivl, "
+                "c.factor, c.reps, c.lapses, c.flags FROM cards c JOIN notes n ON n.id = c.nid")}
+
+
+def our_cards(col: Collection) -> dict[tuple[str, int], dict[str, Any]]:
+    names = {d.id: d.name for d in col.decks.all()}
+    return {(r["guid"], r["ord"]): {
+        "deck": names[r["did"]], "home": names.get(r["odid"]), "type": r["type"],
+        "queue": r["queue"], "due": r["due"], "odue": r["odue"], "ivl": r["ivl"],
+        "factor": r["factor"], "reps": r["reps"], "lapses": r["lapses"], "flags": r["flags"]}
+        for r in col.db.execute(
+            "SELECT n.guid, c.ord, c.did, c.odid, c.type, c.queue, c.due, c.odue, c.ivl, "
+            "c.factor, c.reps, c.lapses, c.flags FROM cards c JOIN notes n ON n.id = c.nid")}
+
+
+def anki_notes(col: Any) -> dict[str, tuple[str, list[str]]]:
+    return {g: (f, sorted(t.split())) for g, f, t in col.db.all(
+        "SELECT guid, flds, tags FROM notes")}
+
+
+def our_notes(col: Collection) -> dict[str, tuple[str, list[str]]]:
+    return {r[0]: (r[1], sorted(r[2].split())) for r in col.db.execute(
+        "SELECT guid, flds, tags FROM notes")}
+
+
+def anki_media(col: Any) -> dict[str, str]:
+    folder = Path(col.media.dir())
+    return {p.name: hashlib.sha1(p.read_bytes()).hexdigest() for p in folder.iterdir()
+            if p.is_file()}
+
+
+def both(anki: Any, ours: Any, awkward_apkg: Path) -> tuple[Any, Collection]:
+    """The awkward package imported into a new Anki and a new Repetend collection."""
+    a = anki("anki")
+    anki_import(a, awkward_apkg)
+    r = ours()
+    import_apkg(r, awkward_apkg)
+    return a, r
+
+
+# --- the package, both ways ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("legacy", [False, True], ids=["modern", "legacy"])
+def test_awkward_package_survives_repetend_exactly_as_anki_imports_it(anki, ours, tmp_path,
+                                                                       awkward_apkg, legacy):
+    direct, col = both(anki, ours, awkward_apkg)
+    out = tmp_path / "ours.apkg"
+    export_apkg(col, out, ExportOptions(legacy=legacy))
+    via_us = anki("via-us")
+    anki_import(via_us, out)
+    assert anki_cards(via_us) == anki_cards(direct)
+    assert anki_notes(via_us) == anki_notes(direct)
+    assert anki_media(via_us) == anki_media(direct)
+    cards = anki_cards(via_us)
+    assert sum(c["deck"] == "Filtered ⚡" for c in cards.values()) == 3
+    assert {c["queue"] for c in cards.values()} >= {-3, -1, 0, 1, 2}
+
+
+def test_study_and_browser_operations_leave_nothing_for_either_check_database(
+        anki, ours, tmp_path, awkward_apkg):
+    _, col = both(anki, ours, awkward_apkg)
+    learning = col.find_cards("is:learn", order=True)
+    assert learning, "the package has cards in learning"
+    col.sched.answer_card(col.get_card(learning[0]), 3)
+    cardops.set_flag(col, col.find_cards("tag:cloze"), 5)
+    cardops.forget(col, col.find_cards("tag:nested"))
+    cardops.reposition(col, col.find_cards("is:new"), start=3, step=2, shift=True)
+    cardops.set_due_date(col, col.find_cards("deck:Top -is:new"), "5")
+    browser_ops.find_and_replace(col, col.find_notes("tag:cloze"), r"c(\d)::", r"c${1}::X",
+                                 regex=True)
+    browser_ops.add_tags(col, col.find_notes("deck:Top"), "new::tag✓")
+    browser_ops.rename_tag(col, "lang::ja", "language::japanese")
+    browser_ops.delete_notes(col, col.find_notes("tag:typein"))
+    col.undo()
+    col.redo()
+
+    assert check_database(col).problems() == []
+    out = tmp_path / "all.colpkg"
+    export_colpkg(col, out)
+    from anki._backend import RustBackend
+
+    target = tmp_path / "restored"
+    target.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(target / "collection.anki2"), backup_path=str(out),
+        media_folder=str(target / "collection.media"),
+        media_db=str(target / "collection.media.db2"))
+    restored = AnkiCollection(str(target / "collection.anki2"))
+    try:
+        report, ok = restored.fix_integrity()
+        assert ok and report == "Database rebuilt and optimized."
+        assert anki_notes(restored) == our_notes(col)
+    finally:
+        restored.close()
+
+
+# --- bugs in other engineers' files (xfail until fixed there) -------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="core/scheduler/queues.py: a collection without "
+                   "'lastUnburied' unburies on day 0; Anki reads the missing key as day 0")
+def test_buried_card_stays_buried_on_the_collections_first_day(anki, ours, awkward_apkg):
+    direct, col = both(anki, ours, awkward_apkg)
+    assert col.sched.timing().today == 0  # a collection made today
+    direct.sched.deck_due_tree()  # Anki's queue build on its side
+    col.sched.due_tree(None)
+    buried = [k for k, c in anki_cards(direct).items() if c["queue"] == -3]
+    assert buried and [k for k, c in our_cards(col).items() if c["queue"] == -3] == buried
+
+
+@pytest.mark.xfail(strict=True, reason="core/browser_ops.py set_deck keeps a filtered "
+                   "deck's cards there and only changes their home deck; Anki takes them out")
+def test_change_deck_takes_cards_out_of_a_filtered_deck_like_anki(anki, ours,
+                                                                  awkward_apkg):
+    a, col = both(anki, ours, awkward_apkg)
+    target = "Langs::日本語::Vocab"
+    a.set_deck(a.find_cards("tag:filler"), a.decks.id(target))
+    browser_ops.set_deck(col, col.find_cards("tag:filler"), target)
+    theirs = {k: (c["deck"].replace("\x1f", "::"), c["home"], c["due"])
+              for k, c in anki_cards(a).items()}
+    mine = {k: (c["deck"], c["home"], c["due"]) for k, c in our_cards(col).items()}
+    assert mine == theirs
+
+
+@pytest.mark.xfail(strict=True, reason="core/mediacheck.py does not count the images Anki "
+                   "generated for [latex]/[$]/[$$] as used (ANKI-FACTS §10)")
+def test_check_media_keeps_latex_images(anki, ours, awkward_apkg, tmp_path):
+    a, col = both(anki, ours, awkward_apkg)
+    names = latex_images(a)
+    for name in names:
+        (col.media_folder / name).write_bytes(b"\x89PNG latex")
+    assert not set(names) & set(check_media(col).unused)
+
+
+def latex_images(col: Any) -> list[str]:
+    """The file names Anki gives the LaTeX images of the collection's notes."""
+    names: list[str] = []
+    for (flds,) in col.db.all("SELECT flds FROM notes"):
+        out = col._backend.extract_latex(text=flds, svg=False, expand_clozes=False)
+        names += [item.filename for item in out.latex]
+    return sorted(set(names))
