@@ -16,26 +16,17 @@ below 1.0 Repetend is faster). Issue 7's target: well under 100 ms for Repetend.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from search_vs_anki import NOTES, build_anki, build_repetend  # noqa: E402
+import common  # noqa: E402
+from search_vs_anki import build_both  # noqa: E402
 
 SCREEN = 40
 TARGET_MS = 100.0
-
-
-def _time(func) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
 
 
 def run(folder: Path, repeats: int, build: bool = True, modes: tuple[bool, ...] = (False, True)
@@ -47,10 +38,7 @@ def run(folder: Path, repeats: int, build: bool = True, modes: tuple[bool, ...] 
     from repetend.core.collection import Collection
 
     if build:
-        print(f"Building {NOTES:,} notes in both programs ...", flush=True)
-        now = int(time.time())
-        today = build_repetend(folder / "repetend.db", now)
-        build_anki(folder / "anki.anki2", now, today)
+        build_both(folder)
     rep = Collection(folder / "repetend.db")
     anki = AnkiCollection(str(folder / "anki.anki2"))
     slow = 0
@@ -89,8 +77,8 @@ def run(folder: Path, repeats: int, build: bool = True, modes: tuple[bool, ...] 
 
                 rep_t, anki_t = [], []
                 for _ in range(repeats):
-                    rep_t.append(_time(ours))
-                    anki_t.append(_time(theirs))
+                    rep_t.append(common.seconds(ours))
+                    anki_t.append(common.seconds(theirs))
                 r, a = statistics.median(rep_t), statistics.median(anki_t)
                 ratios.append(r / a)
                 flag = "" if r * 1000 < TARGET_MS else "  over target"
@@ -106,23 +94,13 @@ def run(folder: Path, repeats: int, build: bool = True, modes: tuple[bool, ...] 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser = common.parser(__doc__, repeats=5)
     parser.add_argument("--cards-only", action="store_true", help="skip notes mode")
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep the files")
-    parser.add_argument("--reuse", type=Path,
-                        help="measure the collections a --keep run left in this folder "
-                             "(built the same day)")
     args = parser.parse_args()
-    os.environ.setdefault("ANKI_TEST_MODE", "1")
+    common.fuzz(False)
     modes = (False,) if args.cards_only else (False, True)
-    if args.reuse:
-        return 1 if run(args.reuse, args.repeats, build=False, modes=modes) else 0
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        return 1 if run(args.keep, args.repeats, modes=modes) else 0
-    with tempfile.TemporaryDirectory() as folder:
-        return 1 if run(Path(folder), args.repeats, modes=modes) else 0
+    return common.run_in_folder(
+        args, lambda folder, build: run(folder, args.repeats, build, modes=modes))
 
 
 if __name__ == "__main__":

@@ -19,15 +19,14 @@ it; pass `--anki-load-balancer` to measure Anki as shipped.
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import common
 
 CARDS = 100_000
 CHILDREN, GRANDCHILDREN = 5, 4
@@ -295,11 +294,11 @@ def measure(folder: Path, anki_load_balancer: bool, repeats: int,
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = common.parser(__doc__, repeats=REPEATS, reusable=False,
+                           repeats_help="fresh copies timed for the first card "
+                                        f"(default {REPEATS})")
     parser.add_argument("--anki-load-balancer", action="store_true",
                         help="leave Anki's load balancer on (its default)")
-    parser.add_argument("--repeats", type=int, default=REPEATS,
-                        help=f"fresh copies timed for the first card (default {REPEATS})")
     parser.add_argument("--sessions", type=int, default=2,
                         help="1,000-answer sessions per program (default 2)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -310,10 +309,9 @@ def main() -> int:
         print("the `anki` package is needed: .venv/bin/pip install anki==26.9.3",
               file=sys.stderr)
         return 1
-    os.environ.pop("ANKI_TEST_MODE", None)
-    os.environ.pop("REPETEND_NO_FUZZ", None)
-    with tempfile.TemporaryDirectory() as tmp:
-        results = measure(Path(tmp), args.anki_load_balancer, args.repeats, args.sessions)
+    common.fuzz(True)
+    with common.work_folder(args) as (tmp, _):
+        results = measure(tmp, args.anki_load_balancer, args.repeats, args.sessions)
     ratios = {key: results["repetend"][key] / results["anki"][key]
               for key in results["repetend"]}
     if args.json:

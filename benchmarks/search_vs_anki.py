@@ -15,14 +15,13 @@ column (sort field, due) in both.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+import common
 
 NOTES = 100_000
 REVERSED_SHARE = 0.25
@@ -179,12 +178,6 @@ def build_anki(path: Path, now: int, today: int) -> None:
 
 # --- measuring --------------------------------------------------------------------------
 
-def _time(func) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    func()
-    return time.perf_counter() - start
-
-
 def _compare(rep_find, anki_find, repeats: int) -> int:  # type: ignore[no-untyped-def]
     """Print a table of the searches, Repetend against Anki; returns the count mismatches.
 
@@ -201,10 +194,10 @@ def _compare(rep_find, anki_find, repeats: int) -> int:  # type: ignore[no-untyp
             failures += 1
         rep_t, anki_t, rep_l, anki_l = [], [], [], []
         for _ in range(repeats):
-            rep_t.append(_time(lambda q=query: rep_find(q)))
-            anki_t.append(_time(lambda q=query: anki_find(q)))
-            rep_l.append(_time(lambda q=query: list(rep_find(q))))
-            anki_l.append(_time(lambda q=query: list(anki_find(q))))
+            rep_t.append(common.seconds(lambda q=query: rep_find(q)))
+            anki_t.append(common.seconds(lambda q=query: anki_find(q)))
+            rep_l.append(common.seconds(lambda q=query: list(rep_find(q))))
+            anki_l.append(common.seconds(lambda q=query: list(anki_find(q))))
         r, a = statistics.median(rep_t), statistics.median(anki_t)
         rl, al = statistics.median(rep_l), statistics.median(anki_l)
         ratios.append(r / a)
@@ -215,16 +208,21 @@ def _compare(rep_find, anki_find, repeats: int) -> int:  # type: ignore[no-untyp
     return failures
 
 
+def build_both(folder: Path) -> None:
+    """The same collection in both programs: `repetend.db` and `anki.anki2` in `folder`."""
+    print(f"Building {NOTES:,} notes in both programs ...", flush=True)
+    now = int(time.time())
+    today = build_repetend(folder / "repetend.db", now)
+    build_anki(folder / "anki.anki2", now, today)
+
+
 def run(folder: Path, repeats: int, build: bool = True) -> int:
     from anki.collection import Collection as AnkiCollection
 
     from repetend.core.collection import Collection
 
     if build:
-        print(f"Building {NOTES:,} notes in both programs ...", flush=True)
-        now = int(time.time())
-        today = build_repetend(folder / "repetend.db", now)
-        build_anki(folder / "anki.anki2", now, today)
+        build_both(folder)
     rep = Collection(folder / "repetend.db")
     anki = AnkiCollection(str(folder / "anki.anki2"))
     try:
@@ -238,8 +236,8 @@ def run(folder: Path, repeats: int, build: bool = True) -> int:
         for label, key in SORTS:
             rep_t, anki_t = [], []
             for _ in range(repeats):
-                rep_t.append(_time(lambda k=key: rep.find_cards("", order=k)))
-                anki_t.append(_time(lambda k=key: anki.find_cards("", order=columns[k])))
+                rep_t.append(common.seconds(lambda k=key: rep.find_cards("", order=k)))
+                anki_t.append(common.seconds(lambda k=key: anki.find_cards("", order=columns[k])))
             r, a = statistics.median(rep_t), statistics.median(anki_t)
             print(f"  by {label:<12} repetend {r * 1000:7.1f} ms   anki {a * 1000:7.1f} ms   "
                   f"ratio {r / a:.2f}")
@@ -250,21 +248,9 @@ def run(folder: Path, repeats: int, build: bool = True) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=9)
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep the files")
-    parser.add_argument("--reuse", type=Path,
-                        help="measure the collections a --keep run left in this folder "
-                             "(built the same day)")
-    args = parser.parse_args()
-    os.environ.setdefault("ANKI_TEST_MODE", "1")
-    if args.reuse:
-        return 1 if run(args.reuse, args.repeats, build=False) else 0
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
-        return 1 if run(args.keep, args.repeats) else 0
-    with tempfile.TemporaryDirectory() as folder:
-        return 1 if run(Path(folder), args.repeats) else 0
+    args = common.parser(__doc__, repeats=9).parse_args()
+    common.fuzz(False)
+    return common.run_in_folder(args, lambda folder, build: run(folder, args.repeats, build))
 
 
 if __name__ == "__main__":
