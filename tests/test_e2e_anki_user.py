@@ -29,6 +29,7 @@ from repetend.core.importing.apkg_export import (  # noqa: E402
     export_colpkg,
 )
 from repetend.core.importing.apkg_import import import_apkg  # noqa: E402
+from repetend.core.importing.latex import latex_images as latex_image_names  # noqa: E402
 from repetend.core.mediacheck import check_media  # noqa: E402
 from repetend.core.scheduler import cardops  # noqa: E402
 
@@ -297,3 +298,36 @@ def latex_images(col: Any) -> list[str]:
         out = col._backend.extract_latex(text=flds, svg=False, expand_clozes=False)
         names += [item.filename for item in out.latex]
     return sorted(set(names))
+
+
+# --- LaTeX images go along in a package -------------------------------------------------------
+
+
+def test_exported_deck_carries_the_latex_images_anki_made(anki, ours, awkward_apkg, tmp_path):
+    a, col = both(anki, ours, awkward_apkg)
+    names = latex_images(a)
+    assert len(names) == 2
+    for name in names:
+        (col.media_folder / name).write_bytes(name.encode())
+    (col.media_folder / "latex-unrelated.png").write_bytes(b"not ours")
+    out = tmp_path / "top.apkg"
+    summary = export_apkg(col, out, ExportOptions(deck="Top"))
+    assert set(names) <= set(summary.media)
+    b = anki("b")
+    anki_import(b, out)
+    assert set(names) <= set(anki_media(b))
+    assert "latex-unrelated.png" not in anki_media(b)
+
+
+@pytest.mark.parametrize("text", [
+    "[latex]$x^2$[/latex]", "[$]y[/$]", "[$$]d[/$$]", "[Latex]x[/LaTeX]",
+    "[latex]a<br>b<br/>c<BR />d<DIV>e<div class=x>f</div>[/latex]",
+    "[latex]a &amp; b &lt; c&nbsp;d\xa0e &amp;nbsp; &#x41;[/latex]",
+    "[latex]a <!-- note --> < b > c<d[/latex]", "{{c1::[$]x[/$]}} [$]x[/$] [$$]a[/$]",
+    "[latex][/latex][$][/$][latex] [/latex]", "[latex]\nmulti\r\nline\n[/latex]",
+    "[$]a[$]b[/$]", "[latex]é ✓ 日本[/latex]"])
+@pytest.mark.parametrize("svg", [False, True])
+def test_latex_image_names_are_the_ones_anki_gives(anki, text, svg):
+    a = anki("names")
+    out = a._backend.extract_latex(text=text, svg=svg, expand_clozes=False)
+    assert latex_image_names(text, svg) == list(dict.fromkeys(i.filename for i in out.latex))

@@ -28,6 +28,7 @@ from repetend.core.importing import bulk
 from repetend.core.importing import media as media_names
 from repetend.core.importing import messages as m
 from repetend.core.importing.ankiwrite import AnkiData, analyze_collection, write_collection
+from repetend.core.importing.latex import latex_images, may_have_latex
 from repetend.core.importing.package import zstd_module
 from repetend.core.importing.protobuf import encode
 from repetend.core.notes import str_to_tags, tags_to_str
@@ -234,6 +235,10 @@ class _Gather:
         """The fields of every exported note that may refer to media, in note order."""
         return (row[6] for row in self.notes if media_names.may_refer(row[6]))
 
+    def latex_fields(self) -> Iterable[tuple[int, str]]:
+        """(note type id, fields) of every exported note that may have LaTeX."""
+        return ((row[2], row[6]) for row in self.notes if may_have_latex(row[6]))
+
     # --- derived -----------------------------------------------------------------------
 
     def decks(self) -> list[Deck]:
@@ -311,6 +316,14 @@ class _Gather:
             for value in flds.split("\x1f"):
                 for ref in media_names.references(value):
                     wanted.setdefault(ref, None)
+        # The images Anki made for the notes' LaTeX go along when they exist (made again
+        # where LaTeX is installed, so one not made yet is not "missing").
+        svg = {nt.id: nt.latex_svg for nt in notetypes}
+        for ntid, flds in self.latex_fields():
+            for value in flds.split("\x1f"):
+                for name in latex_images(value, svg.get(ntid, False)):
+                    if (folder / name).is_file():
+                        wanted.setdefault(name, None)
         for nt in notetypes:
             texts = [nt.css] + [t.front + t.back for t in nt.templates]
             for text in texts:
@@ -400,6 +413,11 @@ class _SqlGather(_Gather):
         return [r[0] for r in self.db.execute(
             f"SELECT flds FROM notes WHERE ({self.note_where}) AND "
             f"({media_names.MAY_REFER_SQL.format('flds')}) ORDER BY id")]
+
+    def latex_fields(self) -> Iterable[tuple[int, str]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            f"SELECT ntid, flds FROM notes WHERE ({self.note_where}) AND "
+            "(flds LIKE '%[$%' OR flds LIKE '%[latex]%') ORDER BY id")]
 
     def copy_rows(self, path: Path) -> None:
         """Copy the chosen notes, cards and review log into the package collection."""
