@@ -9,7 +9,6 @@ import pytest
 
 from repetend.host.addons import AddonManager
 from repetend.host.app import Host
-from repetend.host.gui import MainWindow
 from repetend.host.qt import QApplication, QLabel, QPushButton, Qt
 
 
@@ -55,25 +54,16 @@ def addons_folder(base):
 
 
 @pytest.fixture
-def make_window(qtbot, base):
-    windows = []
+def make_window(make_window, base):
+    """`make_window(safe_mode=False)`: the shared main window (tests/host/conftest.py) on
+    `base`; its information messages are `window.messages` here."""
 
     def make(safe_mode=False):
-        host = Host(base, safe_mode=safe_mode).open()
-        win = MainWindow(host)
-        qtbot.addWidget(win)
-        win.warnings, win.messages = [], []
-        win.warn = win.warnings.append
-        win.inform = win.messages.append
-        win.show()
-        qtbot.waitExposed(win)
-        windows.append(win)
+        win = make_window(Host(base, safe_mode=safe_mode).open())
+        win.messages = win.infos
         return win
 
-    yield make
-    for win in windows:
-        if win.host.col is not None:
-            win.close()
+    return make
 
 
 def open_dialog(window):
