@@ -249,20 +249,23 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
 
 def find_and_replace_tags(col: Collection, nids: Iterable[int], find: str, replace: str,
                           regex: bool = False, match_case: bool = False) -> int:
-    """Find and replace in the notes' tags (each tag on its own); returns notes changed."""
+    """Find and replace in the notes' tags (each tag on its own; a tag replaced by nothing
+    goes); returns notes changed."""
     nids = _unique(nids)
     pattern = _compile(find, regex, match_case)
     template = _template(replace, regex)
-    updates = {}
-    for nid, tags in _note_tags(col, nids).items():
+    if any(ch.isspace() for ch in replace):  # (Anki refuses it too: a tag has no spaces)
+        raise InvalidInput(f"a tag cannot contain a space: {replace!r}")
+
+    def replaced(current: list[str]) -> list[str] | None:
         try:
-            new = [pattern.sub(template, t) for t in tags]
+            new = [pattern.sub(template, t) for t in current]
         except (re.error, IndexError) as exc:
             raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
         new = [t for t in new if t.strip()]
-        if new != tags:
-            updates[nid] = new
-    return _write_tags(col, OP_FIND_REPLACE, updates)
+        return new if new != current else None
+
+    return _change_tags(col, OP_FIND_REPLACE, nids, replaced)
 
 
 # --- tags --------------------------------------------------------------------------------
@@ -307,36 +310,10 @@ class _TagCanonicalizer:
         self._new = []
 
 
-def _write_tags(col: Collection, name: str, updates: dict[int, list[str]]) -> int:
-    """Store new tag lists (nid -> tags) as one step; returns how many notes changed."""
-    with col.op(name):
-        now = intTime()
-        canonical = _TagCanonicalizer(col)
-        old = _stored_tags(col, list(updates))
-        params = []
-        for nid, tags in updates.items():
-            text = tags_to_str(canonical(tags))
-            if text != old[nid]:
-                params.append((nid, text, now, -1))
-        canonical.register()
-        update_rows(col.db, "notes", ("tags", "mtime", "usn"), params)
-    return len(params)
-
-
-def _stored_tags(col: Collection, nids: list[int]) -> dict[int, str]:
-    """nid -> stored tag text of the notes that exist, in the order of `nids`."""
-    found = dict(col.db.execute(f"SELECT id, tags FROM notes WHERE id IN {_IDS}",
-                                (_ids(nids),)).fetchall())
-    return {nid: found[nid] for nid in nids if nid in found}
-
-
-def _note_tags(col: Collection, nids: list[int]) -> dict[int, list[str]]:
-    """nid -> tags of the notes that exist, in the order of `nids`."""
-    return {nid: str_to_tags(text) for nid, text in _stored_tags(col, nids).items()}
-
-
-def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
-    """Add space-separated `tags` to notes; returns how many notes changed."""
+def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str],
+             op_name: str = OP_ADD_TAGS) -> int:
+    """Add space-separated `tags` to notes, as the step `op_name` (Check Media's Tag
+    Missing is one too); returns how many notes changed."""
     wanted = _tag_list(tags)
 
     def added(current: list[str]) -> list[str] | None:
@@ -344,111 +321,150 @@ def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) ->
         extra = [t for t in wanted if t.casefold() not in folded]
         return current + extra if extra else None
 
-    return _change_tags(col, OP_ADD_TAGS, _unique(nids), added)
+    return _change_tags(col, op_name, _unique(nids), added)
 
 
 def remove_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
-    """Remove `tags` (case-insensitively) from notes; returns how many notes changed."""
-    gone = {t.casefold() for t in _tag_list(tags)}
+    """Remove `tags` and their children (`tag::x`), case-insensitively, from notes, the
+    other tags left as they are (Anki's `bulk_remove`); returns how many notes changed."""
+    family = _family(_tag_list(tags))
 
     def removed(current: list[str]) -> list[str] | None:
-        kept = [t for t in current if t.casefold() not in gone]
+        kept = [t for t in current if not family.match(t)]
         return kept if len(kept) != len(current) else None
 
-    return _change_tags(col, OP_REMOVE_TAGS, _unique(nids), removed)
+    return _change_tags(col, OP_REMOVE_TAGS, _unique(nids), removed, family,
+                        canonical=False, register=False)
 
 
 def _change_tags(col: Collection, name: str, nids: list[int],
-                 change: Callable[[list[str]], list[str] | None]) -> int:
+                 change: Callable[[list[str]], list[str] | None],
+                 hint: re.Pattern[str] | None = None, canonical: bool = True,
+                 register: bool = True) -> int:
     """Apply `change` (current tags -> new tags, or None to leave the note alone) to the
-    notes, once per distinct stored tag text (notes share them)."""
+    notes `nids` as one step; returns how many changed. `hint`, `canonical`, `register`:
+    as for `_tag_updates`, `_store_tags`."""
     if not nids:
         return 0
     ids = _ids(nids)
-    updates = {}
-    for (text,) in col.db.execute(f"SELECT DISTINCT tags FROM notes WHERE id IN {_IDS}",
-                                  (ids,)).fetchall():
-        new = change(str_to_tags(text))
-        if new is not None:
-            updates[text] = new
+    updates = _tag_updates(col, ids, change, hint)
     if not updates:
         return 0
     with col.op(name):
-        canonical = _TagCanonicalizer(col)
-        mapping = {}
-        for old, tags in updates.items():
-            text = tags_to_str(canonical(tags))
-            if text != old:
-                mapping[old] = text
-        canonical.register()
-        return _map_tags(col, ids, mapping)
+        return _store_tags(col, ids, updates, canonical, register)
 
 
-def _map_tags(col: Collection, ids: str, mapping: dict[str, str]) -> int:
-    """Give the notes `ids` (a JSON array) whose stored tag text is a key of `mapping` the
-    text it maps to, in one statement; returns how many changed. (A tag change is a
-    function of the stored text, which notes share: working it out and sending it per note
-    was a third of adding a tag to 100,000 notes.)"""
+def _tag_updates(col: Collection, ids: str | None,
+                 change: Callable[[list[str]], list[str] | None],
+                 hint: re.Pattern[str] | None = None) -> dict[str, list[str]]:
+    """stored tag text -> new tags, for each distinct text of the notes `ids` (a JSON
+    array; None: every note) that `change` changes, the texts in the order of the first
+    note holding each. Worked out once per text, which notes share, instead of once per
+    note (renaming a tag on 100,000 notes went note by note). A text with no match of
+    `hint` (a tag `change` looks for) is left alone without calling it."""
+    where, params = (f"WHERE id IN {_IDS}", (ids,)) if ids is not None else ("", ())
+    updates = {}
+    search = hint.search if hint is not None else None
+    for (text,) in col.db.execute(f"SELECT tags FROM notes {where} GROUP BY tags "
+                                  "ORDER BY min(id)", params).fetchall():
+        if search is not None and search(text) is None:
+            continue
+        new = change(str_to_tags(text))
+        if new is not None:
+            updates[text] = new
+    return updates
+
+
+def _store_tags(col: Collection, ids: str | None, updates: dict[str, list[str]],
+                canonical: bool = True, register: bool = True) -> int:
+    """Inside an operation: give the notes `ids` (None: every note) whose stored tag text
+    is a key of `updates` its new tags; returns how many notes changed. With `register`
+    the tags not in the tag list are added to it (case unified with it); with `canonical`
+    the notes get them that way too (de-duplicated, sorted), else exactly as given (as
+    Anki's rename and removals leave them; a removal registers nothing)."""
+    canonicalizer = _TagCanonicalizer(col)
+    mapping = {}
+    for old, tags in updates.items():
+        if register or canonical:
+            unified = canonicalizer(tags)
+        text = tags_to_str(unified if canonical else tags)
+        if text != old:
+            mapping[old] = text
+    if register:
+        canonicalizer.register()
+    return _map_tags(col, ids, mapping)
+
+
+def _map_tags(col: Collection, ids: str | None, mapping: dict[str, str]) -> int:
+    """Give the notes `ids` (a JSON array; None: every note) whose stored tag text is a key
+    of `mapping` the text it maps to, in one statement; returns how many changed. (A tag
+    change is a function of the stored text, which notes share: working it out and sending
+    it per note was a third of adding a tag to 100,000 notes.)"""
     if not mapping:
         return 0
     db = col.db
     db.execute("CREATE TEMP TABLE IF NOT EXISTS tag_map (old TEXT PRIMARY KEY, new TEXT)")
+    where, params = (f"id IN {_IDS} AND ", (ids,)) if ids is not None else ("", ())
     try:
         db.executemany("INSERT INTO temp.tag_map VALUES (?, ?)", mapping.items())
         return bulk_update(db, "notes", {"tags": "(SELECT new FROM temp.tag_map "
                                                  "WHERE old = notes.tags)",
                                          "mtime": "?", "usn": "-1"}, (intTime(),),
-                           f"id IN {_IDS} AND tags IN (SELECT old FROM temp.tag_map)",
-                           (ids,))
+                           where + "tags IN (SELECT old FROM temp.tag_map)", params)
     finally:
         db.execute("DELETE FROM temp.tag_map")
 
 
+def _family(tags: list[str]) -> re.Pattern[str]:
+    """Matches, at its start, a tag that is one of `tags` or a child of one (`tag::x`),
+    case-insensitively as Anki's tag matcher (simple case folding: "STRASSE" is not
+    "Straße"); `.search` finds one in a stored tag text."""
+    names = "|".join(re.escape(t) for t in sorted(tags, key=len, reverse=True))
+    return re.compile(f"(?:(?<= )|^)(?:{names})(?=::| |$)", re.IGNORECASE)
+
+
 def rename_tag(col: Collection, old: str, new: str) -> int:
-    """Rename tag `old` and its children (`old::x`) to `new` on every note; returns how many
-    notes changed."""
+    """Rename tag `old` and its children (`old::x`) to `new` on every note, each in its
+    place, as Anki does (the notes get `new` as written; the tag list unifies its case);
+    returns how many notes changed."""
     (old,) = _single_tag(old)
     (new,) = _single_tag(new)
-    prefix = old.casefold() + "::"
-    updates = {}
-    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
-        current = str_to_tags(text)
-        renamed = [new + t[len(old):] if t.casefold() == old.casefold()
-                   or t.casefold().startswith(prefix) else t for t in current]
-        if renamed != current:
-            updates[nid] = renamed
+    family = _family([old])
+
+    def renamed(current: list[str]) -> list[str] | None:
+        out = []
+        for t in current:
+            m = family.match(t)
+            out.append(new + t[m.end():] if m else t)
+        return out if out != current else None
+
+    updates = _tag_updates(col, None, renamed, family)
     if not updates:
         return 0
+    registered = [t for (t,) in col.db.execute("SELECT tag FROM tags") if family.match(t)]
     with col.op(OP_RENAME_TAG):
         # drop the old spellings first so the new case is the one registered
-        col.db.execute("DELETE FROM tags WHERE tag = ? COLLATE NOCASE OR tag LIKE ? ESCAPE '\\'",
-                       (old, _like_escape(old) + "::%"))
-        return _write_tags(col, OP_RENAME_TAG, updates)
+        col.db.execute(f"DELETE FROM tags WHERE tag IN {_IDS}", (json.dumps(registered),))
+        return _store_tags(col, None, updates, canonical=False)
 
 
 def delete_tag(col: Collection, tag: str) -> int:
     """Take `tag` and its children (`tag::x`) off every note and out of the tag list, as one
     step; returns how many notes changed (the sidebar's Delete on a tag)."""
     (tag,) = _single_tag(tag)
-    folded = tag.casefold()
-    prefix = folded + "::"
+    family = _family([tag])
 
-    def doomed(t: str) -> bool:
-        return t.casefold() == folded or t.casefold().startswith(prefix)
+    def kept(current: list[str]) -> list[str] | None:
+        left = [t for t in current if not family.match(t)]
+        return left if len(left) != len(current) else None
 
-    updates = {}
-    for nid, text in col.db.execute("SELECT id, tags FROM notes").fetchall():
-        current = str_to_tags(text)
-        kept = [t for t in current if not doomed(t)]
-        if len(kept) != len(current):
-            updates[nid] = kept
-    registered = [t for (t,) in col.db.execute("SELECT tag FROM tags") if doomed(t)]
+    updates = _tag_updates(col, None, kept, family)
+    registered = [t for (t,) in col.db.execute("SELECT tag FROM tags") if family.match(t)]
     if not updates and not registered:
         return 0
     with col.op(OP_DELETE_TAG):
-        changed = _write_tags(col, OP_DELETE_TAG, updates)
-        for name in registered:
-            col.db.execute("DELETE FROM tags WHERE tag = ?", (name,))
+        changed = _store_tags(col, None, updates, canonical=False, register=False)
+        col.db.execute(f"DELETE FROM tags WHERE tag IN {_IDS}", (json.dumps(registered),))
     return changed
 
 
@@ -457,10 +473,6 @@ def _single_tag(text: str) -> list[str]:
     if len(tags) != 1:
         raise InvalidInput(f"{text!r} is not one tag")
     return tags
-
-
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def clear_unused_tags(col: Collection) -> int:

@@ -267,3 +267,32 @@ def test_a_bulk_update_works_while_a_query_is_still_reading(col, filled, monkeyp
     reading.close()
     assert col.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert (col.db.execute(stats).fetchall(), collection_rows(col)["indexes"]) == before
+
+
+def test_tag_operations_on_the_whole_collection_undo_and_redo_exactly(col, filled):
+    nids = [n.id for n in filled]
+    ops.add_tags(col, nids[::2], "family family::child::grand")
+    assert_undo_redo_exact(col, lambda: ops.rename_tag(col, "FAMILY", "kin'"))
+    assert_undo_redo_exact(col, lambda: ops.rename_tag(col, "tag1", "Tag1::now,child"))
+    assert_undo_redo_exact(col, lambda: ops.delete_tag(col, "kin'::child"))
+    assert_undo_redo_exact(col, lambda: ops.remove_tags(col, nids[1:], "tag2 shared"))
+    assert_undo_redo_exact(col, lambda: ops.find_and_replace_tags(col, nids, "tag", "T'"))
+
+
+def test_tag_operations_change_only_the_notes_holding_the_tag(col, filled):
+    """The other notes keep their rows (mtime and usn too); the changed ones get usn -1
+    and a new mtime, as saving them would."""
+    with col.op("synced"):
+        col.db.execute("UPDATE notes SET usn = 5, mtime = 1")
+    holding = set(col.find_notes("tag:tag1"))
+    assert 0 < len(holding) < len(filled)
+    before = {r[0]: r for r in col.db.execute("SELECT id, tags, mtime, usn FROM notes")}
+    for change, count in ((lambda: ops.rename_tag(col, "TAG1", "one"), len(holding)),
+                          (lambda: ops.delete_tag(col, "one"), len(holding)),
+                          (lambda: ops.remove_tags(col, [n.id for n in filled], "one"), 0)):
+        assert change() == count
+        for nid, tags, mtime, usn in col.db.execute("SELECT id, tags, mtime, usn FROM notes"):
+            if nid in holding:
+                assert usn == -1 and mtime > 1
+            else:
+                assert (nid, tags, mtime, usn) == tuple(before[nid])
