@@ -26,10 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--yes", action="store_true", help="do not ask before replacing")
 
 
-def _size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
 def cmd_backup(args: argparse.Namespace) -> int:
     with open_host(args) as host:
         path, reason = host.backup_now()
@@ -40,12 +36,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_backups(args: argparse.Namespace) -> int:
     from repetend.core.backups import list_backups
+    from repetend.core.sizes import format_size
 
     with open_host(args) as host:
         found = list_backups(host.backup_folder)
         rows = [{"file": b.path.name, "path": str(b.path),
                  "time": b.time.isoformat(sep=" "), "size": b.size} for b in found]
-        text = "\n".join(f"{b.time:%Y-%m-%d %H:%M:%S}  {_size(b.size):>9}  {b.path.name}"
+        text = "\n".join(f"{b.time:%Y-%m-%d %H:%M:%S}  {format_size(b.size):>9}  {b.path.name}"
                          for b in found) or f"no backups yet in {host.backup_folder}"
         emit(args, rows, text)
     return 0

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from repetend.core.backups import list_backups, restore_backup
 from repetend.core.errors import RepetendError
+from repetend.core.sizes import format_size
 from repetend.host.qt import QTimer
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class BackupsUi:
         if not found:
             self.window.inform(f"There are no backups yet in {folder}.")
             return None
-        items = [f"{b.time:%Y-%m-%d %H:%M:%S}  ({b.size / 1024:.0f} KB)" for b in found]
+        items = [f"{b.time:%Y-%m-%d %H:%M:%S}  ({format_size(b.size)})" for b in found]
         choice = self.window.choose("Open Backup", "Restore which backup?", items)
         if choice is None:
             return None

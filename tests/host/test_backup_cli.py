@@ -50,3 +50,14 @@ def test_restore_backup_names_a_missing_file(base):
     proc = run(base, "restore-backup", "backup-2001-01-01-00.00.00.colpkg", "--yes",
                check=False)
     assert proc.returncode == 1 and "no such backup" in proc.stderr
+
+
+def test_backups_lists_each_size_in_kb_or_mb(base):
+    run(base, "decks")
+    folder = base / "User 1" / "backups"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "backup-2026-01-02-03.04.05.colpkg").write_bytes(b"\0" * (3 * 1024 * 1024 // 2))
+    (folder / "backup-2026-01-01-03.04.05.colpkg").write_bytes(b"\0" * 3 * 1024)
+    assert run(base, "backups").stdout.splitlines() == [
+        "2026-01-02 03:04:05     1.5 MB  backup-2026-01-02-03.04.05.colpkg",
+        "2026-01-01 03:04:05       3 KB  backup-2026-01-01-03.04.05.colpkg"]

@@ -108,3 +108,15 @@ def test_preferences_have_the_four_backup_fields(window):
     dialog.accept()
     assert get_limits(window.col) == BackupLimits(daily=20, minimum_interval_mins=5)
     assert window.actions_["undo"].text() == "Undo Change Preferences"
+
+
+def test_open_backup_lists_sizes_as_the_command_line_does(window):
+    """A backup over 1 MB reads "1.5 MB" in the dialog, as in `repetend backups`."""
+    folder = window.host.backup_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "backup-2026-01-02-03.04.05.colpkg").write_bytes(b"\0" * (3 * 1024 * 1024 // 2))
+    (folder / "backup-2026-01-01-03.04.05.colpkg").write_bytes(b"\0" * 3 * 1024)
+    asked = []
+    window.choose = lambda title, label, items: asked.append(items)  # and cancel
+    assert window.backups_ui.open_backup() is None
+    assert asked == [["2026-01-02 03:04:05  (1.5 MB)", "2026-01-01 03:04:05  (3 KB)"]]
