@@ -30,6 +30,7 @@ from repetend.core.importing.media import (
     sha1_of_file,
 )
 from repetend.core.notes import FIELD_SEPARATOR
+from repetend.core.sizes import MIB
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -38,7 +39,7 @@ OP_CHECK = "Check Media"
 OP_TAG_MISSING = "Tag Missing"
 MISSING_TAG = "missing-media"
 #: Files larger than this cannot be synced with AnkiWeb.
-MAX_SYNC_BYTES = 100 * 1024 * 1024
+MAX_SYNC_BYTES = 100 * MIB
 #: Never reported, never moved: system litter.
 IGNORED_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 _INLINE = re.compile(r"^data:image/(jpg|jpeg|png|gif|webp|avif);base64,(.*)$",
@@ -64,8 +65,9 @@ class MediaCheckResult:
         """Counts, then the detail sections, in Anki's order and wording."""
         lines = []
         if self.trash_count:
+            # Anki's own line, byte for byte ("1.43MB"), not `sizes.format_size`'s
             lines.append(f"Trash folder: {self.trash_count} files, "
-                         f"{self.trash_bytes / 1024 / 1024:.2f}MB")
+                         f"{self.trash_bytes / MIB:.2f}MB")
         lines.append(f"Missing files: {len(self.missing)}")
         lines.append(f"Unused files: {len(self.unused)}")
         if self.extracted:
