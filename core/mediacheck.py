@@ -65,8 +65,9 @@ class MediaCheckResult:
         """Counts, then the detail sections, in Anki's order and wording."""
         lines = []
         if self.trash_count:
-            # Anki's own line, byte for byte ("1.43MB"), not `sizes.format_size`'s
-            lines.append(f"Trash folder: {self.trash_count} files, "
+            # Anki's own line, byte for byte ("1 file, 1.43MB"), not `sizes.format_size`'s
+            files = "file" if self.trash_count == 1 else "files"
+            lines.append(f"Trash folder: {self.trash_count} {files}, "
                          f"{self.trash_bytes / MIB:.2f}MB")
         lines.append(f"Missing files: {len(self.missing)}")
         lines.append(f"Unused files: {len(self.unused)}")

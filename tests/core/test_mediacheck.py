@@ -93,7 +93,7 @@ def test_delete_unused_goes_to_trash_then_restore_and_empty(col, add):
     assert not (col.media_folder / "old.png").exists()
     again = mediacheck.check_media(col)
     assert again.unused == []
-    assert again.report().splitlines()[0] == "Trash folder: 1 files, 0.00MB"
+    assert again.report().splitlines()[0] == "Trash folder: 1 file, 0.00MB"
     assert mediacheck.restore_trash(col) == 1
     assert (col.media_folder / "old.png").read_bytes() == b"12345"
     mediacheck.delete_unused(col, ["old.png"])

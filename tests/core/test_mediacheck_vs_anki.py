@@ -27,6 +27,9 @@ FILES = [("here.jpg", b"lower"), ("Here.jpg", b"upper"), ("lonely.png", b"d"),
 def fill(folder: Path) -> None:
     for name, data in FILES:
         (folder / name).write_bytes(data)
+    trash = folder.parent / "media.trash"  # where Anki keeps it too
+    trash.mkdir()
+    (trash / "old.png").write_bytes(b"\0" * 1_500_000)  # "1 file, 1.43MB"
     (folder / "sub").mkdir()
     with (folder / "big.bin").open("wb") as handle:  # sparse: no 100 MB written
         handle.truncate(mediacheck.MAX_SYNC_BYTES + 1)

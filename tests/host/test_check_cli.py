@@ -74,7 +74,7 @@ def test_check_media_actions(tmp_path):
             "SELECT tags FROM notes WHERE tags LIKE '%missing%'")] == ["missing-media"]
     data = json.loads(run(tmp_path, "check-media", "--json").stdout)
     assert (data["unused"], data["trash_count"]) == ([], 1)
-    assert data["report"].startswith("Trash folder: 1 files, 0.00MB\nMissing files: 1")
+    assert data["report"].startswith("Trash folder: 1 file, 0.00MB\nMissing files: 1")
     run(tmp_path, "check-media", "--restore-trash")
     assert (media / "spare.png").exists()
     run(tmp_path, "check-media", "--delete-unused", "--json")

@@ -57,7 +57,7 @@ def test_check_media_dialog_buttons(window, screenshot_dir):
     assert not buttons["empty_trash"].isEnabled()
     buttons["delete_unused"].click()
     assert not (col.media_folder / "stray.jpg").exists()
-    assert "Trash folder: 1 files" in dialog.text.toPlainText()
+    assert "Trash folder: 1 file," in dialog.text.toPlainText()
     assert not buttons["delete_unused"].isEnabled()
     buttons["restore_trash"].click()
     assert (col.media_folder / "stray.jpg").read_bytes() == b"jpg"
