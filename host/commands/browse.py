@@ -15,7 +15,19 @@ from typing import Any
 
 from repetend.host.cli import add_command, emit, open_host
 
-QUERY_HELP = "an Anki search selecting the cards/notes (quote it for the shell)"
+QUERY_HELP = ("an Anki search selecting the cards/notes (quote it for the shell; deck:* "
+              "selects everything)")
+
+
+def checked_query(query: str, what: str) -> str:
+    """`query`, unless it is empty: for a command that changes the collection, an empty
+    search (an unset shell variable, say) would select every card, so it is refused."""
+    from repetend.core.errors import InvalidInput
+
+    if not query.strip():
+        raise InvalidInput(f"the search is empty, which would select every {what} in the "
+                           "collection; to mean that, search for deck:*")
+    return query
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -82,9 +94,10 @@ def _run(args: argparse.Namespace, name: str, what: str, done: str, select: str,
          operation: Callable[[Any, list[int]], int]) -> int:
     """Select ids with the search (`select`: "cards" or "notes"), run `operation(col, ids)`
     and report."""
+    query = checked_query(args.query, select[:-1])
     with open_host(args) as host:
         col = host.col
-        ids = (col.find_cards if select == "cards" else col.find_notes)(args.query)
+        ids = (col.find_cards if select == "cards" else col.find_notes)(query)
         changed = operation(col, ids)
         if not ids:
             text = f"No {select} match {args.query!r}; nothing to do."
@@ -189,9 +202,10 @@ def cmd_change_notetype(args: argparse.Namespace) -> int:
     from repetend.core import browser_ops as ops
 
     fields, templates = _pairs(args.field), _pairs(args.template)
+    query = checked_query(args.query, "note")
     with open_host(args) as host:
         col = host.col
-        nids = col.find_notes(args.query)
+        nids = col.find_notes(query)
         lost: list[str] = []
         if nids:
             old = col.get_note(nids[0]).ntid

@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 
 from repetend.host.cli import add_command, emit, open_host
+from repetend.host.commands.browse import checked_query
 
 CARDS_HELP = "ids of the cards (see `repetend cards`)"
 
@@ -66,12 +67,13 @@ def _run(args: argparse.Namespace, name: str, done: str,
     """Open the collection, run `operation(col, ids)` and report what changed."""
     from repetend.core.scheduler import cardops
 
+    query = None if args.search is None else checked_query(args.search, "card")
     with open_host(args) as host:
         col = host.col
         ids = list(args.card_ids)
-        if args.search is not None:
+        if query is not None:
             given = set(ids)
-            ids += [cid for cid in col.find_cards(args.search, order=True) if cid not in given]
+            ids += [cid for cid in col.find_cards(query, order=True) if cid not in given]
         changed = operation(col, ids)
         if not ids:
             text = ("No cards match the search; nothing changed." if args.search is not None
