@@ -98,3 +98,11 @@ def test_damaged_packages_are_refused_before_anything_changes(base, tmp_path):
     assert "newer Anki" in refused(base, "import", str(newer), "--yes")
     assert not list((base / "User 1" / "backups").glob("*.colpkg"))
 
+
+def test_an_empty_text_file_is_refused_as_anki_refuses_it(base, tmp_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert "is empty" in refused(base, "import", str(empty))
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(b"\xef\xbb\xbf")
+    assert "is empty" in refused(base, "import", str(bom))

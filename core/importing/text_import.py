@@ -257,6 +257,9 @@ def _read(path: Path, separator: str | None = None) -> tuple[TextMetadata, list[
         raise TextImportError(f"{path.name} is {size:,} bytes, more than the limit of "
                               f"{MAX_TEXT_BYTES:,} for a text import")
     text = _decode(path.read_bytes(), path.name)
+    if not text:
+        # Anki refuses it too ("The file you selected is empty."): likely the wrong file.
+        raise TextImportError(f"{path.name} is empty")
     meta, body = read_metadata(text, path.name, separator)
     records = read_records(body, meta)
     if not meta.html_from_header:
