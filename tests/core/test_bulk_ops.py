@@ -296,3 +296,29 @@ def test_tag_operations_change_only_the_notes_holding_the_tag(col, filled):
                 assert usn == -1 and mtime > 1
             else:
                 assert (nid, tags, mtime, usn) == tuple(before[nid])
+
+
+def test_find_and_replace_gives_raw_stored_tags_the_form_update_note_gives(col, add, tmp_path):
+    """Tags as an old or imported file may hold them (registered or not, unsorted, a
+    duplicate in other case, an empty part) are saved as the editor saves them; tags
+    already in their saved form stay as they are."""
+    raw = [" zeta a:: Beta beta ", " a:: ", " Beta zeta ", " beta zeta "]
+    notes = [add("Basic", f"find {i}", "x", tags=["beta", "zeta"]) for i in range(len(raw))]
+    with col.op("raw tags"):
+        col.db.execute("INSERT INTO tags (tag) VALUES ('a::')")
+        for note, text in zip(notes, raw, strict=True):
+            col.db.execute("UPDATE notes SET tags = ? WHERE id = ?", (text, note.id))
+    other = twin(col, tmp_path)
+    try:
+        nids = [n.id for n in notes]
+        assert ops.find_and_replace(col, nids, "find", "found") == len(nids)
+        with other.op("Find and Replace"):
+            for nid in nids:
+                note = other.get_note(nid)
+                note.fields = [f.replace("find", "found") for f in note.fields]
+                other.update_note(note)
+        tags = lambda c: c.db.execute("SELECT tags FROM notes ORDER BY id").fetchall()  # noqa: E731
+        assert [tuple(r) for r in tags(col)] == [tuple(r) for r in tags(other)]
+        assert tags(col)[3][0] == " beta zeta "
+    finally:
+        other.close()
