@@ -42,6 +42,8 @@ def rebuilt_indexes(db: sqlite3.Connection, incoming: dict[str, int]) -> Iterato
     REBUILD_MIN_ROWS and at least its current row count, drop its secondary indexes for
     the block and create them again after it. (On an exception they are not recreated
     here: the caller's rollback restores them.) Queries in the block must not need them."""
+    # Not undo._indexes_rebuilt: inserts touch every index (UNIQUE ones too) and change the
+    # row counts, so all go and the statistics are measured again (ANALYZE), not kept.
     if not db.in_transaction:
         raise RuntimeError("rebuilt_indexes runs inside a transaction")
     dropped: list[str] = []

@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 
-import pytest
+from undo_cases import TRICKY, batch_path  # noqa: F401 (autouse)
 
 from repetend.core import undo
 from repetend.host.testing import assert_undo_redo_exact
-
-TRICKY = [
-    "it's", "a,b=c", "x' WHERE rowid=5", "''", "", "line\nbreak", "tab\tsep\x1fnext",
-    "ünïcödé 漢字 🎴", "NULL", "X'00'", "-12", "),(", "' WHERE rowid=1",
-]
-
-
-@pytest.fixture(autouse=True, params=["scratch table", "executemany"])
-def batch_path(request, monkeypatch):
-    """Every test once with batches of any size through the scratch table, once with
-    the small ones through executemany (the default below SCRATCH_MIN rows)."""
-    if request.param == "scratch table":
-        monkeypatch.setattr(undo, "SCRATCH_MIN", 1)
 
 
 def test_shapes_of_the_trigger_statements():
