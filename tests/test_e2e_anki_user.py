@@ -353,3 +353,33 @@ def test_a_deck_name_in_other_case_or_unicode_form_is_the_same_deck(anki, ours):
 def test_a_deck_name_is_cleaned_as_anki_cleans_it(anki, ours, name):
     a, col = anki("names"), ours()
     assert col.decks.get(col.decks.id(name)).name == a.decks.name(a.decks.id(name))
+
+
+# --- a text file updating notes ---------------------------------------------------------------
+
+
+def test_updating_notes_from_a_text_file_sets_their_tags_as_anki_does(anki, ours, tmp_path):
+    """A file with a tags column gives updated notes exactly its tags (plus `#tags`); a file
+    without one keeps their tags and adds `#tags`."""
+    from anki.import_export_pb2 import ImportCsvRequest
+
+    from repetend.core.importing.text_import import import_text
+
+    head = "#separator:Comma\n#notetype:Basic\n"
+    files = {"first.csv": head + "#tags column:3\nfront1,b,old1 old2\nfront2,b,old1\n"
+                                 "front3,b,old1\nfront4,b,old1\n",
+             "tagged.csv": head + "#tags column:3\n#tags:glob\nfront1,b2,new\nfront2,b2,\n",
+             "implicit.csv": head + "front4,b5,t5\n",
+             "untagged.csv": head + "#columns:Front,Back\n#tags:glob\nfront3,b3\n"}
+    a, col = anki("csv"), ours()
+    for name, text in files.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        a.import_csv(ImportCsvRequest(path=str(path), metadata=a.get_csv_metadata(
+            path=str(path), delimiter=None)))
+        import_text(col, path)
+    theirs = {a.get_note(n).fields[0]: sorted(a.get_note(n).tags) for n in a.find_notes("")}
+    mine = {col.get_note(n).fields[0]: sorted(col.get_note(n).tags) for n in col.find_notes("")}
+    assert theirs == {"front1": ["glob", "new"], "front2": ["glob"],
+                      "front3": ["glob", "old1"], "front4": ["t5"]}
+    assert mine == theirs

@@ -427,7 +427,10 @@ class _TextImporter:
                 self._flush()  # the match may be a note added earlier from this file
                 note = col.get_note(match)
                 if meta.dupe_resolution == "update":
-                    merged_tags = note.tags + [t for t in tags if t not in note.tags]
+                    # As in Anki: a file with a tags column gives the note exactly its tags
+                    # (with `#tags`); without one the note keeps its tags and gains `#tags`.
+                    merged_tags = list(dict.fromkeys(tags)) if meta.tags_column else \
+                        note.tags + [t for t in tags if t not in note.tags]
                     if note.fields != fields or merged_tags != note.tags:
                         note.fields, note.tags = fields, merged_tags
                         col.update_note(note)
