@@ -122,7 +122,7 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
         pattern.sub(template, "")
     except (re.error, IndexError) as exc:
         raise InvalidInput(f"invalid replacement {replace!r}: {exc}") from None
-    changed: list[tuple[int, int, list[str]]] = []  # (nid, note type id, new fields)
+    changed: list[tuple[int, int, list[str] | str]] = []  # (nid, note type id, new fields)
     # per note type: its field names and the positions of the fields searched
     searched: dict[int, tuple[list[str], list[int]]] = {}
     sub = pattern.sub
@@ -135,7 +135,7 @@ def find_and_replace(col: Collection, nids: Iterable[int], find: str, replace: s
             if whole:
                 text = sub(template, flds)
                 if text != flds:
-                    changed.append((nid, ntid, text.split(FIELD_SEPARATOR)))
+                    changed.append((nid, ntid, text))
                 continue
             if ntid not in searched:
                 names = col.notetypes.get(ntid).field_names()
@@ -169,9 +169,10 @@ def _note_rows(col: Collection, nids: list[int]) -> dict[int, tuple[Any, ...]]:
     return found
 
 
-def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
+def _update_notes(col: Collection, notes: list[tuple[int, int, list[str] | str]],
                   stored: dict[int, tuple[Any, ...]]) -> None:
-    """Save edited fields (nid, note type id, fields) as `Collection.update_note` does
+    """Save edited fields (nid, note type id, fields: a list, or joined as stored) as
+    `Collection.update_note` does
     (normalized fields, canonical tags, sort field, checksum, then the cards the edit makes
     possible), in a few statements for all the notes instead of a dozen for each, and
     without a `Note` per note unless cards are missing. `stored`: nid -> the (note type
@@ -182,26 +183,42 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
     groups: dict[tuple[bool, ...], list[list[Any]]] = {}
     types: dict[int, NoteType] = {}
     tag_texts: dict[str, str] = {}  # stored tag text -> canonical text (notes share them)
-    saved: list[tuple[int, int, list[str], str]] = []
-    join = FIELD_SEPARATOR.join
+    saved: list[tuple[int, int, list[str] | str, str]] = []
+    join, sep = FIELD_SEPARATOR.join, FIELD_SEPARATOR
     for nid, ntid, fields in notes:
         nt = types.get(ntid) or types.setdefault(ntid, col.notetypes.get(ntid))
         _, _, tags, sfld, csum = stored[nid]
-        if len(fields) != len(nt.fields):
-            col._check_field_count(Note(ntid=ntid, fields=fields, id=nid), nt)
-        # (a printable text has no control characters: only the NFC form is left to do)
-        fields = [normalize("NFC", v) if v.isprintable() else normalize_field(v)
-                  for v in fields]
+        # Joined text that is printable ASCII is in its saved form already (ASCII is NFC,
+        # and there are no control characters): it is not split, normalized and joined
+        # again field by field (a fifth of a find and replace on 100,000 notes).
+        joined = fields if isinstance(fields, str) and fields.isascii() and \
+            fields.replace(sep, "").isprintable() else None
+        if joined is None:
+            if isinstance(fields, str):
+                fields = fields.split(sep)
+            if len(fields) != len(nt.fields):
+                col._check_field_count(Note(ntid=ntid, fields=fields, id=nid), nt)
+            # (a printable text has no control characters: only the NFC form is left)
+            fields = [normalize("NFC", v) if v.isprintable() else normalize_field(v)
+                      for v in fields]
+            joined = join(fields)
+            first = fields[0]
+            sort_value = fields[nt.sort_field]
+        else:
+            if joined.count(sep) + 1 != len(nt.fields):
+                col._check_field_count(Note(ntid=ntid, fields=joined.split(sep), id=nid), nt)
+            first = joined.partition(sep)[0]
+            sort_value = first if nt.sort_field == 0 else joined.split(sep)[nt.sort_field]
         text = tag_texts.get(tags)
         if text is None:
             text = tag_texts[tags] = tags_to_str(canonical(str_to_tags(tags)))
-        sort_text = fieldtext.stripped(fields[nt.sort_field])
+        sort_text = fieldtext.stripped(sort_value)
         # (the sort field is usually the first: stripping it twice was a tenth of a find
         # and replace)
         checksum = (fieldtext.checksum_of_stripped(sort_text) if nt.sort_field == 0
-                    else field_checksum(fields[0]))
+                    else field_checksum(first))
         key = (text != tags, sort_text != sfld, checksum != csum)
-        row = [nid, now, -1, join(fields)]
+        row = [nid, now, -1, joined]
         if key[0]:
             row.append(text)
         if key[1]:
@@ -237,6 +254,8 @@ def _update_notes(col: Collection, notes: list[tuple[int, int, list[str]]],
         complete = every_ord.get(ntid)
         if complete is not None and complete <= present:
             continue
+        if isinstance(fields, str):
+            fields = fields.split(FIELD_SEPARATOR)
         nt = types[ntid]
         note = None
         if nt.is_cloze:

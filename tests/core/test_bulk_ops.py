@@ -309,3 +309,29 @@ def test_find_and_replace_gives_raw_stored_tags_the_form_update_note_gives(col, 
         assert tags(col)[3][0] == " beta zeta "
     finally:
         other.close()
+
+
+def test_find_and_replace_with_another_sort_field_writes_what_update_note_writes(
+        col, add, tmp_path):
+    """The sort field is the second one: its stripped text is the sort column, the first
+    field's the checksum, for plain ASCII notes and others alike."""
+    nt = col.notetypes.by_name("Basic")
+    nt.sort_field = 1
+    col.notetypes.update(nt)
+    notes = [add("Basic", "<b>cat</b> one", "a cat"), add("Basic", "cat", "ünï cat"),
+             add("Basic", "x", "<i>cat</i>\tcat")]
+    other = twin(col, tmp_path)
+    try:
+        nids = [n.id for n in notes]
+        assert ops.find_and_replace(col, nids, "cat", "dog") == 3
+        with other.op("Find and Replace"):
+            for nid in nids:
+                note = other.get_note(nid)
+                note.fields = [f.replace("cat", "dog") for f in note.fields]
+                other.update_note(note)
+        rows = lambda c: c.db.execute(  # noqa: E731
+            "SELECT id, flds, sfld, csum, tags, usn FROM notes ORDER BY id").fetchall()
+        assert [tuple(r) for r in rows(col)] == [tuple(r) for r in rows(other)]
+        assert rows(col)[0][2] == "a dog"
+    finally:
+        other.close()
