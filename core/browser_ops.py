@@ -345,6 +345,7 @@ class _TagCanonicalizer:
             folded = tag.casefold()
             if folded not in self._known:
                 self._known[folded] = tag
+                self._valid.add(folded)  # (canonical_tags' output is valid)
                 self._new.append(tag)
         self._done[key] = result
         return list(result)
@@ -379,7 +380,8 @@ def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str],
     def added(current: list[str]) -> list[str] | None:
         folded = {t.casefold() for t in current}
         extra = [t for t in wanted if t.casefold() not in folded]
-        return current + extra if extra else None
+        # (sorted, so that most come out in their saved form already: see _is_canonical)
+        return sorted(current + extra, key=str.casefold) if extra else None
 
     return _change_tags(col, op_name, _unique(nids), added)
 
