@@ -28,6 +28,7 @@ from repetend.core.importing import bulk
 from repetend.core.importing import media as media_names
 from repetend.core.importing import messages as m
 from repetend.core.importing.ankiwrite import AnkiData, analyze_collection, write_collection
+from repetend.core.importing.atomic import create_partial
 from repetend.core.importing.latex import latex_images, may_have_latex
 from repetend.core.importing.package import zstd_module
 from repetend.core.importing.protobuf import encode
@@ -493,7 +494,7 @@ def _write_package(col: Collection, out: Path, data: AnkiData, media_files: list
             analyze_collection(coll)
         placeholder = tmpdir / "placeholder"
         _placeholder(placeholder)
-        fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+        fd, partial = create_partial(out)
         os.close(fd)
         try:
             with zipfile.ZipFile(partial, "w", allowZip64=True) as zf:

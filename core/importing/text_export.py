@@ -13,13 +13,13 @@ import csv
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repetend.core.decks import Deck
 from repetend.core.errors import NotFoundError
+from repetend.core.importing.atomic import create_partial
 from repetend.core.text import strip_html
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def _card_ids(col: Collection, deck: str | int | None,
 
 def _write(out: Path, header: list[str], rows: list[list[str]]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    fd, partial = create_partial(out)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for line in header:
