@@ -208,7 +208,7 @@ class _Checker:
             fields = row["flds"].split(FIELD_SEPARATOR)
             changed = False
             if len(fields) != len(nt.fields):
-                fields = _fix_field_count(fields, len(nt.fields))
+                fields = fix_field_count(fields, len(nt.fields))
                 self.result.field_count += 1
                 changed = True
             doomed = self._bad_cards(nt, cards_by_note.get(nid, []))
@@ -315,7 +315,7 @@ class _Checker:
             self.result.silent["tags"] = len(added) + len(removed)
 
 
-def _fix_field_count(fields: list[str], wanted: int) -> list[str]:
+def fix_field_count(fields: list[str], wanted: int) -> list[str]:
     """Pad with empty fields, or join the extra ones onto the last kept field with "; "
     (as Anki does) so that no text is lost."""
     if len(fields) < wanted:

@@ -438,3 +438,53 @@ def test_changing_to_cloze_keeps_the_cards_and_their_history(anki, ours, awkward
     anki_change_notetype(a, query, "Cloze+")
     browser_ops.change_notetype(col, col.find_notes(query), "Cloze+")
     assert cards_by_note(our_cards(col)) == cards_by_note(anki_cards(a))
+
+
+# --- restoring a damaged collection package ------------------------------------------------
+
+
+def test_restoring_a_collection_with_a_damaged_note_keeps_the_note_and_its_history(
+        ours, tmp_path):
+    """A .colpkg replaces the collection as it is, as Anki restores it: a note whose field
+    count is wrong (an old client's bug) is repaired as Check Database repairs it, not
+    dropped with its cards and review history."""
+    from repetend.core.importing.apkg_import import import_colpkg
+
+    source = AnkiCollection(str(tmp_path / "source.anki2"))
+    try:
+        for front in ("f0", "f1", "f2"):
+            note = source.new_note(source.models.by_name("Basic"))
+            note["Front"] = front
+            source.add_note(note, 1)
+        card = source.get_card(source.find_cards("f1")[0])
+        card.start_timer()
+        source.sched.answerCard(card, 3)
+        source.db.execute("UPDATE notes SET flds = flds || char(31) || 'extra' "
+                          "WHERE sfld = 'f1'")
+        out = tmp_path / "damaged.colpkg"
+        source.export_collection_package(str(out), include_media=True, legacy=False)
+    finally:
+        source.close()
+    from anki._backend import RustBackend
+
+    restored = tmp_path / "restored"
+    restored.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(restored / "collection.anki2"), backup_path=str(out),
+        media_folder=str(restored / "collection.media"),
+        media_db=str(restored / "collection.media.db2"))
+    anki_col = AnkiCollection(str(restored / "collection.anki2"))
+    try:
+        report, _ = anki_col.fix_integrity()
+        theirs = sorted(anki_col.db.list("SELECT flds FROM notes"))
+    finally:
+        anki_col.close()
+    assert report.startswith("Fixed \u20681\u2069 note with wrong field count.")
+
+    col = ours()
+    summary = import_colpkg(col, out, backup_folder=tmp_path / "backups")
+    assert len(summary.added) == 3 and summary.skipped == []
+    assert any("field" in w for w in summary.warnings)
+    assert sorted(r[0] for r in col.db.execute("SELECT flds FROM notes")) == theirs
+    assert col.db.execute("SELECT count() FROM revlog").fetchone()[0] == 1
+    assert check_database(col).problems() == []

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from repetend.core import rows, undo
 from repetend.core.cards import TYPE_LEARN, TYPE_NEW, TYPE_RELEARN, TYPE_REVIEW
+from repetend.core.dbcheck import fix_field_count
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID
 from repetend.core.decks import DECK_FILTERED, DECK_NORMAL, SEPARATOR, Deck, normalize_name
 from repetend.core.errors import InvalidInput
@@ -698,7 +699,13 @@ class _Importer:
             remap = self.field_remap.get(mid)
             want = self.nt_field_count[ntid] if remap is None else len(
                 self.src.notetypes[mid].fields)
-            if len(fields) != want:
+            if len(fields) != want and self.replace:
+                # A restore keeps the note (and its cards and history), repaired as Check
+                # Database repairs it; Anki restores the file as it is.
+                summary.warnings.append(f"note {guid}: it had {len(fields)} fields but its "
+                                        f"note type has {want}; fixed as Check Database does")
+                fields = fix_field_count(fields, want)
+            elif len(fields) != want:
                 summary.skipped.append((guid, f"it has {len(fields)} fields but its note type "
                                               f"has {want}"))
                 continue
