@@ -488,3 +488,55 @@ def test_restoring_a_collection_with_a_damaged_note_keeps_the_note_and_its_histo
     assert sorted(r[0] for r in col.db.execute("SELECT flds FROM notes")) == theirs
     assert col.db.execute("SELECT count() FROM revlog").fetchone()[0] == 1
     assert check_database(col).problems() == []
+
+
+def anki_restore(package: Path, folder: Path) -> Any:
+    """A .colpkg opened as Anki restores it (the caller closes it)."""
+    from anki._backend import RustBackend
+
+    folder.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(folder / "collection.anki2"), backup_path=str(package),
+        media_folder=str(folder / "collection.media"),
+        media_db=str(folder / "collection.media.db2"))
+    return AnkiCollection(str(folder / "collection.anki2"))
+
+
+def test_the_history_of_deleted_notes_survives_a_restore_and_a_backup(ours, tmp_path):
+    """Years of reviews of notes deleted since are in the review log (Anki's statistics
+    count them); a .colpkg carries them both ways, and so do our backups."""
+    from repetend.core.backups import create_backup
+    from repetend.core.importing.apkg_import import import_colpkg
+
+    source = AnkiCollection(str(tmp_path / "source.anki2"))
+    try:
+        for front in ("kept", "gone"):
+            note = source.new_note(source.models.by_name("Basic"))
+            note["Front"] = front
+            source.add_note(note, 1)
+        for cid in source.find_cards(""):
+            card = source.get_card(cid)
+            card.start_timer()
+            source.sched.answerCard(card, 3)
+        source.remove_notes(source.find_notes("gone"))
+        history = sorted(map(tuple, source.db.all("SELECT id, cid, ease FROM revlog")))
+        assert len(history) == 2
+        out = tmp_path / "anki.colpkg"
+        source.export_collection_package(str(out), include_media=True, legacy=False)
+    finally:
+        source.close()
+
+    col = ours()
+    assert import_colpkg(col, out, backup_folder=tmp_path / "backups").revlog_added == 2
+    assert sorted(tuple(r) for r in col.db.execute("SELECT id, cid, ease FROM revlog")) \
+        == history
+    again = tmp_path / "ours.colpkg"
+    assert export_colpkg(col, again).revlog == 2
+    backup = create_backup(col, tmp_path / "ours-backups", force=True)
+    for package, name in ((again, "exported"), (backup, "backup")):
+        restored = anki_restore(package, tmp_path / name)
+        try:
+            assert sorted(map(tuple, restored.db.all("SELECT id, cid, ease FROM revlog"))) \
+                == history
+        finally:
+            restored.close()

@@ -200,6 +200,10 @@ class _Gather:
     def revlog_rows(self) -> list[tuple[Any, ...]]:
         if not self.with_sched:
             return []
+        if self.whole:  # all of it, as in Anki's: deleted cards' entries count in statistics
+            return [tuple(r) for r in self.db.execute(
+                "SELECT id, cid, usn, ease, ivl, last_ivl, factor, time, type FROM revlog "
+                "ORDER BY id")]
         cids = [c[0] for c in self.cards]
         out = []
         for chunk in _chunks(cids):
@@ -436,10 +440,11 @@ class _SqlGather(_Gather):
                     f"INSERT INTO {DST}.cards SELECT id, nid, did, ord, mtime, usn, type, "
                     "queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data "
                     f"FROM main.cards WHERE {self.card_where} ORDER BY id").rowcount
+                which = "1" if self.whole else \
+                    f"cid IN (SELECT id FROM main.cards WHERE {self.card_where})"
                 revlog = db.execute(
                     f"INSERT INTO {DST}.revlog SELECT id, cid, usn, ease, ivl, last_ivl, "
-                    "factor, time, type FROM main.revlog WHERE cid IN (SELECT id FROM "
-                    f"main.cards WHERE {self.card_where}) ORDER BY id").rowcount
+                    f"factor, time, type FROM main.revlog WHERE {which} ORDER BY id").rowcount
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")

@@ -959,22 +959,27 @@ class _Importer:
         return due, odue
 
     def _import_revlog(self) -> None:
-        if self.cards_by_sql:  # the new cards kept their package ids
+        # A restore keeps the whole review history, as Anki's does: the entries of cards
+        # deleted long ago too (the statistics count them), under their card ids.
+        every = self.replace
+        if self.cards_by_sql or (every and self.attached):  # cards kept their package ids
+            which = "" if every else (
+                "WHERE +r.cid IN (SELECT id FROM temp.import_cards) AND NOT EXISTS "
+                "(SELECT 1 FROM main.revlog o WHERE o.id = r.id) ")
             with self.col.bulk_insert("revlog") as bulk:
                 self.summary.revlog_added = len(bulk.insert_select(
                     REVLOG_COLUMNS,
                     "SELECT r.id, r.cid, -1, r.ease, r.ivl, r.lastIvl, r.factor, r.time, "
-                    f"r.type FROM {SRC}.revlog r WHERE +r.cid IN (SELECT id FROM "
-                    "temp.import_cards) AND NOT EXISTS (SELECT 1 FROM main.revlog o "
-                    "WHERE o.id = r.id) ORDER BY r.id"))
+                    f"r.type FROM {SRC}.revlog r {which}ORDER BY r.id"))
             return
-        if not self.card_map:
+        if not self.card_map and not every:
             return
         # Entries whose id we already have are left out (as INSERT OR IGNORE would).
         existing, top = self._taken_ids("revlog", margin=0)
         card_map = self.card_map
-        rows_in = ((rid, card_map[cid], -1, ease, ivl, last_ivl, factor, taken, rtype)
+        rows_in = ((rid, card_map.get(cid, cid), -1, ease, ivl, last_ivl, factor, taken,
+                    rtype)
                    for rid, cid, _usn, ease, ivl, last_ivl, factor, taken, rtype
-                   in self.src.revlog() if cid in card_map and rid not in existing)
+                   in self.src.revlog() if (every or cid in card_map) and rid not in existing)
         with self.col.bulk_insert("revlog") as bulk:
             self.summary.revlog_added = bulk.insert(REVLOG_COLUMNS, rows_in)
