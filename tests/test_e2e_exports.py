@@ -33,3 +33,20 @@ def test_an_exported_file_can_be_read_by_others_like_any_new_file(tmp_path):
     finally:
         os.umask(mask)
     assert not list(tmp_path.glob(".*.part"))
+
+
+def test_exported_cards_have_the_answer_alone_as_anki_writes_it(tmp_path):
+    """`export --cards` keeps only what follows `<hr id=answer>`, without the line breaks
+    the template puts after it (a spreadsheet showed every answer two lines down)."""
+    import csv
+
+    base = tmp_path / "base"
+    run(base, "add", "--deck", "Default", "--notetype", "Basic", "q1", "  spaced  ")
+    run(base, "add", "--deck", "Default", "--notetype", "Basic", "q2", "\n\ntrail\n")
+    out = tmp_path / "cards.txt"
+    run(base, "export", str(out), "--cards", "--deck", "Default")
+    with out.open(newline="", encoding="utf-8") as fh:
+        rows = [r for r in csv.reader((line for line in fh if not line.startswith("#")),
+                                      delimiter="\t")]
+    # what Anki 26.09's export_card_csv writes for the same two notes
+    assert sorted(rows) == [["q1", "  spaced  "], ["q2", "trail\n"]]

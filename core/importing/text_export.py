@@ -145,7 +145,9 @@ def export_cards_text(col: Collection, out: str | Path, with_html: bool = True,
         except NotFoundError:
             continue
         question = _AV.sub("", rendered.question)
-        answer = _ANSWER_MARK.sub("", _AV.sub("", rendered.answer), count=1)
+        answer, marks = _ANSWER_MARK.subn("", _AV.sub("", rendered.answer), count=1)
+        if marks:  # as Anki: without the template's line breaks after the mark
+            answer = answer.lstrip("\n")
         rows.append([_text(question, with_html), _text(answer, with_html)])
     header = ["#separator:tab", f"#html:{'true' if with_html else 'false'}"]
     _write(Path(out), header, rows)
