@@ -69,10 +69,20 @@ def _all_rows(col: Collection, table: str, ids: list[int]) -> bool:
 
 # --- change deck -------------------------------------------------------------------------
 
+#: A filtered card's due back from `odue` when set, and the queue its type implies unless
+#: suspended or buried (Anki's `remove_from_filtered_deck_restoring_queue`, as
+#: `filtered.return_cards`); a learning due above 1e9 is a timestamp (intraday queue).
+_RESTORED_DUE = "(CASE WHEN odue != 0 THEN odue ELSE due END)"
+_RESTORED_QUEUE = (f"(CASE WHEN queue < 0 THEN queue WHEN type = 0 THEN 0 WHEN type = 2 THEN 2 "
+                   f"WHEN {_RESTORED_DUE} > 1000000000 THEN 1 ELSE 3 END)")
+
+
 def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
     """Move cards to `deck` (an existing deck's name or id); returns how many moved.
 
-    A card in a filtered deck keeps its place there and gets `deck` as its home deck.
+    A card in a filtered deck comes out of it first, as in Anki (its due and queue
+    restored, `odid`/`odue` cleared), then moves: Change Deck is also how Anki users take
+    cards out of a filtered deck by hand.
     """
     cids = _unique(cids)
     target = col.decks.get(deck) if isinstance(deck, int) else col.decks.by_name(deck)
@@ -85,11 +95,14 @@ def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
         now = intTime()
         chosen, ids = ("", ()) if _all_rows(col, "cards", cids) else (f"id IN {_IDS} AND ",
                                                                      (_ids(cids),))
-        # A card in a filtered deck gets the deck as its home (odid), others move (did).
-        return sum(bulk_update(col.db, "cards", {column: "?", "mtime": "?", "usn": "-1"},
-                               (target.id, now), f"{chosen}{where} AND {column} != ?",
-                               (*ids, target.id))
-                   for column, where in (("did", "odid = 0"), ("odid", "odid != 0")))
+        moved = bulk_update(col.db, "cards", {"did": "?", "mtime": "?", "usn": "-1"},
+                            (target.id, now), f"{chosen}odid = 0 AND did != ?",
+                            (*ids, target.id))
+        return moved + bulk_update(
+            col.db, "cards", {"did": "?", "odid": "0", "due": _RESTORED_DUE,
+                              "queue": _RESTORED_QUEUE, "odue": "0", "mtime": "?",
+                              "usn": "-1"},
+            (target.id, now), f"{chosen}odid != 0", ids)
 
 
 # --- find and replace --------------------------------------------------------------------

@@ -267,8 +267,6 @@ def test_buried_card_stays_buried_on_the_collections_first_day(anki, ours, awkwa
     assert buried and [k for k, c in our_cards(col).items() if c["queue"] == -3] == buried
 
 
-@pytest.mark.xfail(strict=True, reason="core/browser_ops.py set_deck keeps a filtered "
-                   "deck's cards there and only changes their home deck; Anki takes them out")
 def test_change_deck_takes_cards_out_of_a_filtered_deck_like_anki(anki, ours,
                                                                   awkward_apkg):
     a, col = both(anki, ours, awkward_apkg)

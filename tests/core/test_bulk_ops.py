@@ -96,7 +96,7 @@ def test_bulk_operations_undo_and_redo_exactly(col, filled):
     assert_undo_redo_exact(col, lambda: ops.delete_notes(col, nids[::3]))
 
 
-def test_set_deck_gives_a_filtered_card_a_new_home(col, filled):
+def test_set_deck_takes_a_filtered_card_out_as_anki_does(col, filled):
     from repetend.core.scheduler import filtered
 
     home = col.decks.id("Other", create=False)
@@ -109,7 +109,7 @@ def test_set_deck_gives_a_filtered_card_a_new_home(col, filled):
     assert ops.set_deck(col, all_cards, "Target") == len(all_cards)
     for cid in moved:
         card = col.get_card(cid)
-        assert (card.did, card.odid) == (fid, target)
+        assert (card.did, card.odid, card.odue) == (target, 0, 0)
     assert ops.set_deck(col, all_cards, target) == 0
     col.undo()
     assert {col.get_card(c).odid for c in moved} == {home}
