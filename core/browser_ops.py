@@ -698,18 +698,35 @@ def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | in
     old_t = [t.name for t in old.templates]
     tmap = _mapping("template", old_t, [t.name for t in new.templates], template_map)
     with col.op(OP_CHANGE_NOTETYPE):
+        _remap_cards(col, nids, tmap)
         for note in notes:
             note.fields = [note.fields[i] if i is not None else "" for i in fmap]
             note.ntid = new.id
             col._write_note(note, new, insert=False)
-            for card in col.cards_of_note(note.id):
-                if card.ord in tmap:
-                    col.db.execute("UPDATE cards SET ord = ?, mtime = ?, usn = -1 "
-                                   "WHERE id = ?", (tmap.index(card.ord), intTime(), card.id))
-                else:
-                    col.db.execute("DELETE FROM cards WHERE id = ?", (card.id,))
-                    col.add_grave(card.id, 0)
     return len(notes)
+
+
+def _remap_cards(col: Collection, nids: list[int], tmap: list[int | None]) -> None:
+    """Delete the notes' cards of old ordinals no new one takes (with graves), then move
+    the others to their new ordinals, as a few statements for the whole selection.
+
+    The moves go through negative ordinals first: moved one by one, two cards swapping
+    places hit UNIQUE(nid, ord). An old ordinal taken by two new ones moves to the last
+    new one that is not its own (Anki's template map); the other gets a new card."""
+    ids = _ids(nids)
+    kept = sorted({o for o in tmap if o is not None})
+    gone = f"nid IN {_IDS} AND ord NOT IN ({','.join(map(str, kept))})"
+    col.db.execute("INSERT INTO graves (oid, type, usn) SELECT id, 0, -1 FROM cards "
+                   f"WHERE {gone} ON CONFLICT (oid, type) DO UPDATE SET usn = -1", (ids,))
+    col.db.execute(f"DELETE FROM cards WHERE {gone}", (ids,))
+    moved = {old: new for new, old in enumerate(tmap) if old is not None and old != new}
+    if not moved:
+        return
+    cases = " ".join(f"WHEN {old} THEN {-1 - new}" for old, new in moved.items())
+    col.db.execute(f"UPDATE cards SET ord = CASE ord {cases} END, mtime = ?, usn = -1 "
+                   f"WHERE nid IN {_IDS} AND ord IN ({','.join(map(str, moved))})",
+                   (intTime(), ids))
+    col.db.execute(f"UPDATE cards SET ord = -1 - ord WHERE nid IN {_IDS} AND ord < 0", (ids,))
 
 
 def unmapped_templates(col: Collection, old_notetype: str | int, new_notetype: str | int,

@@ -415,9 +415,6 @@ def test_changing_to_a_note_type_with_more_templates_adds_their_cards(anki, ours
     assert cards_by_note(our_cards(col)) == cards_by_note(anki_cards(a))
 
 
-@pytest.mark.xfail(strict=True, reason="core/browser_ops.py change_notetype moves cards to "
-                   "their new ordinals one by one and hits UNIQUE(nid, ord) when two swap "
-                   "(a traceback in the CLI); Anki swaps them")
 def test_changing_note_type_can_swap_two_templates(anki, ours, awkward_apkg):
     a, col = both(anki, ours, awkward_apkg)
     name, query = "Basic (and reversed card)+", '"note:Basic (and reversed card)+"'
