@@ -682,7 +682,11 @@ def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | in
     `field_map` maps each new field name to the old field it takes its value from (None:
     empty); unnamed new fields take the old field at the same position. `template_map` does
     the same for card templates; cards of old templates no new template takes are deleted
-    (warned by `unmapped_templates`). Returns how many notes changed.
+    (warned by `unmapped_templates`). Cloze cards are numbers, not templates, so as in
+    Anki: changing to a cloze type keeps every card's ordinal (Empty Cards removes those
+    without a cloze, if the user wants), unless `template_map` names the one old template
+    whose cards become c1; changing from one keeps c1…cN for the N new templates and deletes
+    the rest, and takes no `template_map`. Returns how many notes changed.
     """
     nids = _unique(nids)
     if not nids:
@@ -692,13 +696,11 @@ def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | in
     if len(old_ids) != 1:
         raise InvalidInput("the selected notes must all have the same note type")
     old = col.notetypes.get(old_ids.pop())
-    new = (col.notetypes.get(new_notetype) if isinstance(new_notetype, int)
-           else col.notetypes.by_name(new_notetype))
+    new = _notetype(col, new_notetype)
     fmap = _mapping("field", old.field_names(), new.field_names(), field_map)
-    old_t = [t.name for t in old.templates]
-    tmap = _mapping("template", old_t, [t.name for t in new.templates], template_map)
+    gone, moved, _lost = _card_plan(old, new, template_map)
     with col.op(OP_CHANGE_NOTETYPE):
-        _remap_cards(col, nids, tmap)
+        _remap_cards(col, nids, gone, moved)
         for note in notes:
             note.fields = [note.fields[i] if i is not None else "" for i in fmap]
             note.ntid = new.id
@@ -706,20 +708,48 @@ def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | in
     return len(notes)
 
 
-def _remap_cards(col: Collection, nids: list[int], tmap: list[int | None]) -> None:
-    """Delete the notes' cards of old ordinals no new one takes (with graves), then move
-    the others to their new ordinals, as a few statements for the whole selection.
+def _notetype(col: Collection, notetype: str | int) -> NoteType:
+    return (col.notetypes.get(notetype) if isinstance(notetype, int)
+            else col.notetypes.by_name(notetype))
+
+
+def _card_plan(old: NoteType, new: NoteType, template_map: dict[str, str | None] | None
+               ) -> tuple[str | None, dict[int, int], list[str]]:
+    """Which of the notes' cards go (an SQL condition on `ord`, None: none), which old
+    ordinal moves to which new one, and what the lost cards are called, as Anki's Change
+    Notetype does it."""
+    if old.is_cloze:
+        if template_map:
+            raise InvalidInput(f"{old.name!r} is a cloze note type: its cards keep their "
+                               "cloze numbers, so they take no template map")
+        if new.is_cloze:
+            return None, {}, []
+        count = len(new.templates)
+        return f"ord >= {count}", {}, [f"c{count + 1} and above"]
+    if new.is_cloze and not template_map:
+        return None, {}, []
+    tmap = _mapping("template", [t.name for t in old.templates],
+                    [t.name for t in new.templates], template_map)
+    kept = sorted({o for o in tmap if o is not None})
+    return (f"ord NOT IN ({','.join(map(str, kept))})",
+            {old: new for new, old in enumerate(tmap) if old is not None and old != new},
+            [t.name for t in old.templates if t.ord not in kept])
+
+
+def _remap_cards(col: Collection, nids: list[int], gone: str | None,
+                 moved: dict[int, int]) -> None:
+    """Delete the notes' cards that match `gone` (with graves), then move the others to
+    their new ordinals, as a few statements for the whole selection.
 
     The moves go through negative ordinals first: moved one by one, two cards swapping
     places hit UNIQUE(nid, ord). An old ordinal taken by two new ones moves to the last
     new one that is not its own (Anki's template map); the other gets a new card."""
     ids = _ids(nids)
-    kept = sorted({o for o in tmap if o is not None})
-    gone = f"nid IN {_IDS} AND ord NOT IN ({','.join(map(str, kept))})"
-    col.db.execute("INSERT INTO graves (oid, type, usn) SELECT id, 0, -1 FROM cards "
-                   f"WHERE {gone} ON CONFLICT (oid, type) DO UPDATE SET usn = -1", (ids,))
-    col.db.execute(f"DELETE FROM cards WHERE {gone}", (ids,))
-    moved = {old: new for new, old in enumerate(tmap) if old is not None and old != new}
+    if gone:
+        where = f"nid IN {_IDS} AND {gone}"
+        col.db.execute("INSERT INTO graves (oid, type, usn) SELECT id, 0, -1 FROM cards "
+                       f"WHERE {where} ON CONFLICT (oid, type) DO UPDATE SET usn = -1", (ids,))
+        col.db.execute(f"DELETE FROM cards WHERE {where}", (ids,))
     if not moved:
         return
     cases = " ".join(f"WHEN {old} THEN {-1 - new}" for old, new in moved.items())
@@ -730,15 +760,18 @@ def _remap_cards(col: Collection, nids: list[int], tmap: list[int | None]) -> No
 
 
 def unmapped_templates(col: Collection, old_notetype: str | int, new_notetype: str | int,
-                       template_map: dict[str, str | None] | None = None) -> list[str]:
-    """Old templates whose cards a change of note type would delete."""
-    def get(nt: str | int) -> Any:
-        return col.notetypes.get(nt) if isinstance(nt, int) else col.notetypes.by_name(nt)
-
-    old, new = get(old_notetype), get(new_notetype)
-    names = [t.name for t in old.templates]
-    tmap = _mapping("template", names, [t.name for t in new.templates], template_map)
-    return [name for i, name in enumerate(names) if i not in tmap]
+                       template_map: dict[str, str | None] | None = None,
+                       nids: Iterable[int] | None = None) -> list[str]:
+    """Old templates whose cards a change of note type would delete, to warn first. From a
+    cloze type that is the cloze numbers past the new templates ("c3 and above"), named
+    only if one of `nids` (when given) has such a card."""
+    old, new = _notetype(col, old_notetype), _notetype(col, new_notetype)
+    gone, _moved, lost = _card_plan(old, new, template_map)
+    if old.is_cloze and lost and nids is not None and not col.db.execute(
+            f"SELECT 1 FROM cards WHERE nid IN {_IDS} AND {gone} LIMIT 1",
+            (_ids(_unique(nids)),)).fetchone():
+        return []
+    return lost
 
 
 def _mapping(what: str, old: list[str], new: list[str],

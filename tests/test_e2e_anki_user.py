@@ -424,9 +424,6 @@ def test_changing_note_type_can_swap_two_templates(anki, ours, awkward_apkg):
     assert cards_by_note(our_cards(col)) == cards_by_note(anki_cards(a))
 
 
-@pytest.mark.xfail(strict=True, reason="core/browser_ops.py change_notetype to a cloze type "
-                   "deletes every card but the first, with its review history; Anki keeps "
-                   "the cards' ordinals (Empty Cards removes them if the user wants)")
 def test_changing_to_cloze_keeps_the_cards_and_their_history(anki, ours, awkward_apkg):
     a, col = both(anki, ours, awkward_apkg)
     query = '"note:Basic (and reversed card)+"'

@@ -209,7 +209,7 @@ def cmd_change_notetype(args: argparse.Namespace) -> int:
         lost: list[str] = []
         if nids:
             old = col.get_note(nids[0]).ntid
-            lost = ops.unmapped_templates(col, old, args.notetype, templates)
+            lost = ops.unmapped_templates(col, old, args.notetype, templates, nids)
         changed = ops.change_notetype(col, nids, args.notetype, fields, templates)
         if not nids:
             text = f"No notes match {args.query!r}; nothing to do."

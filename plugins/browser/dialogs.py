@@ -195,12 +195,13 @@ class ChangeNotetypeDialog(QDialog):
         return {new: (None if box.currentText() == NOTHING else box.currentText())
                 for new, box in self.template_boxes.items()}
 
-    def unmapped(self) -> list[str]:
-        """Old templates whose cards the change would delete."""
-        if not self.template_boxes:
-            return []
-        taken = {box.currentText() for box in self.template_boxes.values()}
-        return [t.name for t in self.old.templates if t.name not in taken]
+    def unmapped(self, nids: list[int] | None = None) -> list[str]:
+        """Old templates whose cards the change would delete (core's rule: from a cloze
+        type, the clozes past the new templates, if one of `nids` has them)."""
+        from repetend.core.browser_ops import unmapped_templates
+
+        return unmapped_templates(self.col, self.old.id, self.target.currentText(),
+                                  self.template_map(), nids)
 
     def _warn_unmapped(self, _text: str = "") -> None:
         gone = self.unmapped()

@@ -714,7 +714,7 @@ class BrowserWindow(QMainWindow):
         dialog = ChangeNotetypeDialog(self.col, ntids.pop(), self)
         if not self._accepted(dialog):
             return
-        gone = dialog.unmapped()
+        gone = dialog.unmapped(nids)
         if gone and not self.ask_yes_no(
                 f"The cards of {', '.join(gone)} will be deleted. Continue?"):
             return

@@ -57,3 +57,53 @@ def test_a_template_map_naming_nothing_real_changes_nothing(col, add):
     with pytest.raises(InvalidInput, match="old note type has no template called 'Nope'"):
         ops.change_notetype(col, [n.id], REVERSED, template_map={"Card 1": "Nope"})
     assert col.undo_name() == before
+
+
+def test_changing_to_cloze_keeps_every_card_and_its_history(col, add):
+    n = add(REVERSED, "front", "back")
+    before = cards(col, n.id)
+    studied(col, before[1][0], 5)
+    assert ops.unmapped_templates(col, REVERSED, "Cloze") == []
+    ops.change_notetype(col, [n.id], "Cloze")
+    assert cards(col, n.id) == {0: (before[0][0], 0), 1: (before[1][0], 5)}
+    assert col.get_note(n.id).fields == ["front", "back"]
+
+
+def test_changing_to_cloze_undoes_and_redoes_exactly(col, add):
+    nids = [add(REVERSED, f"front {i}", "back").id for i in range(2)]
+    assert_undo_redo_exact(col, lambda: ops.change_notetype(col, nids, "Cloze"))
+
+
+def test_a_template_map_to_cloze_names_the_cards_that_become_c1(col, add):
+    n = add(REVERSED, "front", "back")
+    before = cards(col, n.id)
+    assert ops.unmapped_templates(col, REVERSED, "Cloze", {"Cloze": "Card 2"}) == ["Card 1"]
+    ops.change_notetype(col, [n.id], "Cloze", template_map={"Cloze": "Card 2"})
+    assert cards(col, n.id) == {0: before[1]}
+
+
+def test_changing_from_cloze_keeps_the_first_clozes_and_deletes_the_rest(col, add):
+    three = add("Cloze", "{{c1::a}} {{c2::b}} {{c3::c}}", "")
+    one = add("Cloze", "{{c1::a}}", "")
+    studied(col, cards(col, three.id)[1][0], 4)
+    before = cards(col, three.id)
+    assert ops.unmapped_templates(col, "Cloze", REVERSED) == ["c3 and above"]
+    assert ops.unmapped_templates(col, "Cloze", REVERSED, nids=[one.id]) == []
+    assert ops.unmapped_templates(col, "Cloze", REVERSED, nids=[one.id, three.id]) == [
+        "c3 and above"]
+    ops.change_notetype(col, [three.id], REVERSED)
+    assert cards(col, three.id) == {0: before[0], 1: before[1]}
+    assert col.db.execute("SELECT 1 FROM graves WHERE oid = ?", (before[2][0],)).fetchone()
+
+
+def test_changing_from_cloze_undoes_and_redoes_exactly(col, add):
+    nids = [add("Cloze", f"{{{{c1::a}}}} {{{{c3::{i}}}}}", "").id for i in range(2)]
+    assert_undo_redo_exact(col, lambda: ops.change_notetype(col, nids, "Basic"))
+
+
+def test_a_cloze_note_type_takes_no_template_map(col, add):
+    n = add("Cloze", "{{c1::a}}", "")
+    before = col.undo_name()
+    with pytest.raises(InvalidInput, match="'Cloze' is a cloze note type"):
+        ops.change_notetype(col, [n.id], "Basic", template_map={"Card 1": "Cloze"})
+    assert col.undo_name() == before and len(cards(col, n.id)) == 1
