@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from unicodedata import normalize
 
 from repetend.core import cardgen
+from repetend.core.decks import DEFAULT_DECK_ID
 from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.core.ids import intTime
 from repetend.core.importing import fieldtext
@@ -701,11 +702,26 @@ def change_notetype(col: Collection, nids: Iterable[int], new_notetype: str | in
     gone, moved, _lost = _card_plan(old, new, template_map)
     with col.op(OP_CHANGE_NOTETYPE):
         _remap_cards(col, nids, gone, moved)
+        last_deck = col.get_config(f"_nt_{new.id}_lastDeck", DEFAULT_DECK_ID)
+        last_deck = last_deck if isinstance(last_deck, int) else DEFAULT_DECK_ID
         for note in notes:
             note.fields = [note.fields[i] if i is not None else "" for i in fmap]
             note.ntid = new.id
             col._write_note(note, new, insert=False)
+            _add_new_cards(col, note, new, last_deck)
     return len(notes)
+
+
+def _add_new_cards(col: Collection, note: Note, nt: NoteType, last_deck: int) -> None:
+    """The cards the new note type adds, as adding the note would make them (only templates
+    that show something; card 0 if the note has no card left). As in Anki, they go to the
+    home deck of the note's cards if they share one, else to the deck last used for adding
+    with the note type (Anki's `_nt_<id>_lastDeck`), else Default; a new sibling's
+    position is shared."""
+    existing = col.cards_of_note(note.id)
+    homes = {c.home_deck_id for c in existing}
+    deck = homes.pop() if len(homes) == 1 else last_deck
+    cardgen.generate_cards(col, note, nt, deck, new_note=not existing)
 
 
 def _notetype(col: Collection, notetype: str | int) -> NoteType:

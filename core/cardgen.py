@@ -75,7 +75,8 @@ def _new_position(col: Collection, existing: list[Card], deck_id: int | None) ->
     """Siblings share a position; a new note takes `nextPos` (random if the preset says so)."""
     for card in existing:
         if card.type == 0:
-            return card.due
+            # a new card in a filtered deck keeps its position in odue (as Anki reads it)
+            return card.odue if card.odid else card.due
     next_pos = int(col.get_config("nextPos", 1))
     col.set_config("nextPos", next_pos + 1)
     did = deck_id if deck_id is not None else _home_deck(col, existing)

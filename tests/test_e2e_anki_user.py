@@ -403,8 +403,6 @@ def cards_by_note(cards: dict[tuple[str, int], dict[str, Any]]) -> dict[tuple[st
     return {k: (c["type"], c["reps"], c["due"]) for k, c in cards.items()}
 
 
-@pytest.mark.xfail(strict=True, reason="core/browser_ops.py change_notetype makes no cards "
-                   "for templates the new note type adds; Anki makes them")
 def test_changing_to_a_note_type_with_more_templates_adds_their_cards(anki, ours,
                                                                       awkward_apkg):
     a, col = both(anki, ours, awkward_apkg)

@@ -46,8 +46,10 @@ def test_an_old_template_given_to_two_new_ones_moves_to_the_one_not_its_own(col,
     ops.change_notetype(col, [n.id], REVERSED,
                         template_map={"Card 1": "Card 1", "Card 2": "Card 1"})
     now = cards(col, n.id)
-    # as Anki: the card moves to the new template that is not its own; Card 2's goes
-    assert now[1][0] == first and second not in {c for c, _ in now.values()}
+    # as Anki: the card moves to the new template that is not its own; Card 2's goes,
+    # and Card 1 gets a new card
+    assert now[1][0] == first and set(now) == {0, 1}
+    assert second not in {c for c, _ in now.values()} and now[0][0] != first
     assert col.db.execute("SELECT 1 FROM graves WHERE oid = ?", (second,)).fetchone()
 
 
@@ -107,3 +109,87 @@ def test_a_cloze_note_type_takes_no_template_map(col, add):
     with pytest.raises(InvalidInput, match="'Cloze' is a cloze note type"):
         ops.change_notetype(col, [n.id], "Basic", template_map={"Card 1": "Cloze"})
     assert col.undo_name() == before and len(cards(col, n.id)) == 1
+
+
+def card_rows(col, nid):
+    return {r["ord"]: (r["did"], r["odid"], r["due"], r["type"]) for r in col.db.execute(
+        "SELECT * FROM cards WHERE nid = ? ORDER BY ord", (nid,))}
+
+
+def test_a_new_template_gets_its_card_in_the_home_deck_at_the_siblings_position(col, add):
+    from repetend.core.scheduler.filtered import (
+        FilteredConfig,
+        SearchTerm,
+        add_or_update_filtered_deck,
+    )
+
+    plain = add("Basic", "plain", "x", deck="Home")
+    pulled = add("Basic", "pulled", "y", deck="Home")
+    add_or_update_filtered_deck(col, "F", FilteredConfig(terms=(SearchTerm(f"nid:{pulled.id}"),)))
+    home = col.decks.id("Home", create=False)
+    due = {n.id: col.get_card(col.find_cards(f"nid:{n.id}")[0]).due for n in (plain, pulled)}
+    pulled_card = col.get_card(col.find_cards(f"nid:{pulled.id}")[0])
+    assert pulled_card.odid == home
+    next_pos = col.get_config("nextPos")
+    ops.change_notetype(col, [plain.id, pulled.id], REVERSED)
+    assert card_rows(col, plain.id)[1] == (home, 0, due[plain.id], 0)
+    assert card_rows(col, pulled.id)[1] == (home, 0, pulled_card.odue, 0)
+    assert col.get_config("nextPos") == next_pos
+
+
+def test_a_template_that_would_show_nothing_gets_no_card(col, add):
+    n = add("Basic", "front", "back")
+    ops.change_notetype(col, [n.id], "Basic (optional reversed card)")
+    assert set(cards(col, n.id)) == {0}
+    ops.change_notetype(col, [n.id], "Basic (and reversed card)")
+    assert set(cards(col, n.id)) == {0, 1}
+
+
+def test_a_note_left_without_cards_gets_card_1_where_anki_puts_it(col, add):
+    n = add("Cloze", "{{c2::b}} {{c3::c}}", "", deck="Home")
+    next_pos = col.get_config("nextPos")
+    old = set(col.find_cards(f"nid:{n.id}"))
+    ops.change_notetype(col, [n.id], "Basic")
+    (row,) = card_rows(col, n.id).items()
+    assert row == (0, (1, 0, next_pos, 0))  # Default: no deck was last used for Basic
+    assert not old & set(col.find_cards(f"nid:{n.id}"))
+    col.undo()
+    basic = col.notetypes.by_name("Basic").id
+    col.set_config(f"_nt_{basic}_lastDeck", col.decks.id("Last"))
+    ops.change_notetype(col, [n.id], "Basic")
+    assert card_rows(col, n.id)[0][0] == col.decks.id("Last", create=False)
+
+
+def three_templates(col):
+    """"Three": Basic (and reversed card) plus a third template showing the front."""
+    import copy
+
+    from repetend.core.notetypes import Template
+
+    nt = copy.deepcopy(col.notetypes.by_name(REVERSED))
+    nt.id, nt.name = 0, "Three"
+    nt.templates = [*nt.templates, Template("Card 3", "{{Front}} 3", "{{Back}}", ord=2)]
+    return col.notetypes.add(nt)
+
+
+def test_cards_in_two_home_decks_send_the_new_card_to_the_last_deck_used(col, add):
+    n = add(REVERSED, "front", "back", deck="One")
+    ops.set_deck(col, [cards(col, n.id)[1][0]], col.decks.id("Two"))
+    three = three_templates(col)
+    ops.change_notetype(col, [n.id], "Three")
+    assert card_rows(col, n.id)[2][0] == 1  # Default: no deck was last used for Three
+    col.undo()
+    col.set_config(f"_nt_{three.id}_lastDeck", col.decks.id("Last"))
+    ops.change_notetype(col, [n.id], "Three")
+    assert card_rows(col, n.id)[2][0] == col.decks.id("Last", create=False)
+    col.undo()
+    ops.set_deck(col, [cards(col, n.id)[1][0]], "One")
+    ops.change_notetype(col, [n.id], "Three")
+    assert card_rows(col, n.id)[2][0] == col.decks.id("One", create=False)
+
+
+def test_adding_cards_by_a_change_of_note_type_undoes_and_redoes_exactly(col, add):
+    nids = [add("Basic", f"front {i}", "back").id for i in range(3)]
+    nids.append(add("Cloze", "{{c3::only}}", "").id)
+    assert_undo_redo_exact(col, lambda: ops.change_notetype(col, nids[:3], REVERSED))
+    assert_undo_redo_exact(col, lambda: ops.change_notetype(col, nids[3:], "Basic"))
