@@ -96,6 +96,7 @@ def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
         now = intTime()
         chosen, ids = ("", ()) if _all_rows(col, "cards", cids) else (f"id IN {_IDS} AND ",
                                                                      (_ids(cids),))
+        _adjust_remaining_steps(col, chosen, ids, target.id, target.config_id)
         moved = bulk_update(col.db, "cards", {"did": "?", "mtime": "?", "usn": "-1"},
                             (target.id, now), f"{chosen}odid = 0 AND did != ?",
                             (*ids, target.id))
@@ -104,6 +105,46 @@ def set_deck(col: Collection, cids: Iterable[int], deck: str | int) -> int:
                               "queue": _RESTORED_QUEUE, "odue": "0", "mtime": "?",
                               "usn": "-1"},
             (target.id, now), f"{chosen}odid != 0", ids)
+
+
+#: The preset of a card's home deck, inside a statement on `cards`.
+_HOME_CONFIG = ("(SELECT config_id FROM decks WHERE decks.id = "
+                "CASE WHEN cards.odid != 0 THEN cards.odid ELSE cards.did END)")
+
+
+def _adjust_remaining_steps(col: Collection, chosen: str, ids: tuple[Any, ...],
+                            target: int, config_id: int) -> None:
+    """Give the (re)learning cards that move the remaining steps the target deck's preset
+    implies, as Anki's Change Deck does: a card keeps the steps it has passed, measured
+    by the delay of the last one it passed, so it continues at the target's first step
+    longer than that (at least one step remains). Cards whose old preset has no such steps
+    keep theirs. One statement per old preset and card type, few cards in learning."""
+    moving = f"{chosen}type IN (1, 3) AND (odid != 0 OR did != ?)"
+    groups = col.db.execute(f"SELECT DISTINCT {_HOME_CONFIG}, type FROM cards WHERE {moving}",
+                            (*ids, target)).fetchall()
+    new = col.deck_config(config_id)
+    for old_id, ctype in groups:
+        if old_id is None:
+            continue  # a home deck that is missing: its steps are unknown
+        old = col.deck_config(old_id)
+        steps, new_steps = ((old.learn_steps, new.learn_steps) if ctype == 1
+                            else (old.relearn_steps, new.relearn_steps))
+        if not steps:
+            continue
+        cases = " ".join(f"WHEN {rem} THEN {_remaining(steps, new_steps, rem)}"
+                         for rem in range(len(steps)))
+        value = f"(CASE left % 1000 {cases} ELSE {max(1, len(new_steps))} END)"
+        # the stored value (with v1's "today" part) stays when the count does not change
+        bulk_update(col.db, "cards",
+                    {"left": f"CASE WHEN {value} = left % 1000 THEN left ELSE {value} END"},
+                    (), f"{moving} AND type = ? AND {_HOME_CONFIG} = ?",
+                    (*ids, target, ctype, old_id))
+
+
+def _remaining(steps: list[float], new_steps: list[float], remaining: int) -> int:
+    passed = len(steps) - remaining
+    done = sum(1 for s in new_steps if s <= steps[passed - 1]) if passed > 0 else 0
+    return max(1, len(new_steps) - done)
 
 
 # --- find and replace --------------------------------------------------------------------
