@@ -118,27 +118,27 @@ def _adjust_remaining_steps(col: Collection, chosen: str, ids: tuple[Any, ...],
     implies, as Anki's Change Deck does: a card keeps the steps it has passed, measured
     by the delay of the last one it passed, so it continues at the target's first step
     longer than that (at least one step remains). Cards whose old preset has no such steps
-    keep theirs. One statement per old preset and card type, few cards in learning."""
-    moving = f"{chosen}type IN (1, 3) AND (odid != 0 OR did != ?)"
-    groups = col.db.execute(f"SELECT DISTINCT {_HOME_CONFIG}, type FROM cards WHERE {moving}",
-                            (*ids, target)).fetchall()
+    keep theirs. One statement, over the few cards in learning, for every preset."""
     new = col.deck_config(config_id)
-    for old_id, ctype in groups:
-        if old_id is None:
-            continue  # a home deck that is missing: its steps are unknown
-        old = col.deck_config(old_id)
-        steps, new_steps = ((old.learn_steps, new.learn_steps) if ctype == 1
-                            else (old.relearn_steps, new.relearn_steps))
-        if not steps:
-            continue
-        cases = " ".join(f"WHEN {rem} THEN {_remaining(steps, new_steps, rem)}"
-                         for rem in range(len(steps)))
-        value = f"(CASE left % 1000 {cases} ELSE {max(1, len(new_steps))} END)"
-        # the stored value (with v1's "today" part) stays when the count does not change
-        bulk_update(col.db, "cards",
-                    {"left": f"CASE WHEN {value} = left % 1000 THEN left ELSE {value} END"},
-                    (), f"{moving} AND type = ? AND {_HOME_CONFIG} = ?",
-                    (*ids, target, ctype, old_id))
+    presets = []
+    for old in col.deck_configs():
+        kinds = " ".join(
+            f"WHEN {ctype} THEN (CASE left % 1000 " + " ".join(
+                f"WHEN {rem} THEN {_remaining(steps, new_steps, rem)}"
+                for rem in range(len(steps))) + f" ELSE {max(1, len(new_steps))} END)"
+            for ctype, steps, new_steps in ((1, old.learn_steps, new.learn_steps),
+                                            (3, old.relearn_steps, new.relearn_steps))
+            if steps)
+        if kinds:
+            presets.append(f"WHEN {old.id} THEN (CASE type {kinds} END)")
+    if not presets:
+        return
+    value = f"(CASE {_HOME_CONFIG} {' '.join(presets)} END)"
+    # only counts that change are written: the others keep v1's "today" part, and a move
+    # between presets with the same steps writes (and logs) next to nothing
+    bulk_update(col.db, "cards", {"left": value}, (),
+                f"{chosen}type IN (1, 3) AND (odid != 0 OR did != ?) AND "
+                f"{value} != left % 1000", (*ids, target))
 
 
 def _remaining(steps: list[float], new_steps: list[float], remaining: int) -> int:
