@@ -79,7 +79,9 @@ class BackupsUi:
     def restore(self, path: Path) -> ImportSummary | None:
         """Replace the collection with the backup at `path` and show it."""
         window = self.window
-        window._close_dialogs()  # the reviewer and browser show the collection being replaced
+        # The reviewer and browser show the collection being replaced.
+        if not window._close_dialogs():
+            return None  # the user kept the Add window's input
         try:
             summary = window.run_op(
                 lambda: restore_backup(window.col, path, window.host.backup_folder))

@@ -730,7 +730,8 @@ class MainWindow(QMainWindow):
                         self.host.safe_mode if safe_mode is None else safe_mode,
                         disabled_addons=self.host.disabled_addons,
                         quarantine=self.host.quarantine)
-        self._close_dialogs()
+        if not self._close_dialogs():
+            return
         self.save_state()
         self.host.close(backup=True)  # closing a profile backs it up, as in Anki
         self.host = new_host.open()
@@ -739,18 +740,24 @@ class MainWindow(QMainWindow):
         self.restore_state()
         self._plugins_ready()  # another profile, other add-ons
 
-    def _close_dialogs(self) -> None:
+    def _close_dialogs(self) -> bool:
+        """Close the windows on the open collection; False (nothing closed) when the user
+        keeps the Add window's unsaved input."""
+        if self.add_dialog is not None:
+            if not self.add_dialog.close():
+                return False
+            self.add_dialog = None
         self.close_reviewer()
         if self.browser is not None:
             self.browser.close()
             self.browser = None
-        if self.add_dialog is not None:
-            self.add_dialog.close()
-            self.add_dialog = None
+        return True
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+        if not self._close_dialogs():
+            event.ignore()
+            return
         self.addons_ui.close_all()
-        self._close_dialogs()
         self.save_state()
         self.host.close(backup=True)
         super().closeEvent(event)

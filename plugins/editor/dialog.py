@@ -547,7 +547,11 @@ class AddCardsDialog(_NoteDialog):
         self.notetype_box.setCurrentIndex(max(index, 0))
         self.select_deck(deck_id or col.get_config("curDeck", DEFAULT_DECK_ID))
         self.notetype_box.currentIndexChanged.connect(self._on_notetype_changed)
-        self.load_note(col.new_note(self.notetype_box.currentData()))
+        fresh = col.new_note(self.notetype_box.currentData())
+        self.load_note(fresh)
+        #: The form's fields before the user typed: empty, the sticky ones kept, or what
+        #: an add-on filled in (`editor_will_load_note`).
+        self._blank_fields = list(fresh.fields)
 
     def select_deck(self, deck_id: int) -> None:
         index = self.deck_box.findData(deck_id)
@@ -570,6 +574,10 @@ class AddCardsDialog(_NoteDialog):
             if old is not None:  # carry the contents over field by field, as Anki does
                 for i in range(min(len(old.fields), len(new.fields))):
                     new.fields[i] = old.fields[i]
+            blank = self.col.new_note(new.ntid)
+            if self.before_load is not None:
+                self.before_load(blank)
+            self._blank_fields = list(blank.fields)
             self.load_note(new)
             self.check_first_field()
 
@@ -581,6 +589,21 @@ class AddCardsDialog(_NoteDialog):
     @staticmethod
     def _ask(text: str) -> bool:
         return QMessageBox.question(None, "Add", text) == QMessageBox.StandardButton.Yes
+
+    def has_input(self) -> bool:
+        """Something typed that was not added yet (sticky fields kept from the last note
+        do not count, as in Anki)."""
+        note = self.editor.note
+        if note is None:
+            return False
+        return note.fields != self._blank_fields and any(f.strip() for f in note.fields)
+
+    def reject(self) -> None:
+        """Escape, Close, the window's close button, the main window closing: ask before
+        typed text is thrown away (Anki's "Discard current input?")."""
+        if self.has_input() and not self.confirm("Discard current input?"):
+            return
+        super().reject()
 
     def add_current(self) -> None:
         """Read the fields, check them and add the note (Anki's Add button, Ctrl+Enter)."""
@@ -623,6 +646,7 @@ class AddCardsDialog(_NoteDialog):
         self.tags.set_tags(added.tags)
         self.duplicate_label.hide()
         self.load_note(fresh)
+        self._blank_fields = list(fresh.fields)
 
 
 class EditNoteDialog(_NoteDialog):

@@ -126,7 +126,8 @@ def host(tmp_path):
 @pytest.fixture
 def add_dialog(qtbot, host):
     dialog = AddCardsDialog(host.col)
-    qtbot.addWidget(dialog)
+    # Closed at the end with text typed: discard it without asking in a box.
+    qtbot.addWidget(dialog, before_close_func=lambda d: setattr(d, "confirm", lambda _t: True))
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(lambda: dialog.editor.ready, timeout=WAIT)
