@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from repetend.core.errors import RepetendError
+from repetend.core.errors import NotFoundError, RepetendError
 from repetend.host.qt import (
     MULTIMEDIA_ERROR,
     Q_ARG,
@@ -764,7 +764,12 @@ class ReviewerScreen(QWidget):
             return
         previous_state = self.state
         typed = self.session.typed
-        outcome = self.session.refresh()
+        try:
+            outcome = self.session.refresh()
+        except NotFoundError:  # the deck studied was deleted elsewhere (e.g. the browser)
+            self._status("The deck being studied is gone.")
+            self.close_reviewer()
+            return
         if outcome == "done":
             self.sound.stop()
             self.show_finished()

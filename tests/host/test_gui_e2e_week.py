@@ -124,3 +124,64 @@ def test_after_adding_the_form_closes_without_a_question(main, qtbot):
     dialog.confirm = lambda text: asked.append(text) or False
     dialog.close_button.click()
     assert asked == [] and not dialog.isVisible()
+
+
+# --- studying while other windows change things ---------------------------------------------
+
+
+def blank_main(qtbot, main):
+    """The main window on a second profile without the sample deck, three Basic notes."""
+    main.host.profiles.create("Week", with_sample=False)
+    main.switch_profile("Week")
+    col = main.col
+    notes = [add(col, "Basic", f"question {n}", f"answer {n}") for n in range(3)]
+    main.refresh()
+    main.select_deck(DEFAULT_DECK_ID)
+    activate(qtbot, main)
+    return notes
+
+
+def study(qtbot, main):
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_S)
+    reviewer = main.reviewer
+    assert reviewer is not None
+    wait_state(qtbot, reviewer, "question")
+    return reviewer
+
+
+def test_deleting_the_studied_deck_in_the_browser_ends_the_session_cleanly(main, qtbot):
+    blank_main(qtbot, main)
+    col = main.col
+    deck = col.decks.id("Week deck")
+    col.db.execute("UPDATE cards SET did = ?", (deck,))
+    main.refresh()
+    main.select_deck(deck)
+    study(qtbot, main)
+    browser = main.browse()
+    qtbot.waitExposed(browser)
+    browser.sidebar.delete_deck("Week deck")
+    assert deck not in [d.id for d in col.decks.all()]
+    assert main.warnings == []
+    # Back on the deck list, which no longer has the deck.
+    assert main.reviewer is None and main.screens.currentIndex() == 0
+    assert "Week deck" not in main.deck_names()
+    assert main.statusBar().currentMessage() == "The deck being studied is gone."
+
+
+def test_deleting_the_shown_note_in_the_browser_moves_the_reviewer_on(main, qtbot):
+    notes = blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    shown = reviewer.session.current.card.nid
+    browser = main.browse(f"nid:{shown}")
+    qtbot.waitExposed(browser)
+    activate(qtbot, browser)
+    browser.select_rows([0])
+    qtbot.keyClick(browser.view, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    assert shown not in col_note_ids(main)
+    wait_state(qtbot, reviewer, "question")
+    assert reviewer.session.current.card.nid != shown
+    assert reviewer.session.current.card.nid in [n.id for n in notes]
+
+
+def col_note_ids(main):
+    return main.col.note_ids()
