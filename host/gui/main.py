@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         self.state = GuiState(host.profile.folder)
         self.actions_: dict[str, QAction] = {}
         self.add_dialog: Any = None
+        self._edit_dialogs: list[Any] = []
         self.browser: Any = None
         #: How messages and questions reach the user; tests replace them.
         self.warn: Callable[[str], None] = self._warn
@@ -601,9 +602,17 @@ class MainWindow(QMainWindow):
     def open_edit(self, note_id: int) -> Any:
         from repetend.plugins.editor import open_edit_dialog
 
-        return open_edit_dialog(self.col, note_id, self, on_change=self.refresh,
-                                state=self.state.section("editor"),
-                                before_load=self._before_editor_loads)
+        dialog = open_edit_dialog(self.col, note_id, self, on_change=self.refresh,
+                                  state=self.state.section("editor"),
+                                  before_load=self._before_editor_loads)
+        # Kept until it closes, so closing the collection saves its edits first.
+        self._edit_dialogs.append(dialog)
+        dialog.finished.connect(lambda _result, d=dialog: self._edit_dialog_gone(d))
+        return dialog
+
+    def _edit_dialog_gone(self, dialog: Any) -> None:
+        if dialog in self._edit_dialogs:
+            self._edit_dialogs.remove(dialog)
 
     def browse(self, search: str | None = None) -> Any:
         """`b`: the Browse window (the browser plugin's; one window, raised if open)."""
@@ -747,6 +756,11 @@ class MainWindow(QMainWindow):
             if not self.add_dialog.close():
                 return False
             self.add_dialog = None
+        for dialog in list(self._edit_dialogs):
+            problem = dialog.close_now()
+            if problem:
+                self.warn(problem)
+        self._edit_dialogs = []
         self.close_reviewer()
         if self.browser is not None:
             self.browser.close()

@@ -696,6 +696,20 @@ class EditNoteDialog(_NoteDialog):
             self.on_change()
         return True
 
+    def close_now(self) -> str | None:
+        """Save the fields as last typed and close at once, without waiting for the page:
+        the collection is about to close (main window closed, profile switched). Returns
+        why the edits could not be saved, if they could not."""
+        problem = None
+        if not self._saved:
+            try:
+                self.save()
+            except RepetendError as exc:
+                problem = f"The edited note was not saved: {exc}"
+            self._saved = True
+        self.done(QDialog.DialogCode.Accepted)
+        return problem
+
     def done(self, result: int) -> None:  # noqa: D401 - Qt's name
         if self._saved:
             super().done(result)

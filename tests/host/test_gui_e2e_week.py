@@ -185,3 +185,22 @@ def test_deleting_the_shown_note_in_the_browser_moves_the_reviewer_on(main, qtbo
 
 def col_note_ids(main):
     return main.col.note_ids()
+
+
+def test_an_edit_typed_in_the_edit_window_is_saved_when_the_main_window_closes(main, qtbot,
+                                                                              tmp_path):
+    blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    nid = reviewer.session.current.card.nid
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: any(w.objectName() == "editDialog" and w.isVisible()
+                                for w in QApplication.topLevelWidgets()), timeout=WAIT)
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if w.objectName() == "editDialog" and w.isVisible())
+    qtbot.waitUntil(lambda: dialog.editor.ready, timeout=WAIT)
+    type_into_field(qtbot, dialog, 1, " typo fixed")
+    main.close()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT)
+    from repetend.core.collection import Collection
+    with Collection(main.host.profile.collection_path) as col:
+        assert "typo fixed" in col.get_note(nid).fields[1]
