@@ -428,6 +428,7 @@ class MainWindow(QMainWindow):
 
     def run_op(self, func: Callable[[], Any], done: str | None = None) -> Any:
         """Run one collection change; report a refused change, then show the new state."""
+        self.save_editors()
         try:
             result = func()
         except RepetendError as exc:
@@ -530,7 +531,15 @@ class MainWindow(QMainWindow):
     def redo(self) -> None:
         self._reverse(redo=True)
 
+    def save_editors(self) -> None:
+        """Store what is typed in the browser's editor before the collection changes here:
+        left pending, it would be written back later over the change (an undone step came
+        back when the browser was next used)."""
+        if self.browser is not None:
+            self.browser.editor_pane.save()
+
     def _reverse(self, redo: bool) -> None:
+        self.save_editors()  # typing in the browser is the latest step, as in Anki
         if (self.col.redo_name() if redo else self.col.undo_name()) is None:
             return
         if redo:

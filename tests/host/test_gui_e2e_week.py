@@ -204,3 +204,149 @@ def test_an_edit_typed_in_the_edit_window_is_saved_when_the_main_window_closes(m
     from repetend.core.collection import Collection
     with Collection(main.host.profile.collection_path) as col:
         assert "typo fixed" in col.get_note(nid).fields[1]
+
+
+# --- the browser ---------------------------------------------------------------------------
+
+
+def open_browser(qtbot, main, search):
+    activate(qtbot, main)
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_B)
+    browser = main.browser
+    assert browser is not None
+    browser.warnings = []
+    browser.warn = browser.warnings.append
+    qtbot.waitExposed(browser)
+    activate(qtbot, browser)
+    line = browser.search_box.lineEdit()
+    line.clear()
+    qtbot.keyClicks(line, search)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+    return browser
+
+
+def edit_in_pane(qtbot, browser, row, ord_, text):
+    browser.select_rows([row])
+    editor = browser.editor_pane.editor
+    nid = browser.selected_note_ids()[0]
+    qtbot.waitUntil(lambda: editor.ready and editor.note is not None and editor.note.id == nid,
+                    timeout=WAIT)
+    activate(qtbot, browser)
+    editor.focus_field(ord_)
+    qtbot.waitUntil(lambda: js(qtbot, editor.web, "current") == ord_, timeout=WAIT)
+    for key in text:
+        qtbot.keyClicks(editor.web.focusProxy(), key)
+    qtbot.waitUntil(lambda: text in editor.note.fields[ord_], timeout=WAIT)
+    return nid
+
+
+def test_keys_typed_in_the_browser_editor_stay_in_the_field(main, qtbot):
+    col = main.col
+    browser = open_browser(qtbot, main, "note:Basic")
+    rows = len(browser.table)
+    nid = edit_in_pane(qtbot, browser, 0, 1, " one two")
+    undo_before = col.undo_name()
+    editor = browser.editor_pane.editor
+    proxy = editor.web.focusProxy()
+    # Ctrl+Delete deletes a word in a text field: it must not delete the note.
+    qtbot.keyClick(proxy, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(proxy, Qt.Key.Key_Delete, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert nid in col.note_ids() and len(browser.table) == rows
+    # Ctrl+Z undoes typing in the field, not a step of the collection.
+    qtbot.keyClick(proxy, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.wait(300)
+    assert col.undo_name() == undo_before
+    assert browser.isVisible()
+
+
+def test_undo_from_the_main_window_after_the_browser_closed(main, qtbot):
+    col = main.col
+    browser = open_browser(qtbot, main, "note:Basic")
+    browser.select_rows([0, 1])
+    nids = browser.selected_note_ids()
+    browser.ask_text = lambda title, label, text: "week-one"
+    qtbot.keyClick(browser.view, Qt.Key.Key_A,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert all("week-one" in col.get_note(n).tags for n in nids)
+    qtbot.keyClick(browser.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main.browser is None, timeout=WAIT)
+    activate(qtbot, main)
+    assert main.actions_["undo"].text() == "Undo Add Tags"
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert all("week-one" not in col.get_note(n).tags for n in nids)
+    assert main.statusBar().currentMessage() == "Undid: Add Tags"
+    assert main.actions_["redo"].text() == "Redo Add Tags"
+    # The keyboard is back in the deck list: `b` opens the browser again, tags as undone.
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_B)
+    assert main.browser is not None
+    assert main.browser.sidebar.find_item("Tags", "week-one") is None
+
+
+def test_a_card_added_while_the_deck_is_finished_is_studied_at_once(main, qtbot):
+    blank_main(qtbot, main)
+    col = main.col
+    col.db.execute("UPDATE cards SET queue = -1")  # nothing left to study
+    main.refresh()
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_S)
+    reviewer = main.reviewer
+    wait_state(qtbot, reviewer, "finished")
+    qtbot.keyClick(reviewer, Qt.Key.Key_A)
+    dialog = main.add_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.editor.ready, timeout=WAIT)
+    assert dialog.deck_box.currentData() == DEFAULT_DECK_ID
+    type_into_field(qtbot, dialog, 0, "new while studying")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.added_note_ids), timeout=WAIT)
+    wait_state(qtbot, reviewer, "question")
+    assert reviewer.session.current.card.nid == dialog.added_note_ids[0]
+    dialog.close()
+
+
+def test_suspend_then_undo_from_the_menu_brings_the_card_back_in_the_reviewer(main, qtbot):
+    blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    first = reviewer.session.current.card.id
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_At)
+    qtbot.waitUntil(lambda: reviewer.session.current.card.id != first, timeout=WAIT)
+    assert main.col.get_card(first).queue == -1
+    main.actions_["undo"].trigger()
+    qtbot.waitUntil(lambda: reviewer.session.current.card.id == first, timeout=WAIT)
+    assert main.col.get_card(first).queue == 0
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: main.col.get_card(first).user_flag == 3, timeout=WAIT)
+    assert "Green" in reviewer.flag_label.text()
+    main.actions_["undo"].trigger()
+    qtbot.waitUntil(lambda: reviewer.flag_label.text() == "", timeout=WAIT)
+    assert main.col.get_card(first).user_flag == 0
+    # Escape: the deck list shows the counts as they are now.
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main.reviewer is None, timeout=WAIT)
+    item = main.deck_tree.item_for(DEFAULT_DECK_ID)
+    assert item.text(1) == "3"
+
+
+def test_undo_in_the_main_window_never_lets_the_browser_editor_write_stale_fields(main, qtbot):
+    col = main.col
+    browser = open_browser(qtbot, main, "note:Basic")
+    browser.select_rows([0])
+    nid = browser.selected_note_ids()[0]
+    browser.ask_text = lambda title, label, text: "week-one"
+    browser.actions_["add_tags"].trigger()
+    assert "week-one" in col.get_note(nid).tags
+    edit_in_pane(qtbot, browser, 0, 1, " typed")
+    activate(qtbot, main)
+    # The typing is saved first, so it is the step undone (as in Anki); the tags stay.
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert main.statusBar().currentMessage() == "Undid: Update Note"
+    note = col.get_note(nid)
+    assert "typed" not in note.fields[1] and "week-one" in note.tags
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert main.statusBar().currentMessage() == "Undid: Add Tags"
+    activate(qtbot, browser)  # back in the browser: it shows the notes as they are now
+    qtbot.wait(100)
+    note = col.get_note(nid)
+    assert "typed" not in note.fields[1] and "week-one" not in note.tags
+    assert col.redo_name() == "Add Tags"
+    assert browser.editor_pane.tags.tags() == note.tags
