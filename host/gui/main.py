@@ -9,6 +9,7 @@ screen in for the deck list (`s`, "Study Now"); Escape or `/` brings the deck li
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -751,8 +752,17 @@ class MainWindow(QMainWindow):
         if not self._close_dialogs():
             return
         self.save_state()
-        self.host.close(backup=True)  # closing a profile backs it up, as in Anki
-        self.host = new_host.open()
+        old = self.host
+        old.close(backup=True)  # closing a profile backs it up, as in Anki
+        try:
+            self.host = new_host.open()
+        except (RepetendError, OSError, sqlite3.DatabaseError) as exc:
+            # A collection that cannot open (damaged, locked): back to the one that did.
+            new_host.close()
+            self.host = Host(old.profiles.base, old.profile.name, old.safe_mode,
+                             disabled_addons=old.disabled_addons,
+                             quarantine=old.quarantine).open()
+            self.warn(f"The profile {new_host.profile.name} could not be opened: {exc}")
         self.state = GuiState(self.host.profile.folder)
         self._apply_profile()
         self.restore_state()

@@ -350,3 +350,18 @@ def test_undo_in_the_main_window_never_lets_the_browser_editor_write_stale_field
     assert "typed" not in note.fields[1] and "week-one" not in note.tags
     assert col.redo_name() == "Add Tags"
     assert browser.editor_pane.tags.tags() == note.tags
+
+
+# --- profiles ------------------------------------------------------------------------------
+
+
+def test_switching_to_a_profile_that_cannot_open_keeps_the_current_one(main, qtbot):
+    broken = main.host.profiles.create("Broken", with_sample=False)
+    broken.collection_path.write_bytes(b"this is not a collection" * 100)
+    main.switch_profile("Broken")
+    assert main.warnings and "Broken" in main.warnings[-1]
+    assert main.host.col is not None and main.host.profile.name == "User 1"
+    assert main.windowTitle() == "User 1 - Repetend"
+    assert "Sample Deck" in main.deck_names()
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_B)  # the window still works
+    assert main.browser is not None
