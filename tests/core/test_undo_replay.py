@@ -189,3 +189,31 @@ def test_a_bulk_update_of_a_unique_column_is_logged_row_by_row(col, add):
     log = step_log(col)
     assert not any(s.startswith("/*bulk-update") for s in log)
     assert sum(s.startswith("UPDATE notes SET guid=") for s in log) == 3
+
+
+def test_redoing_a_bulk_delete_keeps_the_rows_undo_put_back(col, add):
+    """Undoing a bulk delete logs the inserts it ran beside the delete that reverses them;
+    the redo logs those as its own inverse instead of reading the rows back, and every
+    undo and redo after that gives the same rows."""
+    from repetend.core import browser_ops
+    from repetend.host.testing import collection_rows
+
+    notes = [add("Basic (and reversed card)", f"front {t}", f"back {i}", tags=[f"t{i}"])
+             for i, t in enumerate(TRICKY * 2)]
+    before = collection_rows(col)
+    browser_ops.delete_notes(col, [n.id for n in notes[1::2]])
+    after = collection_rows(col)
+    col.undo()
+    redo_log = [r[0] for r in col.db.execute("SELECT sql FROM undo_log")]
+    assert any(s.startswith("/*bulk-saved notes*/ INSERT INTO notes") for s in redo_log)
+    statements: list[str] = []
+    col.db.set_trace_callback(statements.append)
+    col.redo()
+    col.db.set_trace_callback(None)
+    assert not [s for s in statements if "quote(flds)" in s]  # (nothing read back)
+    assert collection_rows(col) == after
+    for _ in range(2):
+        col.undo()
+        assert collection_rows(col) == before
+        col.redo()
+        assert collection_rows(col) == after
