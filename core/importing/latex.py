@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterator
 
 _LATEX = re.compile(r"\[latex\](.+?)\[/latex\]|\[\$\](.+?)\[/\$\]|\[\$\$\](.+?)\[/\$\$\]",
                     re.IGNORECASE | re.DOTALL)
@@ -26,26 +27,32 @@ def _source(body: str) -> str:
     return html.unescape(text).replace("\xa0", " ") if "&" in text else text
 
 
-def latex_sources(text: str) -> list[str]:
-    """The LaTeX source of each image `text` asks for, in order."""
-    out = []
+def latex_tags(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each LaTeX tag in `text`: its start, its end and the LaTeX source of its image."""
     for m in _LATEX.finditer(text):
         plain, inline, display = m.groups()
         if plain is not None:
-            out.append(_source(plain))
+            source = _source(plain)
         elif inline is not None:
-            out.append(f"${_source(inline)}$")
+            source = f"${_source(inline)}$"
         else:
-            out.append(f"\\begin{{displaymath}}{_source(display)}\\end{{displaymath}}")
-    return out
+            source = f"\\begin{{displaymath}}{_source(display)}\\end{{displaymath}}"
+        yield m.start(), m.end(), source
+
+
+def latex_sources(text: str) -> list[str]:
+    """The LaTeX source of each image `text` asks for, in order."""
+    return [source for _, _, source in latex_tags(text)]
+
+
+def latex_image_name(source: str, svg: bool = False) -> str:
+    """The file Anki writes the image of the LaTeX `source` to."""
+    return f"latex-{hashlib.sha1(source.encode('utf-8')).hexdigest()}.{'svg' if svg else 'png'}"
 
 
 def latex_images(text: str, svg: bool = False) -> list[str]:
     """The file names of the LaTeX images a field uses (duplicates dropped, in order)."""
-    ext = "svg" if svg else "png"
-    names = (f"latex-{hashlib.sha1(src.encode('utf-8')).hexdigest()}.{ext}"
-             for src in latex_sources(text))
-    return list(dict.fromkeys(names))
+    return list(dict.fromkeys(latex_image_name(src, svg) for src in latex_sources(text)))
 
 
 def may_have_latex(text: str) -> bool:

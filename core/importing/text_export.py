@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from repetend.core.decks import Deck
 from repetend.core.errors import NotFoundError
 from repetend.core.importing.atomic import create_partial
+from repetend.core.rendering import render_stored_card
 from repetend.core.text import strip_html
 
 if TYPE_CHECKING:
@@ -141,7 +142,8 @@ def export_cards_text(col: Collection, out: str | Path, with_html: bool = True,
     rows = []
     for cid in _card_ids(col, deck, card_ids):
         try:
-            rendered = col.render_card(col.get_card(cid))
+            # Anki writes LaTeX as typed, not as the images the reviewer shows.
+            rendered = render_stored_card(col, col.get_card(cid), latex=False)
         except NotFoundError:
             continue
         question = _AV.sub("", rendered.question)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from repetend.core.cardgen import ords_with_content
 from repetend.core.errors import NotFoundError
 from repetend.core.notes import FIELD_SEPARATOR, Note
+from repetend.core.rendering import with_latex_images
 from repetend.core.template import CardRenderContext, cloze_numbers_in_string, render_card
 from repetend.core.text import field_checksum, strip_html_preserving_media_filenames
 
@@ -181,7 +182,8 @@ def preview_cards(col: Collection, note: Note, deck_id: int | None = None) -> li
             question_template=template.front, answer_template=template.back, fields=fields,
             card_ord=ord_, is_cloze=nt.is_cloze, notetype_name=nt.name,
             template_name=template.name, deck_name=deck_name, tags=tuple(note.tags))
-        rendered = render_card(ctx, field_filter=col.callbacks.field_filter)
+        rendered = with_latex_images(
+            col, nt, render_card(ctx, field_filter=col.callbacks.field_filter))
         name = f"Cloze {ord_ + 1}" if nt.is_cloze else template.name
         out.append(PreviewCard(ord_, name, rendered.question, rendered.answer, nt.css,
                                rendered.error))
