@@ -210,10 +210,35 @@ def test_redoing_a_bulk_delete_keeps_the_rows_undo_put_back(col, add):
     col.db.set_trace_callback(statements.append)
     col.redo()
     col.db.set_trace_callback(None)
-    assert not [s for s in statements if "quote(flds)" in s]  # (nothing read back)
+    assert not [s for s in statements if s.startswith("SELECT '('||quote(")]  # (none read)
     assert collection_rows(col) == after
     for _ in range(2):
         col.undo()
         assert collection_rows(col) == before
         col.redo()
         assert collection_rows(col) == after
+
+
+def test_redoing_a_bulk_update_keeps_the_values_undo_put_back(col, add):
+    """Undoing a bulk update keeps the values it put back beside the update that reverses
+    it; the redo (and every undo after it) logs kept values as its inverse instead of
+    reading them back, and the rows come back exactly each time."""
+    from repetend.core import browser_ops
+    from repetend.host.testing import collection_rows
+
+    notes = [add("Basic", f"front {t}", "back", tags=[f"t{i}", t.split()[0] if t.split()
+                                                      else "x"])
+             for i, t in enumerate(TRICKY * 2) if "\x1f" not in t]
+    before = collection_rows(col)
+    browser_ops.add_tags(col, [n.id for n in notes], "added Tag'")
+    after = collection_rows(col)
+    col.undo()
+    assert collection_rows(col) == before
+    for _ in range(2):
+        for step, expected in ((col.redo, after), (col.undo, before)):
+            statements: list[str] = []
+            col.db.set_trace_callback(statements.append)
+            step()
+            col.db.set_trace_callback(None)
+            assert not [s for s in statements if s.startswith("SELECT '('||quote(")]
+            assert collection_rows(col) == expected
