@@ -111,6 +111,14 @@ def _deck(col: Collection, deck: str | int) -> Deck:
     return col.decks.by_name(str(deck))
 
 
+def _deck_tree(col: Collection, deck: str | int) -> list[int]:
+    """The deck and its subdecks: a deck export takes the cards that are in one of them now
+    (as Anki: a card studied in a filtered deck elsewhere stays out, a card pulled into a
+    filtered deck of the tree goes along)."""
+    top = _deck(col, deck)
+    return [top.id] + [d.id for d in col.decks.descendants(top.id)]
+
+
 class _Gather:
     """The notes, cards, decks, note types, presets, review log and media to export."""
 
@@ -120,7 +128,6 @@ class _Gather:
         self.with_sched = opt.with_scheduling
         self.with_configs = opt.with_scheduling if opt.with_deck_configs is None \
             else opt.with_deck_configs
-        self.extra_decks: set[int] = set()
         self.cards = self._cards()
         self.notes = self._notes()
 
@@ -142,13 +149,10 @@ class _Gather:
                                        else ""))
             return sorted(out)
         if opt.deck is not None:
-            deck = _deck(self.col, opt.deck)
-            dids = [deck.id] + [d.id for d in self.col.decks.descendants(deck.id)]
-            self.extra_decks.update(dids)
+            dids = _deck_tree(self.col, opt.deck)
             marks = ",".join("?" * len(dids))
             return [tuple(r) for r in self.db.execute(
-                f"SELECT {cols} FROM cards WHERE did IN ({marks}) OR odid IN ({marks}) "
-                "ORDER BY id", dids + dids)]
+                f"SELECT {cols} FROM cards WHERE did IN ({marks}) ORDER BY id", dids)]
         return [tuple(r) for r in self.db.execute(f"SELECT {cols} FROM cards ORDER BY id")]
 
     def _notes(self) -> list[tuple[Any, ...]]:
@@ -169,22 +173,26 @@ class _Gather:
         if self.with_sched:
             return self.cards
         out = []
-        positions = [c[8] for c in self.cards if c[6] == TYPE_NEW]
+        # A new card's position; in a filtered deck it is kept in odue.
+        positions = [c[14] if c[15] else c[8] for c in self.cards if c[6] == TYPE_NEW]
         next_pos = max(positions, default=0) + 1
         for row in self.cards:
             (cid, nid, did, ord_, mod, usn, ctype, _queue, due, _ivl, _factor, _reps,
-             _lapses, left, _odue, odid, _flags, data) = row
+             _lapses, left, odue, odid, _flags, data) = row
             try:
                 card_data = json.loads(data) if data else {}
             except ValueError:
                 card_data = {}
-            pos = due if ctype == TYPE_NEW else card_data.get("pos") if isinstance(
-                card_data, dict) else None
+            if ctype == TYPE_NEW:
+                pos = odue if odid else due
+            else:
+                pos = card_data.get("pos") if isinstance(card_data, dict) else None
             if not isinstance(pos, int):
                 pos, next_pos = next_pos, next_pos + 1
             new_data = {"pos": card_data["pos"]} if isinstance(card_data, dict) and \
                 "pos" in card_data else {}
-            out.append((cid, nid, odid or did, ord_, mod, usn, TYPE_NEW, 0, pos, 0, 0, 0, 0,
+            # A card in a filtered deck stays there: Anki sends that deck as a normal one.
+            out.append((cid, nid, did, ord_, mod, usn, TYPE_NEW, 0, pos, 0, 0, 0, 0,
                         left, 0, 0, 0, json.dumps(new_data, separators=(",", ":"))))
         return out
 
@@ -247,7 +255,9 @@ class _Gather:
     # --- derived -----------------------------------------------------------------------
 
     def decks(self) -> list[Deck]:
-        dids = self.card_decks() | self.extra_decks
+        """The decks of the exported cards (with scheduling, also their home decks), their
+        parents and Default — as Anki: not the empty decks of an exported tree."""
+        dids = self.card_decks()
         dids.add(1)
         if self.whole:
             dids |= {d.id for d in self.col.decks.all()}
@@ -259,7 +269,7 @@ class _Gather:
             except NotFoundError:
                 continue
             if deck.is_filtered and not self.with_sched:
-                continue
+                deck = Deck(deck.name, id=deck.id, mtime=deck.mtime, usn=deck.usn)
             chosen[deck.id] = deck
             parts = deck.name.split(SEPARATOR)
             for depth in range(1, len(parts)):
@@ -370,12 +380,10 @@ class _SqlGather(_Gather):
                         f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""))
                 return []
             assert opt.deck is not None
-            deck = _deck(self.col, opt.deck)
-            dids = [deck.id] + [d.id for d in self.col.decks.descendants(deck.id)]
-            self.extra_decks.update(dids)
+            dids = _deck_tree(self.col, opt.deck)
             marks = ",".join("?" * len(dids))
             db.execute(f"INSERT INTO temp.export_cards SELECT id FROM cards WHERE did IN "
-                       f"({marks}) OR odid IN ({marks})", dids + dids)
+                       f"({marks})", dids)
             return []
         except BaseException:
             self.close()
