@@ -690,25 +690,42 @@ def card_info(col: Collection, cid: int) -> dict[str, Any]:
 # --- duplicates --------------------------------------------------------------------------
 
 def find_duplicates(col: Collection, field: str, search: str = "") -> list[dict[str, Any]]:
-    """Notes sharing a value (HTML stripped, case-insensitive) of `field`, among the notes
-    matching `search`: [{"value": ..., "note_ids": [...]}], largest groups first."""
-    if not any(field in nt.field_names() for nt in col.notetypes.all()):
+    """Notes sharing a value of `field` among the notes `search` finds, as Anki's Find
+    Duplicates: [{"value": ..., "note_ids": [...]}].
+
+    As in Anki, the field is found by name in any case in every note type that has it; a
+    value is compared with its HTML stripped (media file names kept, entities decoded) but
+    case and spaces as typed (" a" and "A" are not "a"); an empty one is no duplicate.
+    Groups come in Anki's order: where their second note comes, by note id."""
+    wanted = field.lower()
+    ords: dict[int, int] = {}
+    for nt in col.notetypes.all():
+        for i, name in enumerate(nt.field_names()):
+            if name.lower() == wanted:
+                ords[nt.id] = i
+                break
+    if not ords:
         raise InvalidInput(f"no note type has a field called {field!r}")
+    found = set(col.find_notes(search))
     groups: dict[str, list[int]] = {}
-    shown: dict[str, str] = {}
-    for nid in col.find_notes(search):
-        note = col.get_note(nid)
-        if field not in note.field_names:
+    out: list[dict[str, Any]] = []
+    marks = ",".join("?" * len(ords))
+    for nid, ntid, flds in col.db.execute(
+            f"SELECT id, ntid, flds FROM notes WHERE ntid IN ({marks}) ORDER BY id",
+            list(ords)):
+        if nid not in found:
             continue
-        value = strip_html_preserving_media_filenames(note[field]).strip()
+        values = flds.split(FIELD_SEPARATOR)
+        if ords[ntid] >= len(values):
+            continue
+        value = strip_html_preserving_media_filenames(values[ords[ntid]])
         if not value:
             continue
-        key = value.casefold()
-        groups.setdefault(key, []).append(nid)
-        shown.setdefault(key, value)
-    found = [{"value": shown[k], "note_ids": sorted(v)} for k, v in groups.items()
-             if len(v) > 1]
-    return sorted(found, key=lambda g: (-len(g["note_ids"]), g["value"]))
+        nids = groups.setdefault(value, [])
+        nids.append(nid)
+        if len(nids) == 2:
+            out.append({"value": value, "note_ids": nids})
+    return out
 
 
 # --- change note type --------------------------------------------------------------------

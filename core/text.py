@@ -10,8 +10,12 @@ import unicodedata
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _BLOCK = re.compile(r"<(style|script)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>", re.DOTALL)
-_IMG_SRC = re.compile(r"""<img[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>""",
-                      re.IGNORECASE | re.DOTALL)
+# An image, sound, video or object tag and its file (Anki's HTML_MEDIA_TAGS): `src=` or
+# `data=` with nothing around the `=`, quoted or not; quoted attribute values may hold `>`.
+_ATTRS = r"""(?:[^>"']|"[^"]*?"|'[^']*?')*?"""
+_IMG_SRC = re.compile(
+    rf"""<\b(?:img|audio|video|object|source)\b{_ATTRS}\b(?:src|data)\b="""
+    rf"""(?:"([^"]+?)"|'([^']+?)'|([^ >]+)){_ATTRS}>""", re.IGNORECASE | re.DOTALL)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

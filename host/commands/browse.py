@@ -85,7 +85,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = command("card-info", cmd_card_info, "a card's dates, scheduling and review history")
     p.add_argument("card_id", type=int, metavar="CID")
 
-    p = command("dupes", cmd_dupes, "notes sharing the value of FIELD (HTML stripped, any case)")
+    p = command("dupes", cmd_dupes, "notes sharing the value of FIELD (its name in any case; the "
+                "value with HTML stripped, case and spaces as typed), as Anki finds them")
     p.add_argument("field", metavar="FIELD")
     p.add_argument("--search", default="", metavar="Q", help="only among notes matching Q")
 

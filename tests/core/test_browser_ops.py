@@ -197,8 +197,8 @@ def test_card_info(col, add):
 
 def test_find_duplicates(col, add):
     a = add("Basic", "<b>Same</b>", "1")
-    b = add("Basic", "same", "2")
-    add("Basic", "other", "3")
+    b = add("Basic", "Same", "2")
+    add("Basic", "same", "3")  # as in Anki, case counts
     assert ops.find_duplicates(col, "Front") == [{"value": "Same", "note_ids": [a.id, b.id]}]
     assert ops.find_duplicates(col, "Front", search="-nid:" + str(a.id)) == []
     assert ops.find_duplicates(col, "Back") == []

@@ -106,12 +106,12 @@ def test_delete_notes_and_undo(base, add):
 
 def test_card_info_and_dupes(base, add):
     cid = add("<b>Same</b>")["card_ids"][0]
+    add("Same")
     add("same")
-    add("other")
     info = run_json(base, "card-info", str(cid))
     assert info["card_id"] == cid and info["deck"] == "Browse" and info["history"] == []
     assert "Card 1" in run(base, "card-info", str(cid)).stdout
-    out = run_json(base, "dupes", "Front", "--search", "deck:Browse")
+    out = run_json(base, "dupes", "front", "--search", "deck:Browse")
     assert [(d["value"], len(d["note_ids"])) for d in out["duplicates"]] == [("Same", 2)]
     proc = run(base, "dupes", "Nope", check=False)
     assert proc.returncode == 1 and "no note type has a field called 'Nope'" in proc.stderr
