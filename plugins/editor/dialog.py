@@ -23,6 +23,7 @@ from repetend.host.qt import (
     QComboBox,
     QCompleter,
     QDialog,
+    QEvent,
     QFileDialog,
     QHBoxLayout,
     QInputDialog,
@@ -516,13 +517,9 @@ class AddCardsDialog(_NoteDialog):
 
         self.notetype_box = QComboBox(self)
         self.notetype_box.setObjectName("notetypeChooser")
-        for nt in col.notetypes.all():
-            self.notetype_box.addItem(nt.name, nt.id)
         self.deck_box = QComboBox(self)
         self.deck_box.setObjectName("deckChooser")
-        for deck in col.decks.all():
-            if not deck.is_filtered:
-                self.deck_box.addItem(deck.name, deck.id)
+        self._fill_choosers()
         self.top.insertWidget(0, QLabel("Type", self))
         self.top.insertWidget(1, self.notetype_box, 1)
         self.top.insertWidget(2, QLabel("Deck", self))
@@ -552,6 +549,32 @@ class AddCardsDialog(_NoteDialog):
         #: The form's fields before the user typed: empty, the sticky ones kept, or what
         #: an add-on filled in (`editor_will_load_note`).
         self._blank_fields = list(fresh.fields)
+
+    def _fill_choosers(self) -> None:
+        """List the note types and decks as they are now, keeping the ones chosen."""
+        for box, items in (
+                (self.notetype_box, [(nt.name, nt.id) for nt in self.col.notetypes.all()]),
+                (self.deck_box, [(d.name, d.id) for d in self.col.decks.all()
+                                 if not d.is_filtered])):
+            if [(box.itemText(i), box.itemData(i)) for i in range(box.count())] == items:
+                continue
+            chosen = box.currentData()
+            box.blockSignals(True)
+            box.clear()
+            for name, item_id in items:
+                box.addItem(name, item_id)
+            box.setCurrentIndex(max(box.findData(chosen), 0))
+            box.blockSignals(False)
+            if box is self.notetype_box and chosen is not None and box.currentData() != chosen:
+                self._on_notetype_changed(box.currentIndex())  # its note type was deleted
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt's name
+        # Back from the main window or the browser, where decks or note types may have
+        # been added, renamed or deleted: offer them as they are (a deleted deck chosen
+        # here gave "no deck with id …" on Add).
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self._fill_choosers()
+        super().changeEvent(event)
 
     def select_deck(self, deck_id: int) -> None:
         index = self.deck_box.findData(deck_id)

@@ -365,3 +365,73 @@ def test_switching_to_a_profile_that_cannot_open_keeps_the_current_one(main, qtb
     assert "Sample Deck" in main.deck_names()
     qtbot.keyClick(main.deck_tree, Qt.Key.Key_B)  # the window still works
     assert main.browser is not None
+
+
+# --- files: import through the File menu ------------------------------------------------------
+
+
+DATA = __import__("pathlib").Path(__file__).parents[1] / "data" / "anki"
+
+
+def test_file_import_of_an_apkg_then_study_browse_and_undo_it(main, qtbot, tmp_path):
+    import shutil
+
+    apkg = shutil.copy(DATA / "content-modern.apkg", tmp_path / "content-modern.apkg")
+    col = main.col
+    notes_before = len(col.note_ids())
+
+    def pick(dialog):
+        assert dialog.objectName() == "importFileDialog"
+        dialog.selectFile(str(apkg))
+        dialog.accept()
+
+    on_next_modal(pick)
+    main.menus["file"].actions()[2].trigger()  # File > Import…
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if w.objectName() == "importDialog" and w.isVisible())
+    dialog.import_button.click()
+    assert dialog.page() == "summary", dialog.error.text()
+    assert len(col.note_ids()) == notes_before + 15
+    assert "Languages::Japanese::Vocab" in main.deck_names()
+    dialog.close()
+    # The imported deck is studied and browsed like any other.
+    main.select_deck(col.decks.id("Science", create=False))
+    activate(qtbot, main)
+    reviewer = study(qtbot, main)
+    assert reviewer.state == "question"
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main.reviewer is None, timeout=WAIT)
+    browser = open_browser(qtbot, main, "deck:Science")
+    assert len(browser.table) > 0
+    qtbot.keyClick(browser.view, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: main.browser is None, timeout=WAIT)
+    activate(qtbot, main)
+    assert main.actions_["undo"].text() == "Undo Import"
+    qtbot.keyClick(main.deck_tree, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(col.note_ids()) == notes_before
+    assert "Languages::Japanese::Vocab" not in main.deck_names()
+
+
+def test_a_deck_created_while_the_add_window_is_open_can_be_chosen_in_it(main, qtbot):
+    dialog = open_add(qtbot, main)
+    activate(qtbot, main)
+    main.create_deck("Created Later")
+    activate(qtbot, dialog)
+    names = [dialog.deck_box.itemText(i) for i in range(dialog.deck_box.count())]
+    assert "Created Later" in names
+
+
+def test_adding_to_a_deck_deleted_while_the_add_window_was_open(main, qtbot):
+    col = main.col
+    doomed = main.create_deck("Doomed")
+    dialog = open_add(qtbot, main)
+    assert dialog.deck_box.currentData() == doomed
+    activate(qtbot, main)
+    main.delete_deck(doomed)
+    activate(qtbot, dialog)
+    assert dialog.deck_box.findData(doomed) == -1  # no longer offered
+    type_into_field(qtbot, dialog, 0, "orphan?")
+    dialog.add_button.click()
+    qtbot.waitUntil(lambda: bool(dialog.added_note_ids), timeout=WAIT)
+    [card] = col.cards_of_note(dialog.added_note_ids[0])
+    assert card.did == dialog.deck_box.currentData() != doomed
