@@ -12,7 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
-from repetend.core.errors import InvalidInput
+from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.host.qt import (
     QCheckBox,
     QColor,
@@ -520,6 +520,12 @@ class DeckOptionsDialog(QDialog):
             self._refuse(str(e))
             return False
         col = self.col
+        try:
+            col.decks.get(self.deck.id)
+        except NotFoundError:  # deleted in the main window while this stayed open
+            self._refuse(f"The deck {self.deck.name.replace(chr(31), '::')} was deleted "
+                         "meanwhile; nothing was saved.")
+            return False
         with col.op(OP_NAME):
             for cid in self.deleted:
                 col.remove_deck_config(cid)

@@ -435,3 +435,61 @@ def test_adding_to_a_deck_deleted_while_the_add_window_was_open(main, qtbot):
     qtbot.waitUntil(lambda: bool(dialog.added_note_ids), timeout=WAIT)
     [card] = col.cards_of_note(dialog.added_note_ids[0])
     assert card.did == dialog.deck_box.currentData() != doomed
+
+
+def test_find_and_replace_with_a_broken_regex_says_so_and_changes_nothing(main, qtbot):
+    col = main.col
+    browser = open_browser(qtbot, main, "note:Basic")
+    browser.select_rows([0])
+    undo_before = col.undo_name()
+
+    def fill(dialog):
+        dialog.find.setText("(unclosed")
+        dialog.replace.setText("x")
+        dialog.regex.setChecked(True)
+        dialog.accept()
+
+    on_next_modal(fill)
+    qtbot.keyClick(browser.view, Qt.Key.Key_F,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+    assert len(browser.warnings) == 1
+    assert col.undo_name() == undo_before
+
+
+def test_preferences_opened_while_studying_keep_the_reviewer_going(main, qtbot):
+    blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    shown = reviewer.session.current.card.id
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    dialog = next(w for w in QApplication.topLevelWidgets()
+                  if w.objectName() == "preferencesDialog" and w.isVisible())
+    dialog.widgets["rollover"].setValue(5)
+    dialog.accept()
+    wait_state(qtbot, reviewer, "question")
+    assert main.reviewer is reviewer and reviewer.session.current.card.id == shown
+    assert main.col.get_config("rollover") == 5
+
+
+# --- deck options left open -----------------------------------------------------------------
+
+
+def open_options(qtbot, main, deck_id):
+    from repetend.host.gui.deck_options import DeckOptionsDialog
+
+    main.select_deck(deck_id)
+    main.overview.options_button.click()
+    dialog = main.findChild(DeckOptionsDialog)
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def test_deck_options_of_a_deck_deleted_meanwhile_say_so_on_save(main, qtbot):
+    col = main.col
+    deck = main.create_deck("Short-lived")
+    dialog = open_options(qtbot, main, deck)
+    main.delete_deck(deck)
+    dialog.widgets["new_per_day"][1].setValue(7)
+    assert dialog.save() is False
+    assert dialog.error_label.text() == ("The deck Short-lived was deleted meanwhile; "
+                                         "nothing was saved.")
+    assert col.undo_name() == "Delete Deck"
