@@ -780,6 +780,10 @@ class MainWindow(QMainWindow):
             if problem:
                 self.warn(problem)
         self._edit_dialogs = []
+        from repetend.host.gui.deck_options import DeckOptionsDialog
+
+        for options in self.findChildren(DeckOptionsDialog):  # not modal: may be left open
+            options.reject()
         self.close_reviewer()
         if self.browser is not None:
             self.browser.close()

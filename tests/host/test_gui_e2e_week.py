@@ -493,3 +493,10 @@ def test_deck_options_of_a_deck_deleted_meanwhile_say_so_on_save(main, qtbot):
     assert dialog.error_label.text() == ("The deck Short-lived was deleted meanwhile; "
                                          "nothing was saved.")
     assert col.undo_name() == "Delete Deck"
+
+
+def test_switching_profiles_closes_the_deck_options_of_the_old_collection(main, qtbot):
+    dialog = open_options(qtbot, main, DEFAULT_DECK_ID)
+    main.host.profiles.create("Other", with_sample=False)
+    main.switch_profile("Other")
+    assert not dialog.isVisible()
