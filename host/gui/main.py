@@ -612,6 +612,11 @@ class MainWindow(QMainWindow):
     def open_edit(self, note_id: int) -> Any:
         from repetend.plugins.editor import open_edit_dialog
 
+        for dialog in self._edit_dialogs:  # one window per note: two would overwrite edits
+            if dialog.note.id == note_id:
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
         dialog = open_edit_dialog(self.col, note_id, self, on_change=self.refresh,
                                   state=self.state.section("editor"),
                                   before_load=self._before_editor_loads)

@@ -500,3 +500,20 @@ def test_switching_profiles_closes_the_deck_options_of_the_old_collection(main, 
     main.host.profiles.create("Other", with_sample=False)
     main.switch_profile("Other")
     assert not dialog.isVisible()
+
+
+def edit_dialogs():
+    return [w for w in QApplication.topLevelWidgets()
+            if w.objectName() == "editDialog" and w.isVisible()]
+
+
+def test_e_twice_raises_the_one_edit_window_of_the_note(main, qtbot):
+    blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: len(edit_dialogs()) == 1, timeout=WAIT)
+    activate(qtbot, main)
+    reviewer.web.setFocus()
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_E)
+    qtbot.wait(200)
+    assert len(edit_dialogs()) == 1
