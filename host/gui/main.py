@@ -819,8 +819,14 @@ def run_app(base: Path | None, profile: str | None, safe_mode: bool, *,
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Repetend")
-    host = Host(base, profile, safe_mode or shift_held(), disabled_addons=disabled_addons,
-                quarantine=quarantine).open()
+    try:
+        host = Host(base, profile, safe_mode or shift_held(), disabled_addons=disabled_addons,
+                    quarantine=quarantine).open()
+    except (RepetendError, OSError, sqlite3.DatabaseError) as exc:
+        # Started from a desktop icon, nobody reads the terminal: say it in a window.
+        print(f"repetend: error: {exc}", file=sys.stderr)
+        QMessageBox.critical(None, "Repetend", f"The profile could not be opened:\n{exc}")
+        return 1
     window = MainWindow(host)
     window.show()
     code = app.exec()

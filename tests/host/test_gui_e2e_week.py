@@ -60,12 +60,14 @@ def open_add(qtbot, main):
     return dialog
 
 
-def on_next_modal(callback):
-    """Run `callback(dialog)` on the next modal dialog, from the event loop."""
-    def run():
+def on_next_modal(callback, tries=250):
+    """Run `callback(dialog)` on the next modal dialog, from the event loop (looking for
+    one every 20 ms, for 5 s at most)."""
+    def run(left=tries):
         dialog = QApplication.activeModalWidget()
         if dialog is None:
-            QTimer.singleShot(20, run)
+            if left:
+                QTimer.singleShot(20, lambda: run(left - 1))
             return
         callback(dialog)
 
@@ -517,3 +519,21 @@ def test_e_twice_raises_the_one_edit_window_of_the_note(main, qtbot):
     qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_E)
     qtbot.wait(200)
     assert len(edit_dialogs()) == 1
+
+
+def test_starting_on_a_damaged_collection_says_so_in_a_window(qtbot, tmp_path):
+    from repetend.host.gui.main import run_app
+    from repetend.host.profiles import ProfileManager
+
+    profile = ProfileManager(tmp_path).create("Damaged", with_sample=False)
+    profile.collection_path.write_bytes(b"not a collection" * 100)
+    shown = []
+
+    def read_and_close(dialog):
+        shown.append(dialog.text())
+        dialog.close()
+
+    on_next_modal(read_and_close)
+    assert run_app(tmp_path, "Damaged", False, quarantine=False) == 1
+    assert shown and shown[0].startswith("The profile could not be opened:")
+    assert "not a collection" in shown[0]
