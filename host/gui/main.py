@@ -612,6 +612,7 @@ class MainWindow(QMainWindow):
     def open_edit(self, note_id: int) -> Any:
         from repetend.plugins.editor import open_edit_dialog
 
+        self.save_editors()  # it shows the note as stored
         for dialog in self._edit_dialogs:  # one window per note: two would overwrite edits
             if dialog.note.id == note_id:
                 dialog.raise_()

@@ -537,3 +537,17 @@ def test_starting_on_a_damaged_collection_says_so_in_a_window(qtbot, tmp_path):
     assert run_app(tmp_path, "Damaged", False, quarantine=False) == 1
     assert shown and shown[0].startswith("The profile could not be opened:")
     assert "not a collection" in shown[0]
+
+
+def test_the_edit_window_shows_what_was_just_typed_in_the_browser(main, qtbot):
+    blank_main(qtbot, main)
+    reviewer = study(qtbot, main)
+    nid = reviewer.session.current.card.nid
+    browser = open_browser(qtbot, main, f"nid:{nid}")
+    edit_in_pane(qtbot, browser, 0, 1, " from the browser")
+    activate(qtbot, main)
+    reviewer.web.setFocus()
+    qtbot.keyClick(reviewer.web.focusProxy(), Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: len(edit_dialogs()) == 1, timeout=WAIT)
+    dialog = edit_dialogs()[0]
+    assert "from the browser" in dialog.note.fields[1]
