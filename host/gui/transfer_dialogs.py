@@ -305,6 +305,11 @@ class ImportDialog(QDialog):
 
         window = self.window_
         self.error.setText("")
+        # A .colpkg replaces the collection: the reviewer, browser and editors showing it
+        # close first (their pending edits saved into the collection being replaced).
+        if self.kind == "colpkg" and not window._close_dialogs():
+            self._back("Import cancelled; nothing was changed.")
+            return None
         self.pages.setCurrentWidget(self.progress)
         self.progress.reset(f"Importing {self.path.name}…")
         QApplication.processEvents()

@@ -551,3 +551,24 @@ def test_the_edit_window_shows_what_was_just_typed_in_the_browser(main, qtbot):
     qtbot.waitUntil(lambda: len(edit_dialogs()) == 1, timeout=WAIT)
     dialog = edit_dialogs()[0]
     assert "from the browser" in dialog.note.fields[1]
+
+
+def test_a_colpkg_import_never_gets_the_browser_editor_s_old_text_written_into_it(main, qtbot,
+                                                                                   tmp_path):
+    from repetend.host.gui import transfer
+
+    col = main.col
+    out = tmp_path / "all.colpkg"
+    assert transfer.export_to(main, out, "Anki collection package", None, {"with_media": False})
+    browser = open_browser(qtbot, main, "note:Basic")
+    nid = edit_in_pane(qtbot, browser, 0, 1, " typed before the import")
+    activate(qtbot, main)
+    dialog = transfer.import_path(main, out)
+    dialog.import_button.click()
+    assert dialog.page() == "summary"
+    dialog.close()
+    # As in Anki, the windows on the replaced collection closed first (the browser's
+    # pending edit went into the backup of the old one, not into the imported one).
+    assert main.browser is None
+    assert "typed before the import" not in col.get_note(nid).fields[1]
+    assert main.actions_["undo"].text() == "Undo Import Collection"
