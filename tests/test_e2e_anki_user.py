@@ -158,8 +158,6 @@ def test_study_and_browser_operations_leave_nothing_for_either_check_database(
 # --- bugs in other engineers' files (xfail until fixed there) -------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="core/scheduler/queues.py: a collection without "
-                   "'lastUnburied' unburies on day 0; Anki reads the missing key as day 0")
 def test_buried_card_stays_buried_on_the_collections_first_day(anki, ours, awkward_apkg):
     direct, col = both(anki, ours, awkward_apkg)
     assert col.sched.timing().today == 0  # a collection made today

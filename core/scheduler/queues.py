@@ -323,7 +323,11 @@ def unbury_on_new_day(col: Collection, today: int, stored_last: Any = _UNREAD,
     """
     if stored_last is _UNREAD or col.config_pending("lastUnburied"):
         stored_last = col.get_config("lastUnburied", None)
-    if isinstance(stored_last, int) and stored_last >= today:
+    if not isinstance(stored_last, int) or isinstance(stored_last, bool) or stored_last < 0:
+        # Anki reads a missing (or not a day number) `lastUnburied` as day 0, so a collection
+        # made today keeps its buried cards buried until tomorrow.
+        stored_last = 0
+    if stored_last >= today:
         return
     own_transaction = not col.db.in_transaction
     if own_transaction and (any_buried is False or any_buried is None and col.db.execute(
