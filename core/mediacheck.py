@@ -3,10 +3,11 @@
 The check itself repairs what Anki's does (ANKI-FACTS §10): files whose names are not
 normalized are renamed and the fields that refer to them rewritten, and inline
 `data:image/…;base64` images in fields are written out as `paste-<sha1>.<ext>`; those field
-changes are ONE undoable operation, "Check Media". The report lists missing, unused,
-renamed, oversized files and subfolders in Anki's words and order. Unused files go to the
-trash folder (`media.trash/`, beside the media folder) and can be restored from it;
-notes that refer to missing files can be tagged `missing-media`.
+changes are ONE undoable operation, "Check Media". The images Anki generated for the
+fields' LaTeX (`latex-<sha1>.png|svg`) count as used, and as missing when absent, as in Anki.
+The report lists missing, unused, renamed, oversized files and subfolders in Anki's words
+and order. Unused files go to the trash folder (`media.trash/`, beside the media folder) and
+can be restored from it; notes that refer to missing files can be tagged `missing-media`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from repetend.core.ids import intTime
+from repetend.core.importing.latex import latex_images, may_have_latex
 from repetend.core.importing.media import (
     may_refer,
     normalize_name,
@@ -31,6 +33,7 @@ from repetend.core.importing.media import (
 )
 from repetend.core.notes import FIELD_SEPARATOR
 from repetend.core.sizes import MIB
+from repetend.core.template.cloze import cloze_numbers_in_string, reveal_cloze_text
 
 if TYPE_CHECKING:
     from repetend.core.collection import Collection
@@ -188,7 +191,8 @@ def _scan_notes(col: Collection, folder: Path, files: set[str],
     Each field is read on its own, as Anki does: a `[sound:` or quote left open at the end
     of one field does not run into the next (a rewrite across the separator would have
     merged two fields into one). A note is parsed once; only one whose fields change is
-    parsed again, for the names it refers to now."""
+    parsed again, for the names it refers to now. Its LaTeX images are named from the
+    fields as they end up, with clozes revealed (ANKI-FACTS §10)."""
     note_refs: list[tuple[int, list[str]]] = []
     now = intTime()
 
@@ -203,22 +207,38 @@ def _scan_notes(col: Collection, folder: Path, files: set[str],
             return normalized
         return None
 
-    rows = col.db.execute("SELECT id, flds FROM notes").fetchall()
-    for nid, flds in rows:
-        if not may_refer(flds):  # no media tag or sound anywhere (inline images included)
+    svg = {nt.id: nt.latex_svg for nt in col.notetypes.all()}
+    rows = col.db.execute("SELECT id, ntid, flds FROM notes").fetchall()
+    for nid, ntid, flds in rows:
+        media, latex = may_refer(flds), may_have_latex(flds)
+        if not media and not latex:  # no media tag, sound, inline image or LaTeX anywhere
             continue
         fields = flds.split(FIELD_SEPARATOR)
-        refs = [ref for text in fields for ref in references(text)]
-        if result.renamed or "data:image" in flds or \
-                any(normalize_name(ref) != ref for ref in refs):
+        refs = [ref for text in fields for ref in references(text)] if media else []
+        if media and (result.renamed or "data:image" in flds or
+                      any(normalize_name(ref) != ref for ref in refs)):
             new = [rewrite_references(text, rename) for text in fields]
             if new != fields:
                 col.db.execute("UPDATE notes SET flds = ?, mtime = ?, usn = -1 WHERE id = ?",
                                (FIELD_SEPARATOR.join(new), now, nid))
                 refs = [ref for text in new for ref in references(text)]
+                fields = new
+        if latex:
+            refs += [name for text in fields if may_have_latex(text)
+                     for name in latex_images(_reveal_clozes(text), svg.get(ntid, False))]
         if refs:
             note_refs.append((nid, refs))
     return note_refs
+
+
+def _reveal_clozes(text: str) -> str:
+    """The field as every card shows it, question and answer, one after the other: Anki
+    counts the LaTeX images of clozed text this way (a deletion inside `[$]…[/$]`, a hint)."""
+    if "{{c" not in text:
+        return text
+    return "".join(reveal_cloze_text(text, number, question)
+                   for number in sorted(cloze_numbers_in_string(text))
+                   for question in (True, False))
 
 
 def _extract(folder: Path, ext: str, payload: str, files: set[str],

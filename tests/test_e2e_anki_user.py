@@ -179,8 +179,6 @@ def test_change_deck_takes_cards_out_of_a_filtered_deck_like_anki(anki, ours,
     assert mine == theirs
 
 
-@pytest.mark.xfail(strict=True, reason="core/mediacheck.py does not count the images Anki "
-                   "generated for [latex]/[$]/[$$] as used (ANKI-FACTS §10)")
 def test_check_media_keeps_latex_images(anki, ours, awkward_apkg, tmp_path):
     a, col = both(anki, ours, awkward_apkg)
     names = latex_images(a)

@@ -138,3 +138,29 @@ def test_a_reference_left_open_at_a_field_end_does_not_join_two_fields(col, add)
     assert col.get_note(other.id).fields == ['<img src="x', 'y.png"> <img src="gone.png">']
     assert result.unused == ["ab.mp3", "xy.png"]
     assert result.missing == ["gone.png"] and result.missing_note_ids == [other.id]
+
+
+def test_delete_unused_keeps_the_latex_images_and_reports_absent_ones(col, add):
+    """The images Anki made for [latex]/[$]/[$$] are used (a cloze's text revealed, .svg for
+    a note type with `latex_svg`); an absent one is missing, its note can be tagged."""
+    from repetend.core.importing.latex import latex_image_name
+
+    nt = col.notetypes.by_name("Basic (and reversed card)")
+    nt.latex_svg = True
+    col.notetypes.update(nt)
+    basic = add("Basic", "[latex]x^2[/latex]", "[$$]absent[/$$]")
+    add("Cloze", "[$]a {{c1::b}}[/$]", "")
+    add("Basic (and reversed card)", "[$]s[/$]", "")
+    kept = [latex_image_name("x^2"), latex_image_name("$a b$"),
+            latex_image_name("$s$", svg=True)]
+    unused = [latex_image_name("$s$"), latex_image_name("$a {{c1::b}}$"), "latex-old.png"]
+    for name in kept + unused:
+        put(col, name)
+    result = mediacheck.check_media(col)
+    assert result.unused == sorted(unused)
+    absent = latex_image_name("\\begin{displaymath}absent\\end{displaymath}")
+    assert latex_image_name("$a [...]$") in result.missing  # the question side's image
+    assert absent in result.missing
+    assert basic.id in result.missing_note_ids
+    mediacheck.delete_unused(col, result.unused)
+    assert all((col.media_folder / name).exists() for name in kept)

@@ -75,3 +75,67 @@ def test_same_report_renames_and_fields_as_anki(tmp_path, col):
         [line for line in theirs if not line.startswith("Renamed: ")]
     assert sorted(line for line in ours if line.startswith("Renamed: ")) == \
         sorted(line for line in theirs if line.startswith("Renamed: "))
+
+
+# (note type, svg images, fields): LaTeX images count as used, clozes revealed as every card
+# shows them, and absent ones as missing (ANKI-FACTS §10)
+LATEX_NOTES = [
+    ("Basic", False, ("[latex]present[/latex] <img src='pic.png'>", "[$]absent[/$]")),
+    ("Cloze", False, ("{{c1::[$]x[/$]::hint [$]h[/$]}} and {{c2::outer {{c3::[latex]in"
+                      "[/latex]}} }}", "[$$]back[/$$]")),
+    ("Cloze", False, ("[$]a {{c1::b}} c[/$] {{c2::[$]a}} b[/$]", "")),
+    ("Basic (and reversed card)", True, ("[$]s[/$]", "no latex")),
+]
+
+
+def anki_latex_names(anki, text: str, svg: bool, expand: bool) -> list[str]:
+    out = anki._backend.extract_latex(text=text, svg=svg, expand_clozes=expand)
+    return [item.filename for item in out.latex]
+
+
+def test_latex_images_are_used_or_missing_as_in_anki(tmp_path, col):
+    (tmp_path / "anki").mkdir()
+    anki = anki_collection.Collection(str(tmp_path / "anki" / "collection.anki2"))
+    try:
+        used: set[str] = set()
+        files: set[str] = set()
+        for name, svg, fields in LATEX_NOTES:
+            model = anki.models.by_name(name)
+            if svg:
+                model["latexsvg"] = True
+                anki.models.save(model)
+            note = anki.new_note(model)
+            for i, text in enumerate(fields):
+                note.fields[i] = text
+                used.update(anki_latex_names(anki, text, svg, True))
+                # names Anki does NOT use: the unrevealed cloze text, the other extension
+                files.update(anki_latex_names(anki, text, svg, False))
+                files.update(anki_latex_names(anki, text, not svg, True))
+            anki.add_note(note, 1)
+        # half of the used images exist, the other half are missing
+        files |= set(sorted(used)[::2])
+        folder = Path(anki.media.dir())
+        for name in files:
+            (folder / name).write_bytes(b"img")
+        expected = anki.media.check()
+        anki_tagged = len(expected.missing_media_notes)
+    finally:
+        anki.close()
+
+    for name, svg, fields in LATEX_NOTES:
+        if svg:
+            nt = col.notetypes.by_name(name)
+            nt.latex_svg = True
+            col.notetypes.update(nt)
+        note = col.new_note(name)
+        note.fields = list(fields)
+        col.add_note(note, 1)
+    for name in files:
+        (col.media_folder / name).write_bytes(b"img")
+    result = mediacheck.check_media(col)
+
+    assert expected.missing and expected.unused  # both sides of the rule are exercised
+    assert result.missing == sorted(expected.missing)
+    assert result.unused == sorted(expected.unused)
+    assert len(result.missing_note_ids) == anki_tagged
+    assert result.report().splitlines() == plain(expected.report).splitlines()
