@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -67,18 +68,57 @@ class MergeResult:
     removed_ids: list[int] = field(default_factory=list)
 
 
+#: ASCII control characters, which Anki removes from deck names (a tab or line break pasted
+#: from a spreadsheet's deck column; also U+001F, Anki's stored separator).
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F])
+
+#: Characters Python's case folding folds but Anki's `unicase` collation does not (its
+#: tables are older and skip three-character expansions); probed against Anki 26.9.3.
+_NOT_FOLDED = frozenset(
+    "\u0390\u03b0\u1f52\u1f54\u1f56\u1fb7\u1fc7\u1fd2\u1fd3\u1fd7\u1fe2\u1fe3"
+    "\u1fe7\u1ff7\u2c2f\ua7c0\ua7c7\ua7c9\ua7d0\ua7d6\ua7d8\ua7f5\ufb03\ufb04"
+    + "".join(map(chr, [*range(0x10570, 0x1057B), *range(0x1057C, 0x1058B),
+                       *range(0x1058C, 0x10593), 0x10594, 0x10595])))
+
+
 def normalize_name(name: str) -> str:
-    """Trim each `::` component and drop empty ones; refuse a name with nothing left."""
-    parts = [p.strip() for p in name.replace("\x1f", SEPARATOR).split(SEPARATOR)]
-    parts = [p for p in parts if p]
-    if not parts:
+    """A deck name as Anki stores it: NFC, ASCII control characters removed, each `::`
+    component trimmed, an empty component between others called "blank"; a name with no
+    component left is refused (Anki would call it "blank")."""
+    parts = _clean_parts(name)
+    if not any(parts):
         raise InvalidInput(f"deck name {name!r} is empty")
-    return SEPARATOR.join(parts)
+    return SEPARATOR.join(p or "blank" for p in parts)
+
+
+def _clean_parts(name: str) -> list[str]:
+    return [unicodedata.normalize("NFC", p).translate(_CONTROL).strip()
+            for p in name.split(SEPARATOR)]
+
+
+def _stored_key(name: str) -> str:
+    """The folded, cleaned form of a stored name, which a file written before names were
+    cleaned may hold uncleaned ("Tab<TAB>here")."""
+    return fold(SEPARATOR.join(p or "blank" for p in _clean_parts(name)))
+
+
+def fold(text: str) -> str:
+    """`text` as Anki's `unicase` collation compares it: NFC, then Unicode case folding
+    ("Straße" and "STRASSE" are one deck, so are "Déjà" and "DÉJÀ" in either form)."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return text.lower()
+    return "".join(c if c in _NOT_FOLDED else c.casefold() for c in text)
 
 
 def sort_key(name: str) -> tuple[str, ...]:
-    # (No character casefolds to a colon, so folding first splits at the same places.)
-    return tuple(name.casefold().split(SEPARATOR))
+    # (No character folds to a colon, so folding first splits at the same places.)
+    return tuple(fold(name).split(SEPARATOR))
+
+
+def _is_under(name: str, ancestor: str) -> bool:
+    """Whether deck `name` is a subdeck (at any depth) of deck `ancestor`."""
+    return fold(name).startswith(fold(ancestor) + SEPARATOR)
 
 
 _DECK_COLUMNS = ("id, name, kind, config_id, description, collapsed, browser_collapsed, mtime, "
@@ -117,6 +157,24 @@ class DeckManager:
         found = self._select(where, params)
         return found[0] if found else None
 
+    def _lookup(self, name: str, other_than: int = 0) -> tuple[int, str, int] | None:
+        """(id, name, kind) of the deck whose name is `name` as Anki compares names (see
+        `fold`), other than deck `other_than`. SQLite's NOCASE folds only ASCII, so a miss
+        there is checked against every deck's folded, cleaned name (taking the oldest of
+        duplicates an older version may have made)."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        row = cursor.execute("SELECT id, name, kind FROM decks WHERE name = ? AND id != ?",
+                             (name, other_than)).fetchone()
+        if row is not None:
+            return row
+        key = fold(name)
+        for row in cursor.execute("SELECT id, name, kind FROM decks WHERE id != ? ORDER BY id",
+                                  (other_than,)):
+            if _stored_key(row[1]) == key:
+                return row
+        return None
+
     def all(self) -> list[Deck]:
         """Every deck, in deck-list order (by name, component by component)."""
         decks = self._select()
@@ -130,15 +188,15 @@ class DeckManager:
         return deck
 
     def by_name(self, name: str) -> Deck:
-        deck = self._find("WHERE name = ?", (normalize_name(name),))
-        if deck is None:
+        found = self._lookup(normalize_name(name))
+        if found is None:
             raise NotFoundError(f"no deck called {name!r}")
-        return deck
+        return self.get(found[0])
 
     def id(self, name: str, create: bool = True) -> int:
         """The id of the deck called `name`, creating it (and its parents) if asked."""
         name = normalize_name(name)
-        row = self.db.execute("SELECT id FROM decks WHERE name = ?", (name,)).fetchone()
+        row = self._lookup(name)
         if row:
             return row[0]
         if not create:
@@ -156,23 +214,21 @@ class DeckManager:
         parent: list[str] = []
         for part in parts[:-1]:
             prefix = SEPARATOR.join([*parent, part])
-            row = self.db.execute("SELECT name, kind FROM decks WHERE name = ?",
-                                  (prefix,)).fetchone()
+            row = self._lookup(prefix)
             if row is None:
                 self._insert(Deck(prefix))
                 parent.append(part)
-            elif row["kind"] == DECK_FILTERED:
-                raise InvalidInput(f"deck {row['name']!r} is a filtered deck and cannot have "
+            elif row[2] == DECK_FILTERED:
+                raise InvalidInput(f"deck {row[1]!r} is a filtered deck and cannot have "
                                    "child decks")
             else:
-                parent = row["name"].split(SEPARATOR)
+                parent = row[1].split(SEPARATOR)
         return SEPARATOR.join([*parent, parts[-1]])
 
     def _unique_name(self, name: str, own_id: int) -> str:
         """`name`, with "+" appended until no other deck has it (Anki's rule for a rename
         onto a taken name: "B" becomes "B+"; merging is a separate operation)."""
-        while self.db.execute("SELECT 1 FROM decks WHERE name = ? AND id != ?",
-                              (name, own_id)).fetchone():
+        while self._lookup(name, own_id):
             name += "+"
         return name
 
@@ -190,8 +246,9 @@ class DeckManager:
         """Store changed settings of an existing deck (use `rename` to rename)."""
         with self.col.op("Update Deck"):
             current = self.get(deck.id)
-            if normalize_name(deck.name) != current.name:
+            if deck.name != current.name and normalize_name(deck.name) != current.name:
                 raise InvalidInput("use rename() to change a deck's name")
+            deck.name = current.name
             deck.mtime = intTime()
             deck.usn = -1
             rows.update(self.db, "decks", rows.to_row(deck))
@@ -230,8 +287,7 @@ class DeckManager:
         name = deck.basename
         if parent_id is not None:
             parent = self.get(parent_id)
-            if parent.id == did or parent.name.casefold().startswith(
-                    deck.name.casefold() + SEPARATOR):
+            if parent.id == did or _is_under(parent.name, deck.name):
                 raise InvalidInput(f"cannot move deck {deck.name!r} under itself")
             name = parent.name + SEPARATOR + name
         with self.col.op("Move Deck"):
@@ -285,7 +341,7 @@ class DeckManager:
         if src.id == DEFAULT_DECK_ID:
             raise InvalidInput("the Default deck cannot be merged into another deck (it "
                                "cannot be deleted); move its cards with set-deck instead")
-        if dst.name.casefold().startswith(src.name.casefold() + SEPARATOR):
+        if _is_under(dst.name, src.name):
             raise InvalidInput(f"cannot merge deck {src.name!r} into its own subdeck "
                                f"{dst.name!r}")
         result = MergeResult(src.name, dst.name)
@@ -314,7 +370,8 @@ class DeckManager:
         # into "A" becomes "A::b" instead of folding into the deck being removed.
         for child in children:
             name = dst.name + SEPARATOR + child.basename
-            clash = self._find("WHERE name = ?", (name,))
+            found = self._lookup(name)
+            clash = None if found is None else self.get(found[0])
             if clash is None:
                 self._rename_tree(child, name)
                 result.subdecks[child.name] = name
@@ -323,8 +380,8 @@ class DeckManager:
                 self._merge_into(child, clash, result)
 
     def descendants(self, did: int) -> list[Deck]:
-        prefix = self.get(did).name + SEPARATOR
-        return [d for d in self.all() if d.name.casefold().startswith(prefix.casefold())]
+        name = self.get(did).name
+        return [d for d in self.all() if _is_under(d.name, name)]
 
     def children(self, did: int) -> list[Deck]:
         depth = len(self.get(did).components) + 1
@@ -336,8 +393,8 @@ class DeckManager:
         roots: list[DeckNode] = []
         for deck in self.all():
             node = DeckNode(deck)
-            nodes[deck.name.casefold()] = node
-            parent = SEPARATOR.join(deck.components[:-1]).casefold()
+            nodes[fold(deck.name)] = node
+            parent = fold(SEPARATOR.join(deck.components[:-1]))
             if parent and parent in nodes:
                 nodes[parent].children.append(node)
             else:

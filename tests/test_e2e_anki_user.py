@@ -229,12 +229,9 @@ def test_latex_image_names_are_the_ones_anki_gives(anki, text, svg):
     assert latex_image_names(text, svg) == list(dict.fromkeys(i.filename for i in out.latex))
 
 
-# --- deck names a user types (bugs in core/decks.py, xfail until fixed there) ----------------
+# --- deck names a user types --------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="core/decks.py matches deck names with SQLite's "
-                   "ASCII-only NOCASE and does not NFC-normalize them; Anki folds Unicode "
-                   "case and normalizes, so it finds the existing deck")
 def test_a_deck_name_in_other_case_or_unicode_form_is_the_same_deck(anki, ours):
     a, col = anki("names"), ours()
     for name in ("Déjà::Vu", "DÉJÀ::VU", "de\u0301ja\u0300", "Straße::x", "STRASSE::x"):
@@ -243,8 +240,6 @@ def test_a_deck_name_in_other_case_or_unicode_form_is_the_same_deck(anki, ours):
         d.name for d in a.decks.all_names_and_ids())
 
 
-@pytest.mark.xfail(strict=True, reason="core/decks.py normalize_name keeps tabs and line "
-                   "breaks (a deck column pasted from a spreadsheet); Anki strips them")
 @pytest.mark.parametrize("name", ["Tab\there", "line\nbreak", "Top::in\r\nside"])
 def test_a_deck_name_is_cleaned_as_anki_cleans_it(anki, ours, name):
     a, col = anki("names"), ours()

@@ -90,3 +90,60 @@ def test_a_deck_reads_back_the_same_by_id_by_name_and_in_the_list(col):
     assert by_id.collapsed is True and by_id.browser_collapsed is False
     assert by_id.extra == {"newLimit": 5, "newToday": [3, 2]}
     assert col.decks.get(1).extra == {}  # stored '{}'
+
+
+def test_a_name_in_other_case_or_unicode_form_finds_the_existing_deck(col):
+    did = col.decks.id("Déjà::Vu")
+    assert col.decks.id("DÉJÀ::VU") == did
+    assert col.decks.id("de\u0301ja\u0300::vu", create=False) == did  # decomposed é, à
+    assert col.decks.by_name("déjà :: VU").id == did
+    street = col.decks.id("Straße")
+    assert col.decks.id("STRASSE") == street
+    # A new child keeps the existing parent's spelling, as in Anki.
+    assert col.decks.get(col.decks.id("DÉJÀ::Neu")).name == "Déjà::Neu"
+    assert [d.name for d in col.decks.all()] == [
+        "Default", "Déjà", "Déjà::Neu", "Déjà::Vu", "Straße"]
+
+
+def test_pasted_tabs_and_line_breaks_are_removed_and_empty_parts_become_blank(col):
+    assert col.decks.get(col.decks.id("French\tVerbs")).name == "FrenchVerbs"
+    assert col.decks.get(col.decks.id("Top::in\r\nside\n")).name == "Top::inside"
+    assert col.decks.get(col.decks.id("A::::B")).name == "A::blank::B"
+    assert col.decks.id("a::blank::b", create=False) == col.decks.id("A:: ::B")
+    with pytest.raises(InvalidInput, match="empty"):
+        col.decks.id("\t::\n")
+
+
+def test_renaming_onto_a_name_taken_in_another_form_appends_plus(col):
+    col.decks.id("Déjà::Vu")
+    other = col.decks.id("Other")
+    assert col.decks.rename(other, "DÉJÀ::VU") == "Déjà::VU+"
+    street = col.decks.id("Straße")
+    assert col.decks.rename(street, "STRASSE") == "STRASSE"  # its own name, other case
+    assert col.decks.rename(col.decks.id("Tab"), "Tab\tbed") == "Tabbed"
+
+
+def test_merging_folds_a_subdeck_named_in_another_case_into_the_targets(col, add):
+    add("Basic", "summer", "", deck="Source::ÉTÉ")
+    target = col.decks.id("Target::été")
+    result = col.decks.merge(col.decks.id("Source"), col.decks.id("Target"))
+    assert result.subdecks == {"Source::ÉTÉ": "Target::été"}
+    assert [d.name for d in col.decks.all()] == ["Default", "Target", "Target::été"]
+    assert col.db.execute("SELECT did FROM cards").fetchone()[0] == target
+
+
+def test_decks_an_older_version_named_uncleaned_or_twice_are_found_not_added_again(col):
+    """A file written before names were cleaned and folded may hold "Tab<TAB>here", or both
+    "Été" and "ÉTÉ"; typing such a name finds that deck (the oldest of twins), and the
+    uncleaned one's options still save."""
+    did = col.decks.id("Old")
+    col.db.execute("UPDATE decks SET name = 'Tab' || char(9) || 'here' WHERE id = ?", (did,))
+    deck = col.decks.get(did)
+    deck.description = "kept"
+    col.decks.save(deck)
+    assert col.decks.get(did).description == "kept"
+    assert col.decks.id("TAB\there") == col.decks.id("tabhere") == did
+    older = col.decks.id("Été")
+    col.db.execute("INSERT INTO decks (id, name, mtime) VALUES (?, 'ÉTÉ', 0)", (older + 1,))
+    assert col.decks.id("été") == older
+    assert len(col.decks.all()) == 4
