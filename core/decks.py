@@ -187,6 +187,11 @@ class DeckManager:
             raise NotFoundError(f"no deck with id {did}")
         return deck
 
+    def find(self, name: str) -> tuple[int, str, int] | None:
+        """(id, stored name, kind) of the deck called `name` as Anki compares deck names
+        (cleaned, any case, any Unicode form), or None: for code that must not create it."""
+        return self._lookup(normalize_name(name))
+
     def by_name(self, name: str) -> Deck:
         found = self._lookup(normalize_name(name))
         if found is None:

@@ -30,7 +30,14 @@ from repetend.core import rows, undo
 from repetend.core.cards import TYPE_LEARN, TYPE_NEW, TYPE_RELEARN, TYPE_REVIEW
 from repetend.core.dbcheck import fix_field_count
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID
-from repetend.core.decks import DECK_FILTERED, DECK_NORMAL, SEPARATOR, Deck, normalize_name
+from repetend.core.decks import (
+    DECK_FILTERED,
+    DECK_NORMAL,
+    SEPARATOR,
+    Deck,
+    fold,
+    normalize_name,
+)
 from repetend.core.errors import InvalidInput
 from repetend.core.ids import next_id
 from repetend.core.importing import ankidb, bulk, fieldtext, media
@@ -460,8 +467,7 @@ class _Importer:
 
     def _import_decks(self) -> None:
         if self.opt.deck:
-            exists = self.db.execute("SELECT 1 FROM decks WHERE name = ?",
-                                     (normalize_name(self.opt.deck),)).fetchone()
+            exists = self.col.decks.find(self.opt.deck)
             target = self.col.decks.id(self.opt.deck)
             if not exists:
                 self.summary.decks_added.append(normalize_name(self.opt.deck))
@@ -486,18 +492,18 @@ class _Importer:
                 name = f"Imported {deck.id}"
             parts = name.split(SEPARATOR)
             for depth in range(len(parts) - 1, 0, -1):
-                prefix = SEPARATOR.join(parts[:depth]).casefold()
+                prefix = fold(SEPARATOR.join(parts[:depth]))
                 if prefix in renamed:
                     name = renamed[prefix] + SEPARATOR + SEPARATOR.join(parts[depth:])
                     break
             name = self._clear_filtered_parents(name, stamp, renamed)
-            row = self.db.execute("SELECT * FROM decks WHERE name = ?", (name,)).fetchone()
+            row = self._existing_deck(name)
             if row is not None and row["kind"] != deck.kind:
                 new_name = f"{name} {stamp}"
-                renamed[name.casefold()] = new_name
+                renamed[fold(name)] = new_name
                 self.summary.decks_renamed[name] = new_name
                 name = new_name
-                row = self.db.execute("SELECT * FROM decks WHERE name = ?", (name,)).fetchone()
+                row = self._existing_deck(name)
             if row is not None:
                 self.deck_map[deck.id] = row["id"]
                 self.deck_kinds[row["id"]] = row["kind"]
@@ -505,14 +511,21 @@ class _Importer:
             else:
                 self.deck_map[deck.id] = self._add_deck(deck, name)
 
+    def _existing_deck(self, name: str) -> sqlite3.Row | None:
+        """The collection's deck called `name` as Anki compares deck names ("DÉJÀ::VU" is
+        "Déjà::Vu"), whole row."""
+        found = self.col.decks.find(name)
+        return None if found is None else \
+            self.db.execute("SELECT * FROM decks WHERE id = ?", (found[0],)).fetchone()
+
     def _clear_filtered_parents(self, name: str, stamp: str, renamed: dict[str, str]) -> str:
         parts = name.split(SEPARATOR)
         for depth in range(1, len(parts)):
             prefix = SEPARATOR.join(parts[:depth])
-            row = self.db.execute("SELECT kind FROM decks WHERE name = ?", (prefix,)).fetchone()
-            if row is not None and row[0] == DECK_FILTERED:
+            found = self.col.decks.find(prefix)
+            if found is not None and found[2] == DECK_FILTERED:
                 new_prefix = f"{prefix} {stamp}"
-                renamed[prefix.casefold()] = new_prefix
+                renamed[fold(prefix)] = new_prefix
                 return new_prefix + SEPARATOR + SEPARATOR.join(parts[depth:])
         return name
 
@@ -520,8 +533,12 @@ class _Importer:
         parts = name.split(SEPARATOR)
         for depth in range(1, len(parts)):
             parent = SEPARATOR.join(parts[:depth])
-            if not self.db.execute("SELECT 1 FROM decks WHERE name = ?", (parent,)).fetchone():
+            found = self.col.decks.find(parent)
+            if found is None:
                 self._insert_deck(Deck(parent))
+            else:  # the existing parent's spelling, as Anki files a child under it
+                parts[:depth] = found[1].split(SEPARATOR)
+        name = SEPARATOR.join(parts)
         new = Deck(**{**deck.__dict__, "extra": dict(deck.extra)})
         new.name = name
         taken = (new.id == 1 and not self.replace) or self.db.execute(
