@@ -45,6 +45,7 @@ from repetend.core.importing.package import Package, PackageError, open_package
 from repetend.core.importing.summary import ImportSummary
 from repetend.core.notes import FIELD_SEPARATOR, canonical_tags, str_to_tags, tags_to_str
 from repetend.core.notetypes import NoteType
+from repetend.core.scheduler.config import FSRS_NOTICE
 from repetend.core.text import field_checksum
 
 if TYPE_CHECKING:
@@ -154,6 +155,8 @@ def import_colpkg(col: Collection, path: str | Path, backup_folder: str | Path |
                                     attached=attached).run()
             if backup_folder is not None and not dry_run:
                 summary.warnings.append(f"the previous collection was saved as {backup}")
+            if src.config.get("fsrs"):
+                summary.warnings.append(FSRS_NOTICE)
             return summary
         finally:
             src.close()

@@ -14,7 +14,12 @@ from typing import Any
 from repetend.core.errors import InvalidInput
 from repetend.core.scheduler.floats import f32, f32_json
 
-__all__ = ["FilteredDeckSettings", "LeechAction", "SchedulingConfig"]
+__all__ = ["FSRS_NOTICE", "FilteredDeckSettings", "LeechAction", "SchedulingConfig"]
+
+#: Said where a collection that has Anki's FSRS switch (config `fsrs`) on is restored or
+#: studied: only SM-2 is modelled here (ANKI-FACTS §1.11), so its intervals are SM-2's.
+FSRS_NOTICE = ("FSRS is turned on for this collection (Anki's setting); Repetend schedules "
+               "with SM-2, so intervals will differ from the ones FSRS gives in Anki")
 
 
 class LeechAction(IntEnum):

@@ -16,6 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any, TextIO
 
 from repetend.core.errors import NothingToUndo
+from repetend.core.scheduler.config import FSRS_NOTICE
 from repetend.core.text import strip_html
 from repetend.host.cli import add_command, emit, open_host
 
@@ -115,6 +116,8 @@ class _Reviewer:
         return line.strip()
 
     def run(self) -> int:
+        if self.col.get_config("fsrs", False):
+            self.say(f"Note: {FSRS_NOTICE}.")
         self.say(f"Studying {self.deck.name}. Enter shows the answer; 1-4 answer "
                  "(Enter = Good); u undo, s suspend, b bury, q quit.")
         while True:

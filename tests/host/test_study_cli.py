@@ -159,3 +159,13 @@ def test_the_host_tells_plugins_about_answers_and_lets_them_change_states(base, 
         result = host.col.sched.answer_card(shown.card, "easy", shown.states)
     assert result.states_error is None
     assert told == [(shown.card.id, 4, 7)]
+
+
+def test_study_says_when_the_collection_has_anki_fsrs_turned_on(base):
+    assert "FSRS" not in run(base, "study", "Sample Deck", stdin="q\n").stdout
+    with sqlite3.connect(base / "User 1" / "collection.db") as db:
+        db.execute("INSERT OR REPLACE INTO config (key, value) "
+                   "VALUES ('fsrs', 'true')")
+    out = run(base, "study", "Sample Deck", stdin="q\n").stdout
+    assert out.startswith("Note: FSRS is turned on for this collection")
+    assert "schedules with SM-2" in out
