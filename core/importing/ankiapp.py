@@ -436,8 +436,8 @@ def import_ankiapp(col: Collection, path: str | Path, options: AnkiAppOptions | 
             done = 0
             for deck in decks:
                 deck_name = opt.deck or deck.name
-                existed = col.db.execute("SELECT 1 FROM decks WHERE name = ?",
-                                         (deck_name,)).fetchone()
+                # As Anki compares deck names: "DÉJÀ::VU" is the existing "Déjà::Vu".
+                existed = col.decks.find(deck_name)
                 did = col.decks.id(deck_name)
                 if not existed:
                     summary.decks_added.append(deck_name)

@@ -308,8 +308,8 @@ class _TextImporter:
                                           (int(ref),)).fetchone()
                 did = row[0] if row else None
             if did is None:
-                existed = self.col.db.execute("SELECT 1 FROM decks WHERE name = ?",
-                                              (ref,)).fetchone()
+                # As Anki compares deck names: "DÉJÀ::VU" is the existing "Déjà::Vu".
+                existed = self.col.decks.find(ref)
                 did = self.col.decks.id(ref)
                 if not existed:
                     self.summary.decks_added.append(ref)
