@@ -332,7 +332,9 @@ class _Gather:
                 for ref in media_names.references(value):
                     wanted.setdefault(ref, None)
         # The images Anki made for the notes' LaTeX go along when they exist (made again
-        # where LaTeX is installed, so one not made yet is not "missing").
+        # where LaTeX is installed, so one not made yet is not "missing"). Named from the
+        # field as stored, clozes NOT revealed: Anki 26.9's export does so (unlike its
+        # Check Media), so `[$]a {{c1::b}}[/$]` takes `$a {{c1::b}}$`'s image, not the cards'.
         svg = {nt.id: nt.latex_svg for nt in notetypes}
         for ntid, flds in self.latex_fields():
             for value in flds.split("\x1f"):
