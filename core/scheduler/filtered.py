@@ -382,20 +382,20 @@ def _filtered_deck(col: Collection, deck: Deck | int | str) -> Deck:
 
 
 def _check_name(col: Collection, name: str, own_id: int) -> None:
-    """A filtered deck may not sit under a filtered deck, nor take a normal deck's name."""
+    """A filtered deck may not sit under a filtered deck, nor take a normal deck's name
+    (names compared as Anki compares them: "DÉJÀ" is the deck "Déjà")."""
     parts = name.split(SEPARATOR)
     for depth in range(1, len(parts)):
-        parent = SEPARATOR.join(parts[:depth])
-        row = col.db.execute("SELECT kind FROM decks WHERE name = ?", (parent,)).fetchone()
-        if row is not None and row[0] == DECK_FILTERED:
-            raise InvalidInput(f"Filtered decks can not have child decks: {parent!r} is a "
+        found = col.decks.find(SEPARATOR.join(parts[:depth]))
+        if found is not None and found[2] == DECK_FILTERED:
+            raise InvalidInput(f"Filtered decks can not have child decks: {found[1]!r} is a "
                                f"filtered deck, so {name!r} cannot be created under it")
-    row = col.db.execute("SELECT id, kind FROM decks WHERE name = ?", (name,)).fetchone()
-    if row is not None and row[0] != own_id:
-        if row[1] != DECK_FILTERED:
-            raise InvalidInput(f"a normal deck called {name!r} already exists; choose another "
-                               "name for the filtered deck")
-        raise InvalidInput(f"a filtered deck called {name!r} already exists")
+    found = col.decks.find(name)
+    if found is not None and found[0] != own_id:
+        if found[2] != DECK_FILTERED:
+            raise InvalidInput(f"a normal deck called {found[1]!r} already exists; choose "
+                               "another name for the filtered deck")
+        raise InvalidInput(f"a filtered deck called {found[1]!r} already exists")
 
 
 def add_or_update_filtered_deck(col: Collection, name: str, config: FilteredConfig,
@@ -410,9 +410,9 @@ def add_or_update_filtered_deck(col: Collection, name: str, config: FilteredConf
     config.validate()
     name = normalize_name(name)
     if not deck_id:
-        row = col.db.execute("SELECT id, kind FROM decks WHERE name = ?", (name,)).fetchone()
-        if row is not None and row[1] == DECK_FILTERED:
-            deck_id = row[0]
+        found = col.decks.find(name)
+        if found is not None and found[2] == DECK_FILTERED:
+            deck_id = found[0]
     existing = _filtered_deck(col, deck_id) if deck_id else None
     _check_name(col, name, deck_id)
     # Anki normalizes each search first: a malformed one is refused before anything changes.
