@@ -177,10 +177,9 @@ def _extend(col: Collection, deck: Deck, new_delta: int, review_delta: int) -> N
     if col.get_config("applyAllParentLimits", False):
         parts = deck.components
         for depth in range(1, len(parts)):
-            row = col.db.execute("SELECT id FROM decks WHERE name = ?",
-                                 (SEPARATOR.join(parts[:depth]),)).fetchone()
-            if row is not None:
-                targets.append(col.decks.get(row[0]))
+            found = col.decks.find(SEPARATOR.join(parts[:depth]))
+            if found is not None:
+                targets.append(col.decks.get(found[0]))
     for target in targets:
         extra = dict(target.extra)
         if new_delta:
@@ -225,9 +224,9 @@ def increase_review_limit(col: Collection, deck: Deck | int | str,
 def _session(col: Collection, preset: str, deck: Deck, search: str, order: int,
              reschedule: bool, limit: int = UNLIMITED,
              remember: dict[str, Any] | None = None) -> CustomStudyResult:
-    row = col.db.execute("SELECT id, kind FROM decks WHERE name = ?",
-                         (CUSTOM_STUDY_SESSION,)).fetchone()
-    if row is not None and row[1] != DECK_FILTERED:
+    # Found as Anki compares deck names (any case; "Cuſtom Study Seſſion" too).
+    row = col.decks.find(CUSTOM_STUDY_SESSION)
+    if row is not None and row[2] != DECK_FILTERED:
         raise InvalidInput(EXISTING_DECK)
     config = FilteredConfig(terms=(SearchTerm(search, limit, order),), reschedule=reschedule,
                             preview_delay=10)

@@ -3,11 +3,13 @@ any Unicode form): "DÉJÀ VU" is the deck "Déjà Vu", never a second deck besi
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from repetend.core.decks import DECK_FILTERED
 from repetend.core.errors import InvalidInput
-from repetend.core.scheduler import filtered
+from repetend.core.scheduler import customstudy, filtered
 from repetend.core.scheduler.filtered import FilteredConfig, SearchTerm, add_or_update_filtered_deck
 
 
@@ -67,3 +69,11 @@ def test_renaming_a_filtered_deck_onto_another_in_other_case_is_refused(study):
     _refused(col, lambda: add_or_update_filtered_deck(col, "ÉTÉ", _config(f"cid:{a}"), first),
              "a filtered deck called 'Été' already exists")
 
+
+
+def test_custom_study_refuses_a_normal_deck_that_anki_reads_as_its_session_deck(study):
+    # 'ſ' (long s) case-folds to 's', so Anki's unicase reads this as "Custom Study Session".
+    col = study.col
+    study.new(study.deck("Cuſtom Study Seſſion"))
+    _refused(col, lambda: customstudy.study_by_state(col, "Cuſtom Study Seſſion", "new"),
+             re.escape(customstudy.EXISTING_DECK))
