@@ -102,6 +102,12 @@ def _stored_key(name: str) -> str:
     return fold(SEPARATOR.join(p or "blank" for p in _clean_parts(name)))
 
 
+def name_key(stored: str) -> str:
+    """The key two stored deck names share when Anki would call them one deck: for caches
+    of deck names that must agree with `DeckManager.find`."""
+    return _stored_key(stored)
+
+
 def fold(text: str) -> str:
     """`text` as Anki's `unicase` collation compares it: NFC, then Unicode case folding
     ("Straße" and "STRASSE" are one deck, so are "Déjà" and "DÉJÀ" in either form)."""

@@ -26,7 +26,6 @@ import json
 import operator
 import os
 import sqlite3
-import string
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from repetend.core.cards import Card
 from repetend.core.deckconfig import DEFAULT_CONFIG_ID, DeckConfig
-from repetend.core.decks import SEPARATOR, Deck, normalize_name
+from repetend.core.decks import SEPARATOR, Deck, fold, name_key, normalize_name
 from repetend.core.errors import InvalidInput, NotFoundError
 from repetend.core.notes import canonical_tags, str_to_tags, tags_to_str
 from repetend.core.scheduler.apply import AppliedState, apply_state, revlog_values
@@ -290,9 +289,6 @@ _ROW_AND_KEY_SQL = (f"SELECT {_CARD_COLUMNS}, (SELECT mod FROM col), "
                     "(SELECT max(id) FROM undo_steps) FROM cards WHERE id = ?")
 
 
-#: SQLite's NOCASE collation (the decks table's names): only ASCII letters are folded.
-_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-
 #: `Scheduler._first_read`: the change key, `crt`, the config values the scheduler reads (as
 #: one JSON object, an invalid value as null) and whether any card is buried (for the day's
 #: unburying; by the (queue, due) index: two lookups instead of two per deck).
@@ -313,8 +309,9 @@ class _Caches:
     deck_list: list[Deck] = field(default_factory=list)
     decks: dict[int, Deck] = field(default_factory=dict)
     deck_names: dict[str, Deck] = field(default_factory=dict)
-    #: by name as the decks table compares names (NOCASE: ASCII letters folded)
-    deck_nocase: dict[str, Deck] = field(default_factory=dict)
+    #: by name as Anki compares deck names (`decks.name_key`); None where an older version
+    #: stored two decks under one such name (`DeckManager.by_name` then picks)
+    deck_folded: dict[str, Deck | None] = field(default_factory=dict)
     all_configs: bool = False
     configs: dict[int, DeckConfig] = field(default_factory=dict)
     sched_configs: dict[int, SchedulingConfig] = field(default_factory=dict)
@@ -478,7 +475,8 @@ class Scheduler:
             for deck in caches.deck_list:
                 caches.decks[deck.id] = deck
                 caches.deck_names[deck.name.casefold()] = deck
-                caches.deck_nocase[deck.name.translate(_ASCII_LOWER)] = deck
+                key = name_key(deck.name)
+                caches.deck_folded[key] = None if key in caches.deck_folded else deck
         return caches.deck_list
 
     def _all_presets(self) -> dict[int, DeckConfig]:
@@ -589,7 +587,7 @@ class Scheduler:
             return deck
         if isinstance(deck, str):
             self._all_decks()
-            found = self._caches.deck_nocase.get(normalize_name(deck).translate(_ASCII_LOWER))
+            found = self._caches.deck_folded.get(fold(normalize_name(deck)))
         elif isinstance(deck, int):
             self._all_decks()
             found = self._caches.decks.get(deck)

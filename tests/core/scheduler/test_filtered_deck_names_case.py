@@ -77,3 +77,38 @@ def test_custom_study_refuses_a_normal_deck_that_anki_reads_as_its_session_deck(
     study.new(study.deck("Cuſtom Study Seſſion"))
     _refused(col, lambda: customstudy.study_by_state(col, "Cuſtom Study Seſſion", "new"),
              re.escape(customstudy.EXISTING_DECK))
+
+
+def _statements(col, action) -> int:
+    seen: list[str] = []
+    col.db.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        col.db.set_trace_callback(None)
+    return len(seen)
+
+
+def test_studying_a_deck_named_in_other_unicode_case_reads_no_more_than_its_own_name(study):
+    # The scheduler's cached deck names fold as Anki does: "ÉTÉ" is found without the
+    # lookup through every deck that an ASCII-only key fell back to.
+    col = study.col
+    did = study.deck("Été::Plage")
+    study.new(did)
+    col.sched.get_next_card("Été::Plage")
+    own = _statements(col, lambda: col.sched.get_next_card("Été::Plage"))
+    assert col.sched.get_next_card("ÉTÉ::PLAGE").card.did == did
+    assert _statements(col, lambda: col.sched.get_next_card("ÉTÉ::PLAGE")) == own
+    assert _statements(col, lambda: col.sched.get_next_card("e\u0301te\u0301::plage")) == own
+
+
+def test_two_decks_an_older_version_stored_under_one_folded_name_resolve_as_by_name(study):
+    col = study.col
+    older = study.deck("Été")
+    newer = study.deck("Hiver")
+    study.new(older)
+    study.new(newer)
+    with col.op("Test"):  # as a version that compared names ASCII-only could leave them
+        col.db.execute("UPDATE decks SET name = 'ÉTÉ' WHERE id = ?", (newer,))
+    for name in ("ÉTÉ", "été", "Été"):
+        assert col.sched.get_next_card(name).card.did == col.decks.by_name(name).id
