@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from repetend.core.errors import InvalidInput
@@ -56,18 +57,35 @@ def str_to_tags(text: str) -> list[str]:
 def canonical_tags(tags: list[str], known: dict[str, str]) -> list[str]:
     """Split, validate, de-duplicate (case-insensitively), unify case with `known` and sort.
 
-    `known` maps casefolded existing tags to their stored spelling.
+    `known` maps casefolded registered tags to their stored spelling (it is not changed).
+    As Anki registers tags: NFC; a registered tag keeps its stored case whole; a new one
+    takes the case of its nearest registered ancestor ("Lang::FR::x" with "lang" known is
+    "lang::FR::x"); the tags are taken in their order, each one known to the next.
     """
     out: dict[str, str] = {}
     for raw in tags:
         for tag in raw.replace("\u3000", " ").split():
+            if not tag.isascii():
+                tag = unicodedata.normalize("NFC", tag)
             parts = [p if p else "blank" for p in tag.split("::")]
             tag = "::".join(parts)
             if any(ch < " " for ch in tag):
                 raise InvalidInput(f"tag {tag!r} contains a control character")
             folded = tag.casefold()
-            out.setdefault(folded, known.get(folded, tag))
+            if folded not in out:
+                out[folded] = known.get(folded) or _ancestor_case(parts, known, out) or tag
     return sorted(out.values(), key=str.casefold)
+
+
+def _ancestor_case(parts: list[str], known: dict[str, str], added: dict[str, str]) -> str:
+    """`parts` joined, its leading components spelt as its nearest registered ancestor
+    (in `known` or among the tags `added` before it) is; "" when it has none."""
+    for depth in range(len(parts) - 1, 0, -1):
+        folded = "::".join(parts[:depth]).casefold()
+        ancestor = known.get(folded) or added.get(folded)
+        if ancestor:
+            return "::".join([ancestor, *parts[depth:]])
+    return ""
 
 
 def prepare_fields(values: list[str]) -> list[str]:

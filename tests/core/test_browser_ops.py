@@ -132,7 +132,7 @@ def test_delete_tag_takes_it_and_its_children_off_notes_and_the_list(col, add):
     assert col.undo_name() == "Delete Tag"
     col.undo()
     assert tags_of(col, n.id) == ["Lang", "lang::fr", "language", "other"]
-    assert "lang::de" in registered(col)
+    assert "Lang::de" in registered(col)  # (added as "lang::de": took "Lang"'s case)
     assert ops.delete_tag(col, "missing") == 0
     with pytest.raises(InvalidInput):
         ops.delete_tag(col, "a b")
