@@ -26,6 +26,7 @@ from anki_oracle import (  # noqa: E402
     anki_media,
     anki_notes,
     anki_options,
+    anki_restore,
     build_awkward,
     our_cards,
     our_notes,
@@ -138,15 +139,7 @@ def test_study_and_browser_operations_leave_nothing_for_either_check_database(
     assert check_database(col).problems() == []
     out = tmp_path / "all.colpkg"
     export_colpkg(col, out)
-    from anki._backend import RustBackend
-
-    target = tmp_path / "restored"
-    target.mkdir()
-    RustBackend().import_collection_package(
-        col_path=str(target / "collection.anki2"), backup_path=str(out),
-        media_folder=str(target / "collection.media"),
-        media_db=str(target / "collection.media.db2"))
-    restored = AnkiCollection(str(target / "collection.anki2"))
+    restored = anki_restore(out, tmp_path / "restored")
     try:
         report, ok = restored.fix_integrity()
         assert ok and report == "Database rebuilt and optimized."
@@ -348,15 +341,7 @@ def test_restoring_a_collection_with_a_damaged_note_keeps_the_note_and_its_histo
         source.export_collection_package(str(out), include_media=True, legacy=False)
     finally:
         source.close()
-    from anki._backend import RustBackend
-
-    restored = tmp_path / "restored"
-    restored.mkdir()
-    RustBackend().import_collection_package(
-        col_path=str(restored / "collection.anki2"), backup_path=str(out),
-        media_folder=str(restored / "collection.media"),
-        media_db=str(restored / "collection.media.db2"))
-    anki_col = AnkiCollection(str(restored / "collection.anki2"))
+    anki_col = anki_restore(out, tmp_path / "restored")
     try:
         report, _ = anki_col.fix_integrity()
         theirs = sorted(anki_col.db.list("SELECT flds FROM notes"))
@@ -371,18 +356,6 @@ def test_restoring_a_collection_with_a_damaged_note_keeps_the_note_and_its_histo
     assert sorted(r[0] for r in col.db.execute("SELECT flds FROM notes")) == theirs
     assert col.db.execute("SELECT count() FROM revlog").fetchone()[0] == 1
     assert check_database(col).problems() == []
-
-
-def anki_restore(package: Path, folder: Path) -> Any:
-    """A .colpkg opened as Anki restores it (the caller closes it)."""
-    from anki._backend import RustBackend
-
-    folder.mkdir()
-    RustBackend().import_collection_package(
-        col_path=str(folder / "collection.anki2"), backup_path=str(package),
-        media_folder=str(folder / "collection.media"),
-        media_db=str(folder / "collection.media.db2"))
-    return AnkiCollection(str(folder / "collection.anki2"))
 
 
 def test_the_history_of_deleted_notes_survives_a_restore_and_a_backup(ours, tmp_path):

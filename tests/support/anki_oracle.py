@@ -104,6 +104,18 @@ def anki_import(col: Any, path: Path) -> None:
         package_path=str(path), options=options))
 
 
+def anki_restore(package: Path, folder: Path) -> Any:
+    """A .colpkg opened as Anki restores it (the caller closes it)."""
+    from anki._backend import RustBackend
+
+    folder.mkdir()
+    RustBackend().import_collection_package(
+        col_path=str(folder / "collection.anki2"), backup_path=str(package),
+        media_folder=str(folder / "collection.media"),
+        media_db=str(folder / "collection.media.db2"))
+    return AnkiCollection(str(folder / "collection.anki2"))
+
+
 def anki_cards(col: Any) -> dict[tuple[str, int], dict[str, Any]]:
     """Each card by (note guid, ord): its scheduling and (home) deck names."""
     names = {d["id"]: d["name"] for d in col.decks.all()}

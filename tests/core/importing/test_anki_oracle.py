@@ -20,6 +20,8 @@ import pytest
 os.environ.setdefault("ANKI_TEST_MODE", "1")
 anki_collection = pytest.importorskip("anki.collection")
 
+from anki_oracle import anki_restore  # noqa: E402
+
 from repetend.core.importing.apkg_export import (  # noqa: E402
     ExportOptions,
     export_apkg,
@@ -252,22 +254,13 @@ def test_repetend_anki_repetend_round_trip(fresh, anki_col, manifest_of, tmp_pat
 
 @pytest.mark.parametrize("legacy", [False, True], ids=["modern", "legacy"])
 def test_colpkg_opens_in_anki_with_everything(fresh, anki_col, tmp_path, legacy):
-    from anki._backend import RustBackend
-
     col = fresh()
     import_apkg(col, DATA / "content-modern.apkg")
     out = tmp_path / "all.colpkg"
     summary = export_colpkg(col, out, legacy=legacy)
     assert summary.notes == 15 and summary.revlog == 23 and len(summary.media) == 3
 
-    target = tmp_path / "restored"
-    target.mkdir()
-    backend = RustBackend()
-    backend.import_collection_package(
-        col_path=str(target / "collection.anki2"), backup_path=str(out),
-        media_folder=str(target / "collection.media"),
-        media_db=str(target / "collection.media.db2"))
-    restored = AnkiCollection(str(target / "collection.anki2"))
+    restored = anki_restore(out, tmp_path / "restored")
     try:
         m = anki_manifest(restored)
     finally:
@@ -302,15 +295,7 @@ def test_colpkg_written_by_anki_restores_everything(fresh, anki_col, tmp_path, l
     # Back into a fresh Anki as a colpkg of ours: the same collection Anki had.
     again = tmp_path / "ours.colpkg"
     export_colpkg(col, again)
-    from anki._backend import RustBackend
-
-    target = tmp_path / "restored"
-    target.mkdir()
-    RustBackend().import_collection_package(
-        col_path=str(target / "collection.anki2"), backup_path=str(again),
-        media_folder=str(target / "collection.media"),
-        media_db=str(target / "collection.media.db2"))
-    restored = AnkiCollection(str(target / "collection.anki2"))
+    restored = anki_restore(again, tmp_path / "restored")
     try:
         actual = anki_manifest(restored)
         assert restored.get_config("cardStateCustomizer") == \
