@@ -430,7 +430,8 @@ def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str],
              op_name: str = OP_ADD_TAGS) -> int:
     """Add space-separated `tags` to notes, as the step `op_name` (Check Media's Tag
     Missing is one too); returns how many notes changed."""
-    wanted = _tag_list(tags)
+    raw = [tags] if isinstance(tags, str) else list(tags)
+    wanted = _tag_list(raw)
 
     def added(current: list[str]) -> list[str] | None:
         folded = {t.casefold() for t in current}
@@ -438,7 +439,8 @@ def add_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str],
         # (sorted, so that most come out in their saved form already: see _is_canonical)
         return sorted(current + extra, key=str.casefold) if extra else None
 
-    return _change_tags(col, op_name, _unique(nids), added)
+    typed = [t for text in raw for t in text.split()]
+    return _change_tags(col, op_name, _unique(nids), added, given=typed)
 
 
 def remove_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str]) -> int:
@@ -457,10 +459,10 @@ def remove_tags(col: Collection, nids: Iterable[int], tags: str | Iterable[str])
 def _change_tags(col: Collection, name: str, nids: list[int],
                  change: Callable[[list[str]], list[str] | None],
                  hint: re.Pattern[str] | None = None, canonical: bool = True,
-                 register: bool = True) -> int:
+                 register: bool = True, given: list[str] | None = None) -> int:
     """Apply `change` (current tags -> new tags, or None to leave the note alone) to the
-    notes `nids` as one step; returns how many changed. `hint`, `canonical`, `register`:
-    as for `_tag_updates`, `_store_tags`."""
+    notes `nids` as one step; returns how many changed. `hint`, `canonical`, `register`,
+    `given`: as for `_tag_updates`, `_store_tags`."""
     if not nids:
         return 0
     ids = None if _all_rows(col, "notes", nids) else _ids(nids)
@@ -468,7 +470,7 @@ def _change_tags(col: Collection, name: str, nids: list[int],
     if not updates:
         return 0
     with col.op(name):
-        return _store_tags(col, ids, updates, canonical, register)
+        return _store_tags(col, ids, updates, canonical, register, given)
 
 
 def _tag_updates(col: Collection, ids: str | None,
@@ -493,13 +495,18 @@ def _tag_updates(col: Collection, ids: str | None,
 
 
 def _store_tags(col: Collection, ids: str | None, updates: dict[str, list[str]],
-                canonical: bool = True, register: bool = True) -> int:
+                canonical: bool = True, register: bool = True,
+                given: list[str] | None = None) -> int:
     """Inside an operation: give the notes `ids` (None: every note) whose stored tag text
     is a key of `updates` its new tags; returns how many notes changed. With `register`
     the tags not in the tag list are added to it (case unified with it); with `canonical`
     the notes get them that way too (de-duplicated, sorted), else exactly as given (as
-    Anki's rename and removals leave them; a removal registers nothing)."""
+    Anki's rename and removals leave them; a removal registers nothing). `given`: tags the
+    user typed, registered first in the order typed, as Anki's add-tags does (so "lang::x
+    Lang" keeps "lang::x" where the notes' sorted lists would make it "Lang::x")."""
     canonicalizer = _TagCanonicalizer(col)
+    if given and register:
+        canonicalizer(given)
     mapping = {}
     for old, tags in updates.items():
         text = tags_to_str(canonicalizer(tags) if canonical else tags)

@@ -39,16 +39,10 @@ CASES = [
     (["a"], "A::::b ::A::c"),  # empty components are 'blank'
 ]
 HOW = ["add_note", "update_note", "add tags"]
-#: Cases whose order matters, which `browser_ops.add_tags` loses: it sorts the note's tags
-#: before registering them, where Anki's bulk_add registers them as given.
-ORDER_LOST = {"lang::x Lang", "X::a::b X::A::c x::a"}
 
 
 def params() -> list:
-    return [pytest.param(registered, tags, how, marks=pytest.mark.xfail(
-                strict=True, reason="add_tags registers the tags sorted"))
-            if how == "add tags" and tags in ORDER_LOST else (registered, tags, how)
-            for registered, tags in CASES for how in HOW]
+    return [(registered, tags, how) for registered, tags in CASES for how in HOW]
 
 
 def run_anki(path, registered: list[str], tags: str, how: str):
