@@ -9,6 +9,7 @@ raises is reported against its add-on and the window stays.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -828,7 +829,14 @@ class BrowserWindow(QMainWindow):
         return dialog
 
     def find_duplicates(self) -> DuplicatesDialog:
-        names = sorted({name for nt in self.col.notetypes.all() for name in nt.field_names()},
+        """The fields offered are those of the selected notes' note types, as in Anki (every
+        note type's when nothing is selected)."""
+        nids = self.selected_note_ids()
+        ntids = {r[0] for r in self.col.db.execute(
+            "SELECT DISTINCT ntid FROM notes WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(nids),))} if nids else None
+        names = sorted({name for nt in self.col.notetypes.all()
+                        if ntids is None or nt.id in ntids for name in nt.field_names()},
                        key=str.lower)
         dialog = DuplicatesDialog(names, self)
 

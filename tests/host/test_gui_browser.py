@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from repetend.core import stock
 from repetend.core.collection import Collection
 from repetend.hooks import hookimpl
 from repetend.hooks.browser import BrowserAction, BrowserColumn
@@ -799,3 +800,26 @@ def test_preview_next_and_back_walk_the_sides_then_the_rows(browser, qtbot):
     preview.back.click()
     assert (preview.card_id, preview.side) == (first, "answer")
     preview.close()
+
+
+def test_find_duplicates_offers_the_fields_of_the_selected_notes(browser, qtbot):
+    """As Anki's Find Duplicates: the field list is that of the selected notes' note types
+    (every note type's when nothing is selected)."""
+    from repetend.core.notetypes import Field
+
+    col = browser.col
+    nt = stock.basic()
+    nt.name, nt.fields = "Zoo", [Field("Zebra"), Field("Back")]
+    for template in nt.templates:
+        template.front = template.front.replace("{{Front}}", "{{Zebra}}")
+    col.notetypes.add(nt)
+    search_for(browser, qtbot, "note:Basic")
+    browser.select_rows([0])
+    dupes = browser.find_duplicates()
+    names = [dupes.field.itemText(i) for i in range(dupes.field.count())]
+    assert "Front" in names and "Zebra" not in names
+    dupes.close()
+    browser.select_rows([])
+    everything = browser.find_duplicates()
+    assert "Zebra" in [everything.field.itemText(i) for i in range(everything.field.count())]
+    everything.close()
