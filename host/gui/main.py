@@ -631,8 +631,15 @@ class MainWindow(QMainWindow):
             self._edit_dialogs.remove(dialog)
 
     def browse(self, search: str | None = None) -> Any:
-        """`b`: the Browse window (the browser plugin's; one window, raised if open)."""
+        """`b`: the Browse window (the browser plugin's; one window, raised if open).
+        While studying it shows the card on screen, as Anki's reviewer does."""
+        card_id = None
+        if search is None and self.reviewer is not None \
+                and self.screens.currentWidget() is self.reviewer:
+            card_id = self.reviewer.current_card_id()
         if self.browser is not None:
+            if card_id is not None:
+                self.browser.show_card(card_id)
             self.browser.raise_()
             self.browser.activateWindow()
             return self.browser
@@ -641,7 +648,7 @@ class MainWindow(QMainWindow):
         self.browser = open_browser(self.col, self.host.plugins, self,
                                     state=self.state.section("browser"),
                                     on_change=self.refresh, undo=self.undo, redo=self.redo,
-                                    search=search)
+                                    search=search, card_id=card_id)
         self.browser.closed.connect(self._browser_gone)
         return self.browser
 

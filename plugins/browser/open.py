@@ -18,17 +18,18 @@ def open_browser(col: Collection, plugins: Any = None, parent: Any = None, *,
                  on_change: Callable[[], None] | None = None,
                  undo: Callable[[], None] | None = None,
                  redo: Callable[[], None] | None = None,
-                 search: str | None = None) -> Any:
+                 search: str | None = None, card_id: int | None = None) -> Any:
     """Show the Browse window and return it.
 
     `plugins` is the host's plugin facade (add-on columns and actions, editor and card
     hooks); `state` a per-profile dict the window keeps its layout, columns and search
     history in; `on_change` is called after each change the window makes; `undo` is the
     main window's undo (and `redo` its redo), so Ctrl+Z in either window undoes the same step.
+    `card_id` (from the reviewer) searches for that card and selects it instead of `search`.
     """
     from repetend.plugins.browser.window import BrowserWindow
 
     window = BrowserWindow(col, plugins, parent, state=state, on_change=on_change, undo=undo,
-                           redo=redo, search=search)
+                           redo=redo, search=search, card_id=card_id)
     window.show()
     return window

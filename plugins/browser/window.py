@@ -78,7 +78,8 @@ class BrowserWindow(QMainWindow):
                  on_change: Callable[[], None] | None = None,
                  undo: Callable[[], None] | None = None,
                  redo: Callable[[], None] | None = None,
-                 search: str | None = None) -> None:
+                 search: str | None = None,
+                 card_id: int | None = None) -> None:
         super().__init__(parent)
         self.col = col
         self.plugins = plugins
@@ -109,7 +110,10 @@ class BrowserWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._restore_layout()
-        self.search(search if search is not None else self.state.get("last_search", ""))
+        if card_id is not None:
+            self.show_card(card_id)
+        else:
+            self.search(search if search is not None else self.state.get("last_search", ""))
 
     # --- building ---------------------------------------------------------------------
 
@@ -342,6 +346,21 @@ class BrowserWindow(QMainWindow):
         self.model.reset()
         self.view.show_sort(self.table.sort_column, self.table.reverse)
         self.select_ids(selected)
+        self._selection_changed()
+        return True
+
+    def show_card(self, card_id: int) -> bool:
+        """Search for one card and select it (its note's row in notes mode): the browser
+        opened from the reviewer shows the card being studied, as Anki 2.1.50+ does."""
+        if not self.search(f"cid:{card_id}", keep_selection=False):
+            return False
+        row_id = card_id
+        if self.table.notes_mode:
+            try:
+                row_id = self.col.get_card(card_id).nid
+            except RepetendError:  # deleted since: the empty search result says so
+                return True
+        self.select_ids([row_id])
         self._selection_changed()
         return True
 

@@ -827,6 +827,13 @@ class ReviewerScreen(QWidget):
 
         return open_edit_dialog(self.col, nid, self, on_change=self.refresh)
 
+    def current_card_id(self) -> int | None:
+        """The card on screen (question or answer side), for windows that show it, such as
+        the browser opened with `b` while studying; None on the congratulations screen."""
+        if self.state not in ("question", "answer") or self.session.current is None:
+            return None
+        return self.session.current.card.id
+
     def card_info(self) -> CardInfoDialog | None:
         """`i`: the card info dialog (not modal)."""
         if self.session.current is None:
