@@ -3,14 +3,13 @@
 Notes: `#separator:tab`, `#html:…`, then `#guid column:`, `#notetype column:`,
 `#deck column:`, `#tags column:` for the columns included; rows are guid, note type, deck
 (of the note's first card), the fields (padded to the widest note type), tags. Such a file
-imports back with `text_import` (matching by guid). Cards: question and answer as
-rendered, the answer without the repeated question.
+imports back with `text_import` (matching by guid). Without HTML a note's fields keep their
+spaces and tabs as Anki writes them (see `_note_field`); a field with a `#` is quoted.
+Cards: question and answer as rendered, the answer without the repeated question.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 from dataclasses import dataclass
@@ -29,6 +28,12 @@ if TYPE_CHECKING:
 _REDUNDANT = re.compile(r"<style>.*?</style>|\[\[type:[^\]]+\]\]", re.IGNORECASE | re.DOTALL)
 _ANSWER_MARK = re.compile(r".*?<hr id=answer>", re.IGNORECASE | re.DOTALL)
 _AV = re.compile(r"\[anki:play:[qa]:\d+\]")
+_SPACERS = re.compile(r"<br\s*/?>|<div>|\n", re.IGNORECASE)
+_SOUND = re.compile(r"\[sound:.+?\]")
+#: what Anki trims: Unicode White_Space (Python's str.strip() also takes \x1c-\x1f)
+_WHITESPACE = ("\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+               "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_NEEDS_QUOTES = ("\t", '"', "\r", "\n", "#")
 
 
 @dataclass
@@ -52,6 +57,18 @@ def _text(value: str, with_html: bool) -> str:
     return value
 
 
+def _note_field(value: str, with_html: bool) -> str:
+    """A note's field as Anki's "Notes in Plain Text" writes it: without HTML, line
+    breaks, `<br>` and `<div>` become spaces, sounds go, tags are stripped and entities
+    decoded; the ends are trimmed only when that changed something, and inner runs of
+    spaces or tabs stay."""
+    value = _REDUNDANT.sub("", value)
+    if with_html:
+        return value
+    text = strip_html(_SOUND.sub("", _SPACERS.sub(" ", value)))
+    return text.strip(_WHITESPACE) if text != value else value
+
+
 def _card_ids(col: Collection, deck: str | int | None,
               card_ids: list[int] | None = None) -> list[int]:
     if card_ids is not None:
@@ -69,6 +86,20 @@ def _card_ids(col: Collection, deck: str | int | None,
         dids + dids)]
 
 
+def _quoted(field: str) -> str:
+    """As Anki's writer: quoted when it holds a tab, quote, line break or `#` (anywhere,
+    so no line reads as a comment)."""
+    if any(c in field for c in _NEEDS_QUOTES):
+        return '"' + field.replace('"', '""') + '"'
+    return field
+
+
+def _line(row: list[str]) -> str:
+    if row == [""]:
+        return '""\n'  # an empty line would be skipped on import
+    return "\t".join(_quoted(f) for f in row) + "\n"
+
+
 def _write(out: Path, header: list[str], rows: list[list[str]]) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, partial = create_partial(out)
@@ -76,16 +107,8 @@ def _write(out: Path, header: list[str], rows: list[list[str]]) -> None:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             for line in header:
                 handle.write(line + "\n")
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
             for row in rows:
-                writer.writerow(row)
-                line = buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-                if line.startswith("#"):  # quoted, so it is not read as a comment line
-                    line = f'"{row[0]}"' + line[len(row[0]):]
-                handle.write(line)
+                handle.write(_line(row))
         os.replace(partial, out)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -125,7 +148,7 @@ def export_notes_text(col: Collection, out: str | Path,
                 row.append(col.notetypes.get(note.ntid).name)
             else:
                 row.append(deck_names.get(nids[note.id], ""))
-        fields = [_text(f, opt.with_html) for f in note.fields]
+        fields = [_note_field(f, opt.with_html) for f in note.fields]
         row += fields + [""] * (width - len(fields))
         if opt.with_tags:
             row.append(" ".join(note.tags))
