@@ -5,7 +5,8 @@ Notes: `#separator:tab`, `#html:…`, then `#guid column:`, `#notetype column:`,
 (of the note's first card), the fields (padded to the widest note type), tags. Such a file
 imports back with `text_import` (matching by guid). Without HTML a note's fields keep their
 spaces and tabs as Anki writes them (see `_note_field`); a field with a `#` is quoted.
-Cards: question and answer as rendered, the answer without the repeated question.
+Cards: question and answer as rendered, the answer without the repeated question, each
+written by the same rule as a note's field.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from repetend.core.decks import Deck
 from repetend.core.errors import NotFoundError
 from repetend.core.importing.atomic import create_partial
 from repetend.core.rendering import render_stored_card
+from repetend.core.template.avtags import SoundTag
+from repetend.core.template.render import RenderedCard
 from repetend.core.text import strip_html
 
 if TYPE_CHECKING:
@@ -27,7 +30,7 @@ if TYPE_CHECKING:
 
 _REDUNDANT = re.compile(r"<style>.*?</style>|\[\[type:[^\]]+\]\]", re.IGNORECASE | re.DOTALL)
 _ANSWER_MARK = re.compile(r".*?<hr id=answer>", re.IGNORECASE | re.DOTALL)
-_AV = re.compile(r"\[anki:play:[qa]:\d+\]")
+_AV = re.compile(r"\[anki:play:([qa]):(\d+)\]")
 _SPACERS = re.compile(r"<br\s*/?>|<div>|\n", re.IGNORECASE)
 _SOUND = re.compile(r"\[sound:.+?\]")
 #: what Anki trims: Unicode White_Space (Python's str.strip() also takes \x1c-\x1f)
@@ -49,17 +52,9 @@ class TextExportOptions:
     card_ids: list[int] | None = None
 
 
-def _text(value: str, with_html: bool) -> str:
-    value = _REDUNDANT.sub("", value)
-    if not with_html:
-        value = re.sub(r"<br\s*/?>|<div>", " ", value, flags=re.IGNORECASE)
-        value = " ".join(strip_html(value).split())
-    return value
-
-
 def _note_field(value: str, with_html: bool) -> str:
-    """A note's field as Anki's "Notes in Plain Text" writes it: without HTML, line
-    breaks, `<br>` and `<div>` become spaces, sounds go, tags are stripped and entities
+    """A note's field (or a card's side) as Anki's "... in Plain Text" writes it: without
+    HTML, line breaks, `<br>` and `<div>` become spaces, sounds go, tags are stripped and entities
     decoded; the ends are trimmed only when that changed something, and inner runs of
     spaces or tabs stay."""
     value = _REDUNDANT.sub("", value)
@@ -67,6 +62,31 @@ def _note_field(value: str, with_html: bool) -> str:
         return value
     text = strip_html(_SOUND.sub("", _SPACERS.sub(" ", value)))
     return text.strip(_WHITESPACE) if text != value else value
+
+
+def _with_av_tags(rendered: RenderedCard, html: str) -> str:
+    """The side with its sound and tts tags written back in place of the reviewer's
+    `[anki:play:…]` placeholders: Anki writes a card's text as rendered, tags included
+    (a sound's file name entity-decoded, a tts tag with its options normalised)."""
+    tags = {"q": rendered.question_av_tags, "a": rendered.answer_av_tags}
+
+    def tag_text(match: re.Match[str]) -> str:
+        found = tags[match.group(1)]
+        number = int(match.group(2))
+        if number >= len(found):
+            return ""
+        tag = found[number]
+        if isinstance(tag, SoundTag):
+            return f"[sound:{tag.filename}]"
+        options = f" lang={tag.lang}"
+        if tag.voices:
+            options += f" voices={','.join(tag.voices)}"
+        if tag.speed != 1.0:
+            options += f" speed={tag.speed:g}"
+        options += "".join(f" {arg}" for arg in tag.other_args)
+        return f"[anki:tts{options}]{tag.text}[/anki:tts]"
+
+    return _AV.sub(tag_text, html)
 
 
 def _card_ids(col: Collection, deck: str | int | None,
@@ -169,11 +189,12 @@ def export_cards_text(col: Collection, out: str | Path, with_html: bool = True,
             rendered = render_stored_card(col, col.get_card(cid), latex=False)
         except NotFoundError:
             continue
-        question = _AV.sub("", rendered.question)
-        answer, marks = _ANSWER_MARK.subn("", _AV.sub("", rendered.answer), count=1)
+        question = _with_av_tags(rendered, rendered.question)
+        answer, marks = _ANSWER_MARK.subn("", _with_av_tags(rendered, rendered.answer),
+                                          count=1)
         if marks:  # as Anki: without the template's line breaks after the mark
             answer = answer.lstrip("\n")
-        rows.append([_text(question, with_html), _text(answer, with_html)])
+        rows.append([_note_field(question, with_html), _note_field(answer, with_html)])
     header = ["#separator:tab", f"#html:{'true' if with_html else 'false'}"]
     _write(Path(out), header, rows)
     return len(rows)

@@ -1,9 +1,11 @@
-"""Plain-text note export judged by the real Anki (`anki` package): the same notes exported
-by each as "Notes in Plain Text", with and without HTML, give the same bytes.
+"""Plain-text note and card export judged by the real Anki (`anki` package): the same notes
+exported by each as "Notes in Plain Text" or "Cards in Plain Text", with and without HTML,
+give the same bytes.
 
 Without HTML Anki turns `<br>`, `<div>` and line breaks into spaces, drops `[sound:…]`,
 strips tags and decodes entities, and trims the ends only of a field that this changed;
-double spaces and tabs stay.
+double spaces and tabs stay. A card's rendered sides follow the same rule; with HTML they
+keep their `[sound:…]` tags.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ anki_collection = pytest.importorskip("anki.collection")
 
 from repetend.core.importing.text_export import (  # noqa: E402
     TextExportOptions,
+    export_cards_text,
     export_notes_text,
 )
 
@@ -87,3 +90,35 @@ def test_notes_as_text_are_the_bytes_anki_writes(tmp_path, col, with_html):
             with_html=with_html, with_guid=guid, with_notetype=notetype, with_deck=deck))
         assert count == len(FIELDS)
         assert out.read_bytes().decode() == expected[name].decode(), name
+
+
+def anki_cards_export(tmp_path, with_html: bool) -> bytes:
+    folder = tmp_path / f"anki-cards-{with_html}"
+    folder.mkdir()
+    anki = anki_collection.Collection(str(folder / "collection.anki2"))
+    try:
+        did = anki.decks.id("Lang::Words")
+        for front, back in FIELDS:
+            note = anki.new_note(anki.models.by_name("Basic"))
+            note.fields[0], note.fields[1] = front, back
+            anki.add_note(note, did)
+        path = folder / "cards.txt"
+        anki.export_card_csv(out_path=str(path), limit=None, with_html=with_html)
+        return path.read_bytes()
+    finally:
+        anki.close()
+
+
+@pytest.mark.parametrize("with_html", [False, True], ids=["plain", "html"])
+def test_cards_as_text_are_the_bytes_anki_writes(tmp_path, col, with_html):
+    """"Cards in Plain Text": the rendered question and answer, written with the notes'
+    field rule (double spaces, tabs and untouched ends stay; `<br>` becomes a space)."""
+    expected = anki_cards_export(tmp_path, with_html)
+    did = col.decks.id("Lang::Words")
+    for front, back in FIELDS:
+        note = col.new_note("Basic")
+        note.fields = [front, back]
+        col.add_note(note, did)
+    out = tmp_path / "ours" / "cards.txt"
+    assert export_cards_text(col, out, with_html=with_html) == len(FIELDS)
+    assert out.read_bytes().decode() == expected.decode()
