@@ -2,22 +2,14 @@
 offscreen): the flows that cross windows — studying while the browser is open, closing
 windows with edits not yet saved, undo after a window went away."""
 
-import gc
 
 import pytest
+from qt_teardown import delete_widgets_at_teardown  # noqa: F401 (autouse)
 
 from repetend.core.decks import DEFAULT_DECK_ID
-from repetend.host.qt import QApplication, QEvent, Qt, QTimer
+from repetend.host.qt import QApplication, Qt, QTimer
 
 WAIT = 8000
-
-
-@pytest.fixture(autouse=True)
-def delete_widgets_at_teardown(qtbot):
-    """Delete closed windows (and their web pages) now, while Qt is alive."""
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
 
 
 @pytest.fixture

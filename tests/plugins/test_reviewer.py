@@ -1,15 +1,15 @@
 """The reviewer screen, driven offscreen through its real widgets and keys (pytest-qt)."""
 
-import gc
 import wave
 
 import pytest
+from qt_teardown import delete_widgets_at_teardown  # noqa: F401 (autouse)
 
 from repetend.core.decks import DEFAULT_DECK_ID
 from repetend.hooks import hookimpl
 from repetend.host.app import Host
 from repetend.host.gui import MainWindow
-from repetend.host.qt import QApplication, QEvent, QLabel, Qt
+from repetend.host.qt import QApplication, QLabel, Qt
 from repetend.plugins.reviewer.screen import ReviewerScreen
 from repetend.plugins.reviewer.session import CONGRATS
 
@@ -47,17 +47,6 @@ def add(col, notetype, *values, deck=DEFAULT_DECK_ID):
     note.fields = list(values)
     col.add_note(note, deck)
     return note
-
-
-@pytest.fixture(autouse=True)
-def delete_widgets_at_teardown(qtbot):
-    """pytest-qt closes a test's widgets and schedules their deletion; delete them now, so
-    no card page outlives its test (Qt warns when one outlives the web profile at exit)."""
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    # And free their Python wrappers now, while Qt is alive: left to the interpreter's last
-    # garbage collection, after QApplication is gone, PySide6 may crash the process at exit.
-    gc.collect()
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """The reviewer shows a card's LaTeX as the image Anki generated for it (offscreen Qt)."""
 
-import gc
 
 import pytest
+from qt_teardown import delete_widgets_at_teardown  # noqa: F401 (autouse)
 
 from repetend.core.decks import DEFAULT_DECK_ID
 from repetend.host.app import Host
 from repetend.host.profiles import ProfileManager
-from repetend.host.qt import QApplication, QEvent, QImage, Qt
+from repetend.host.qt import QImage, Qt
 from repetend.plugins.reviewer.screen import ReviewerScreen
 
 WAIT = 8000
@@ -19,13 +19,6 @@ def js(qtbot, view, code):
     view.page().runJavaScript(code, 0, box.append)
     qtbot.waitUntil(lambda: bool(box), timeout=WAIT)
     return box[0]
-
-
-@pytest.fixture(autouse=True)
-def delete_widgets_at_teardown(qtbot):
-    yield
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    gc.collect()
 
 
 @pytest.fixture
