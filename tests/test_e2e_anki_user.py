@@ -23,6 +23,7 @@ from anki_oracle import (  # noqa: E402
     AnkiCollection,
     anki_cards,
     anki_import,
+    anki_latex_names,
     anki_media,
     anki_notes,
     anki_options,
@@ -184,8 +185,7 @@ def latex_images(col: Any) -> list[str]:
     """The file names Anki gives the LaTeX images of the collection's notes."""
     names: list[str] = []
     for (flds,) in col.db.all("SELECT flds FROM notes"):
-        out = col._backend.extract_latex(text=flds, svg=False, expand_clozes=False)
-        names += [item.filename for item in out.latex]
+        names += anki_latex_names(col, flds)
     return sorted(set(names))
 
 
@@ -218,8 +218,7 @@ def test_exported_deck_carries_the_latex_images_anki_made(anki, ours, awkward_ap
 @pytest.mark.parametrize("svg", [False, True])
 def test_latex_image_names_are_the_ones_anki_gives(anki, text, svg):
     a = anki("names")
-    out = a._backend.extract_latex(text=text, svg=svg, expand_clozes=False)
-    assert latex_image_names(text, svg) == list(dict.fromkeys(i.filename for i in out.latex))
+    assert latex_image_names(text, svg) == list(dict.fromkeys(anki_latex_names(a, text, svg)))
 
 
 # --- deck names a user types --------------------------------------------------------------

@@ -10,6 +10,8 @@ from repetend.core import mediacheck
 
 anki_collection = pytest.importorskip("anki.collection")
 
+from anki_oracle import anki_latex_names  # noqa: E402
+
 FIELDS = [
     ('a <img src="here.jpg"> [sound:gone.mp3]', "<img src='also gone.png'>"),
     ('<img src="café.jpg"> <img src="x:y.png"> <img src="Here.jpg">', "[sound:a:b.mp3]"),
@@ -86,11 +88,6 @@ LATEX_NOTES = [
     ("Cloze", False, ("[$]a {{c1::b}} c[/$] {{c2::[$]a}} b[/$]", "")),
     ("Basic (and reversed card)", True, ("[$]s[/$]", "no latex")),
 ]
-
-
-def anki_latex_names(anki, text: str, svg: bool, expand: bool) -> list[str]:
-    out = anki._backend.extract_latex(text=text, svg=svg, expand_clozes=expand)
-    return [item.filename for item in out.latex]
 
 
 def test_latex_images_are_used_or_missing_as_in_anki(tmp_path, col):

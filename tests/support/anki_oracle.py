@@ -116,6 +116,13 @@ def anki_restore(package: Path, folder: Path) -> Any:
     return AnkiCollection(str(folder / "collection.anki2"))
 
 
+def anki_latex_names(col: Any, text: str, svg: bool = False,
+                     expand: bool = False) -> list[str]:
+    """The LaTeX image names Anki gives `text` (`expand`: with clozes revealed), in order."""
+    out = col._backend.extract_latex(text=text, svg=svg, expand_clozes=expand)
+    return [item.filename for item in out.latex]
+
+
 def anki_cards(col: Any) -> dict[tuple[str, int], dict[str, Any]]:
     """Each card by (note guid, ord): its scheduling and (home) deck names."""
     names = {d["id"]: d["name"] for d in col.decks.all()}

@@ -18,6 +18,7 @@ os.environ.setdefault("ANKI_TEST_MODE", "1")
 anki_collection = pytest.importorskip("anki.collection")
 
 from anki.import_export_pb2 import MediaEntries  # noqa: E402
+from anki_oracle import anki_latex_names  # noqa: E402
 
 from repetend.core.importing.apkg_export import ExportOptions, export_apkg  # noqa: E402
 from repetend.core.importing.package import zstd_module  # noqa: E402
@@ -32,11 +33,6 @@ NOTES = [
     # a tag opened in one field and closed in the next is no image
     ("Basic", False, ("[$]open", "close[/$]")),
 ]
-
-
-def anki_names(col, text: str, svg: bool, expand: bool) -> list[str]:
-    out = col._backend.extract_latex(text=text, svg=svg, expand_clozes=expand)
-    return [item.filename for item in out.latex]
 
 
 def package_media(path: Path) -> set[str]:
@@ -66,11 +62,11 @@ def test_deck_package_carries_the_latex_images_anki_exports(tmp_path, col):
                 # every name Anki could give: revealed or not, either extension
                 for other_svg in (False, True):
                     for expand in (False, True):
-                        files.update(anki_names(anki, text, other_svg, expand))
-                revealed.update(set(anki_names(anki, text, svg, True))
-                                - set(anki_names(anki, text, svg, False)))
+                        files.update(anki_latex_names(anki, text, other_svg, expand))
+                revealed.update(set(anki_latex_names(anki, text, svg, True))
+                                - set(anki_latex_names(anki, text, svg, False)))
             anki.add_note(note, did)
-        files.update(anki_names(anki, "\x1f".join(NOTES[-1][2]), False, False))
+        files.update(anki_latex_names(anki, "\x1f".join(NOTES[-1][2]), False, False))
         folder = Path(anki.media.dir())
         for file in files:
             (folder / file).write_bytes(file.encode())
