@@ -96,16 +96,11 @@ def _clean_parts(name: str) -> list[str]:
             for p in name.split(SEPARATOR)]
 
 
-def _stored_key(name: str) -> str:
-    """The folded, cleaned form of a stored name, which a file written before names were
-    cleaned may hold uncleaned ("Tab<TAB>here")."""
-    return fold(SEPARATOR.join(p or "blank" for p in _clean_parts(name)))
-
-
 def name_key(stored: str) -> str:
-    """The key two stored deck names share when Anki would call them one deck: for caches
-    of deck names that must agree with `DeckManager.find`."""
-    return _stored_key(stored)
+    """The key two stored deck names share when Anki would call them one deck: folded and
+    cleaned (a file written before names were cleaned may hold "Tab<TAB>here"); for
+    caches of deck names that must agree with `DeckManager.find`."""
+    return fold(SEPARATOR.join(p or "blank" for p in _clean_parts(stored)))
 
 
 def fold(text: str) -> str:
@@ -177,7 +172,7 @@ class DeckManager:
         key = fold(name)
         for row in cursor.execute("SELECT id, name, kind FROM decks WHERE id != ? ORDER BY id",
                                   (other_than,)):
-            if _stored_key(row[1]) == key:
+            if name_key(row[1]) == key:
                 return row
         return None
 
