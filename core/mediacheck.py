@@ -153,7 +153,7 @@ def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
         if wanted.lower() != wanted and wanted.lower() in names:
             wanted = wanted.lower()
         if wanted and wanted != name:
-            name = _rename(entry, wanted)
+            name = _move(entry, entry.parent, wanted)
             result.renamed[entry.name] = name
             names.add(name)
         if size > MAX_SYNC_BYTES:
@@ -162,10 +162,6 @@ def _scan_folder(folder: Path, result: MediaCheckResult) -> set[str]:
             continue
         files.add(name)
     return files
-
-
-def _rename(entry: Path, wanted: str) -> str:
-    return _move(entry, entry.parent, wanted)
 
 
 def _move(entry: Path, folder: Path, wanted: str) -> str:
