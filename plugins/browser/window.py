@@ -725,10 +725,8 @@ class BrowserWindow(QMainWindow):
         nids = self._need_notes()
         if not nids:
             return
-        ntids = {self.col.get_note(nid).ntid for nid in nids[:1000]}
-        if len(ntids) != 1 or (len(nids) > 1000 and self.col.db.execute(
-                f"SELECT COUNT(DISTINCT ntid) FROM notes WHERE id IN "
-                f"({','.join(str(int(n)) for n in nids)})").fetchone()[0] != 1):
+        ntids = self._note_type_ids(nids)
+        if len(ntids) != 1:
             self.warn("Please select notes from only one note type.")
             return
         dialog = ChangeNotetypeDialog(self.col, ntids.pop(), self)
@@ -847,13 +845,17 @@ class BrowserWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def _note_type_ids(self, nids: Sequence[int]) -> set[int]:
+        """The note types of these notes, in one query however many are selected."""
+        return {r[0] for r in self.col.db.execute(
+            "SELECT DISTINCT ntid FROM notes WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(nids)),))}
+
     def find_duplicates(self) -> DuplicatesDialog:
         """The fields offered are those of the selected notes' note types, as in Anki (every
         note type's when nothing is selected)."""
         nids = self.selected_note_ids()
-        ntids = {r[0] for r in self.col.db.execute(
-            "SELECT DISTINCT ntid FROM notes WHERE id IN (SELECT value FROM json_each(?))",
-            (json.dumps(nids),))} if nids else None
+        ntids = self._note_type_ids(nids) if nids else None
         names = sorted({name for nt in self.col.notetypes.all()
                         if ntids is None or nt.id in ntids for name in nt.field_names()},
                        key=str.lower)
