@@ -212,7 +212,7 @@ class DeckOptionsDialog(QDialog):
         self.col = col
         self.deck = col.decks.get(deck_id)
         self.setObjectName("deckOptionsDialog")
-        self.setWindowTitle(f"Options for {self.deck.name.replace(chr(31), '::')}")
+        self.setWindowTitle(f"Options for {self.deck.name}")
         self.resize(720, 600)
         self.presets: list[DeckConfig] = [copy.deepcopy(c) for c in col.deck_configs()]
         self.deleted: list[int] = []
@@ -523,7 +523,7 @@ class DeckOptionsDialog(QDialog):
         try:
             col.decks.get(self.deck.id)
         except NotFoundError:  # deleted in the main window while this stayed open
-            self._refuse(f"The deck {self.deck.name.replace(chr(31), '::')} was deleted "
+            self._refuse(f"The deck {self.deck.name} was deleted "
                          "meanwhile; nothing was saved.")
             return False
         with col.op(OP_NAME):
